@@ -1,0 +1,2 @@
+export * from './config-field';
+export * from './load-config';
