@@ -1,0 +1,312 @@
+// GENERATED from libs/events/schemas/*.avsc by libs/events/scripts/generate-contracts.ts. Do not edit:
+// change the .avsc file and run `npm run generate -w @continuum/events`.
+import { defineContract } from '../contract';
+
+/** A record a service could not decode or validate, kept with the reason so that nothing is lost. Topic ct.dead-letter, key: the original key. */
+export interface DeadLetter {
+  originalTopic: string;
+  partition: number;
+  offset: number;
+  key: null | Buffer;
+  /** The raw bytes as they were on the original topic. */
+  value: null | Buffer;
+  headers: Record<string, Buffer>;
+  originalTimestamp: number;
+  /** NOT_WIRE_FORMAT, UNKNOWN_SCHEMA, MALFORMED_AVRO, INCOMPATIBLE_SCHEMA, INVALID_VALUE, CONTRACT_VIOLATION, REJECTED_BY_HANDLER */
+  errorKind: string;
+  /** Human-readable reason. */
+  error: string;
+  /** The service (consumer group) that dead-lettered it. */
+  service: string;
+  failedAt: number;
+}
+export type ReferenceKind = 'MODEL_VERSION' | 'BOOTSTRAP';
+export const ReferenceKindValues: readonly ReferenceKind[] = ['MODEL_VERSION', 'BOOTSTRAP'];
+export type FeatureType = 'NUMERIC' | 'CATEGORICAL';
+export const FeatureTypeValues: readonly FeatureType[] = ['NUMERIC', 'CATEGORICAL'];
+export interface FeatureDrift {
+  feature: string;
+  featureType: FeatureType;
+  /** e.g. KS, CHI_SQUARE, Z_TEST, PSI, JENSEN_SHANNON, WASSERSTEIN */
+  statistic: string;
+  value: number;
+  pValue: null | number;
+  /** p-value after the multiple-testing correction. */
+  adjustedPValue: null | number;
+  threshold: number;
+  /** Effect size compared with the floor, next to every p-value test. */
+  effectSize: null | number;
+  drifted: boolean;
+  sampleSize: number;
+}
+export interface FeatureQuality {
+  feature: string;
+  count: number;
+  missingRate: number;
+  outOfRangeRate: number;
+  unseenCategoryRate: number;
+  typeViolations: number;
+}
+export type ViolationKind = 'UNEXPECTED_FEATURE' | 'MISSING_FEATURE' | 'WRONG_TYPE';
+export const ViolationKindValues: readonly ViolationKind[] = ['UNEXPECTED_FEATURE', 'MISSING_FEATURE', 'WRONG_TYPE'];
+export interface ContractViolation {
+  feature: string;
+  kind: ViolationKind;
+  count: number;
+}
+/** Data drift, prediction drift and data quality of one model version over one window, against its reference profile. Topic ct.drift-reports, key: modelId. */
+export interface DriftReport {
+  /** Deterministic id (model, version, segment, window): a re-published report has the same id. */
+  reportId: string;
+  modelId: string;
+  modelVersion: string;
+  /** Segment the report covers; '*' for all traffic, 'other' for the tail beyond the tracked segments. */
+  segment: string;
+  windowStart: number;
+  windowEnd: number;
+  eventCount: number;
+  /** BOOTSTRAP: no registered profile yet, the reference is the stream's first events. */
+  referenceKind: ReferenceKind;
+  /** Rows the reference profile was built from. */
+  referenceCount: number;
+  /** Multiple-testing correction across features: NONE, BONFERRONI or BENJAMINI_HOCHBERG. */
+  correction: string;
+  features: Array<FeatureDrift>;
+  /** Drift of the model's output. */
+  prediction: null | FeatureDrift;
+  driftedFeatures: number;
+  dataQuality: Array<FeatureQuality>;
+  contractViolations: Array<ContractViolation>;
+  producedAt: number;
+}
+export interface PredictionOutput {
+  score: null | number;
+  predictedClass: null | string;
+  classProbabilities: Record<string, number>;
+}
+/** A prediction joined with its label: training data for the trainer and paired evidence for promotion. Topic ct.examples, key: eventId. */
+export interface LabelledExample {
+  eventId: string;
+  modelId: string;
+  modelVersion: string;
+  predictionTimestamp: number;
+  labelTimestamp: number;
+  entityId: null | string;
+  numeric: Record<string, null | number>;
+  categorical: Record<string, null | string>;
+  segments: Record<string, string>;
+  output: PredictionOutput;
+  label: number | string;
+}
+/** What a model saw: one observation of its input features. Topic ct.features, key: entity or event id. */
+export interface FeatureObservation {
+  /** Unique id of the event; predictions and labels of it share it. */
+  eventId: string;
+  /** Event time, epoch milliseconds. */
+  timestamp: number;
+  /** The model these features feed, when the producer knows it. */
+  modelId: null | string;
+  /** The business entity (customer, device...) the event is about. */
+  entityId: null | string;
+  /** Numeric features by name; null means missing. */
+  numeric: Record<string, null | number>;
+  /** Categorical features by name; null means missing. */
+  categorical: Record<string, null | string>;
+  /** Segment tags (country, channel...) reports can be split by. */
+  segments: Record<string, string>;
+}
+/** Ground truth for a prediction, possibly days late. Topic ct.labels, key: eventId of the prediction. */
+export interface Label {
+  eventId: string;
+  modelId: string;
+  /** When the truth became known, epoch milliseconds. */
+  timestamp: number;
+  /** The true value (regression, or 0/1) or class. */
+  label: number | string;
+}
+export type VersionChange = 'REGISTERED' | 'STAGE_CHANGED' | 'METRICS_UPDATED';
+export const VersionChangeValues: readonly VersionChange[] = ['REGISTERED', 'STAGE_CHANGED', 'METRICS_UPDATED'];
+export type ModelStage = 'CANDIDATE' | 'SHADOW' | 'CHAMPION' | 'ARCHIVED' | 'REJECTED';
+export const ModelStageValues: readonly ModelStage[] = ['CANDIDATE', 'SHADOW', 'CHAMPION', 'ARCHIVED', 'REJECTED'];
+export type TrainingStrategy = 'ONLINE' | 'WARM_START' | 'FULL' | 'EXTERNAL';
+export const TrainingStrategyValues: readonly TrainingStrategy[] = ['ONLINE', 'WARM_START', 'FULL', 'EXTERNAL'];
+export interface TrainingWindow {
+  start: number;
+  end: number;
+  exampleCount: number;
+}
+export type ModelTask = 'BINARY_CLASSIFICATION' | 'MULTICLASS_CLASSIFICATION' | 'REGRESSION';
+export const ModelTaskValues: readonly ModelTask[] = ['BINARY_CLASSIFICATION', 'MULTICLASS_CLASSIFICATION', 'REGRESSION'];
+export type FeatureKind = 'NUMERIC' | 'CATEGORICAL';
+export const FeatureKindValues: readonly FeatureKind[] = ['NUMERIC', 'CATEGORICAL'];
+export interface FeatureSpec {
+  name: string;
+  type: FeatureKind;
+  required: boolean;
+  min: null | number;
+  max: null | number;
+  categories: Array<string>;
+}
+export interface ModelContract {
+  task: ModelTask;
+  features: Array<FeatureSpec>;
+}
+/** A model version was registered or changed (event-sourced registry). Topic ct.model-versions, key: modelId. */
+export interface ModelVersionEvent {
+  eventId: string;
+  modelId: string;
+  version: string;
+  parentVersion: null | string;
+  change: VersionChange;
+  stage: ModelStage;
+  /** EXTERNAL: trained outside Continuum and registered. */
+  strategy: TrainingStrategy;
+  trainingWindow: null | TrainingWindow;
+  metrics: Record<string, number>;
+  artifactUri: null | string;
+  /** What the model expects as input. */
+  contract: null | ModelContract;
+  /** JSON of the training-time ReferenceProfile (libs/drift) drift is measured against. */
+  referenceProfile: null | string;
+  occurredAt: number;
+  /** Who made the change: a service or a user. */
+  actor: string;
+}
+/** Label delay distribution in milliseconds (label time - prediction time; negative when the label came first). */
+export interface LabelDelay {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+export interface DetectorSignal {
+  /** e.g. ADWIN, DDM, PAGE_HINKLEY */
+  detector: string;
+  driftDetected: boolean;
+  warningDetected: boolean;
+  /** Errors the detector has seen for this model version. */
+  observations: number;
+  /** Drifts detected within this window. */
+  detections: number;
+}
+/** Live performance of one model version over one window of labelled predictions. Topic ct.performance, key: modelId. */
+export interface PerformanceReport {
+  reportId: string;
+  modelId: string;
+  modelVersion: string;
+  windowStart: number;
+  windowEnd: number;
+  task: ModelTask;
+  predictionCount: number;
+  labelledCount: number;
+  /** labelledCount / predictionCount. */
+  labelCoverage: number;
+  /** accuracy, precision, recall, f1, roc_auc, log_loss, brier, ece; mae, rmse, mape, r2. */
+  metrics: Record<string, number>;
+  /** The same metrics for the persistence baseline (predict the last seen label). */
+  baselineMetrics: Record<string, number>;
+  labelDelay: null | LabelDelay;
+  conceptDrift: Array<DetectorSignal>;
+  producedAt: number;
+}
+/** A model's prediction with the features it was made from. Topic ct.predictions, key: eventId (co-partitioned with ct.labels). */
+export interface Prediction {
+  eventId: string;
+  modelId: string;
+  modelVersion: string;
+  /** Event time of the prediction, epoch milliseconds. */
+  timestamp: number;
+  entityId: null | string;
+  numeric: Record<string, null | number>;
+  categorical: Record<string, null | string>;
+  segments: Record<string, string>;
+  /** What the model predicted. */
+  output: PredictionOutput;
+}
+export type PromotionOutcome = 'PROMOTE' | 'REJECT' | 'ROLLBACK';
+export const PromotionOutcomeValues: readonly PromotionOutcome[] = ['PROMOTE', 'REJECT', 'ROLLBACK'];
+/** The outcome of champion vs challenger on the same labelled traffic. Topic ct.promotions, key: modelId. */
+export interface PromotionDecision {
+  decisionId: string;
+  modelId: string;
+  decision: PromotionOutcome;
+  championVersion: null | string;
+  challengerVersion: string;
+  /** The metric compared, e.g. log_loss or accuracy. */
+  metric: string;
+  championValue: null | number;
+  challengerValue: null | number;
+  /** Statistical test used, e.g. MCNEMAR, PAIRED_T, SEQUENTIAL_PROBABILITY_RATIO. */
+  test: string;
+  statistic: null | number;
+  pValue: null | number;
+  /** Labelled events both versions scored. */
+  pairedCount: number;
+  reason: string;
+  decidedAt: number;
+}
+export type RetrainReason = 'SCHEDULE' | 'PERFORMANCE' | 'DATA_DRIFT' | 'CONCEPT_DRIFT' | 'CONTRACT_CHANGE' | 'MANUAL';
+export const RetrainReasonValues: readonly RetrainReason[] = ['SCHEDULE', 'PERFORMANCE', 'DATA_DRIFT', 'CONCEPT_DRIFT', 'CONTRACT_CHANGE', 'MANUAL'];
+export interface Evidence {
+  /** DRIFT_REPORT, PERFORMANCE_REPORT, SCHEDULE, MANUAL... */
+  kind: string;
+  /** Id of the report (or cron expression) this evidence comes from. */
+  reference: string;
+  summary: string;
+  values: Record<string, number>;
+}
+export type WindowKind = 'FIXED_COUNT' | 'FIXED_DURATION' | 'DYNAMIC' | 'REPRESENTATIVE';
+export const WindowKindValues: readonly WindowKind[] = ['FIXED_COUNT', 'FIXED_DURATION', 'DYNAMIC', 'REPRESENTATIVE'];
+export interface WindowStrategy {
+  kind: WindowKind;
+  /** FIXED_COUNT: last N examples. */
+  count: null | number;
+  /** FIXED_DURATION: last T of event time. */
+  durationMs: null | number;
+  /** DYNAMIC: window sizes to try. */
+  candidateCounts: Array<number>;
+  /** DYNAMIC: newest examples kept as the test set. */
+  holdoutCount: null | number;
+}
+export type TrainingMode = 'ONLINE' | 'WARM_START' | 'FULL';
+export const TrainingModeValues: readonly TrainingMode[] = ['ONLINE', 'WARM_START', 'FULL'];
+/** A decision that a model must be retrained, with why. Topic ct.retrain-requests, key: modelId. */
+export interface RetrainRequest {
+  requestId: string;
+  modelId: string;
+  /** The version in production when the request was raised. */
+  modelVersion: null | string;
+  reason: RetrainReason;
+  requestedAt: number;
+  /** controller policy name, or the user/CLI for MANUAL. */
+  requestedBy: string;
+  evidence: Array<Evidence>;
+  /** Which data to retrain on. */
+  window: WindowStrategy;
+  /** ONLINE: incremental updates; WARM_START: fine-tune the parent; FULL: train from scratch. */
+  mode: TrainingMode;
+}
+
+/** Contract of DeadLetter (schemas/dead-letter.avsc). */
+export const DeadLetterContract = defineContract<DeadLetter>('dead-letter.avsc', {"type":"record","name":"DeadLetter","namespace":"continuum.events","doc":"A record a service could not decode or validate, kept with the reason so that nothing is lost. Topic ct.dead-letter, key: the original key.","fields":[{"name":"originalTopic","type":"string"},{"name":"partition","type":"int"},{"name":"offset","type":"long"},{"name":"key","type":["null","bytes"],"default":null},{"name":"value","type":["null","bytes"],"default":null,"doc":"The raw bytes as they were on the original topic."},{"name":"headers","type":{"type":"map","values":"bytes"},"default":{}},{"name":"originalTimestamp","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"errorKind","type":"string","doc":"NOT_WIRE_FORMAT, UNKNOWN_SCHEMA, MALFORMED_AVRO, INCOMPATIBLE_SCHEMA, INVALID_VALUE, CONTRACT_VIOLATION, REJECTED_BY_HANDLER"},{"name":"error","type":"string","doc":"Human-readable reason."},{"name":"service","type":"string","doc":"The service (consumer group) that dead-lettered it."},{"name":"failedAt","type":{"type":"long","logicalType":"timestamp-millis"}}]});
+/** Contract of DriftReport (schemas/drift-reports.avsc). */
+export const DriftReportContract = defineContract<DriftReport>('drift-reports.avsc', {"type":"record","name":"DriftReport","namespace":"continuum.events","doc":"Data drift, prediction drift and data quality of one model version over one window, against its reference profile. Topic ct.drift-reports, key: modelId.","fields":[{"name":"reportId","type":"string","doc":"Deterministic id (model, version, segment, window): a re-published report has the same id."},{"name":"modelId","type":"string"},{"name":"modelVersion","type":"string"},{"name":"segment","type":"string","default":"*","doc":"Segment the report covers; '*' for all traffic, 'other' for the tail beyond the tracked segments."},{"name":"windowStart","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"windowEnd","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"eventCount","type":"long"},{"name":"referenceKind","type":{"type":"enum","name":"ReferenceKind","symbols":["MODEL_VERSION","BOOTSTRAP"]},"doc":"BOOTSTRAP: no registered profile yet, the reference is the stream's first events."},{"name":"referenceCount","type":"long","doc":"Rows the reference profile was built from."},{"name":"correction","type":"string","doc":"Multiple-testing correction across features: NONE, BONFERRONI or BENJAMINI_HOCHBERG."},{"name":"features","type":{"type":"array","items":{"type":"record","name":"FeatureDrift","fields":[{"name":"feature","type":"string"},{"name":"featureType","type":{"type":"enum","name":"FeatureType","symbols":["NUMERIC","CATEGORICAL"]}},{"name":"statistic","type":"string","doc":"e.g. KS, CHI_SQUARE, Z_TEST, PSI, JENSEN_SHANNON, WASSERSTEIN"},{"name":"value","type":"double"},{"name":"pValue","type":["null","double"],"default":null},{"name":"adjustedPValue","type":["null","double"],"default":null,"doc":"p-value after the multiple-testing correction."},{"name":"threshold","type":"double"},{"name":"effectSize","type":["null","double"],"default":null,"doc":"Effect size compared with the floor, next to every p-value test."},{"name":"drifted","type":"boolean"},{"name":"sampleSize","type":"long"}]}}},{"name":"prediction","type":["null","FeatureDrift"],"default":null,"doc":"Drift of the model's output."},{"name":"driftedFeatures","type":"int"},{"name":"dataQuality","type":{"type":"array","items":{"type":"record","name":"FeatureQuality","fields":[{"name":"feature","type":"string"},{"name":"count","type":"long"},{"name":"missingRate","type":"double"},{"name":"outOfRangeRate","type":"double"},{"name":"unseenCategoryRate","type":"double"},{"name":"typeViolations","type":"long"}]}},"default":[]},{"name":"contractViolations","type":{"type":"array","items":{"type":"record","name":"ContractViolation","fields":[{"name":"feature","type":"string"},{"name":"kind","type":{"type":"enum","name":"ViolationKind","symbols":["UNEXPECTED_FEATURE","MISSING_FEATURE","WRONG_TYPE"]}},{"name":"count","type":"long"}]}},"default":[]},{"name":"producedAt","type":{"type":"long","logicalType":"timestamp-millis"}}]});
+/** Contract of LabelledExample (schemas/examples.avsc). */
+export const LabelledExampleContract = defineContract<LabelledExample>('examples.avsc', {"type":"record","name":"LabelledExample","namespace":"continuum.events","doc":"A prediction joined with its label: training data for the trainer and paired evidence for promotion. Topic ct.examples, key: eventId.","fields":[{"name":"eventId","type":"string"},{"name":"modelId","type":"string"},{"name":"modelVersion","type":"string"},{"name":"predictionTimestamp","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"labelTimestamp","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"entityId","type":["null","string"],"default":null},{"name":"numeric","type":{"type":"map","values":["null","double"]},"default":{}},{"name":"categorical","type":{"type":"map","values":["null","string"]},"default":{}},{"name":"segments","type":{"type":"map","values":"string"},"default":{}},{"name":"output","type":{"type":"record","name":"PredictionOutput","fields":[{"name":"score","type":["null","double"],"default":null},{"name":"predictedClass","type":["null","string"],"default":null},{"name":"classProbabilities","type":{"type":"map","values":"double"},"default":{}}]}},{"name":"label","type":["double","string"]}]});
+/** Contract of FeatureObservation (schemas/features.avsc). */
+export const FeatureObservationContract = defineContract<FeatureObservation>('features.avsc', {"type":"record","name":"FeatureObservation","namespace":"continuum.events","doc":"What a model saw: one observation of its input features. Topic ct.features, key: entity or event id.","fields":[{"name":"eventId","type":"string","doc":"Unique id of the event; predictions and labels of it share it."},{"name":"timestamp","type":{"type":"long","logicalType":"timestamp-millis"},"doc":"Event time, epoch milliseconds."},{"name":"modelId","type":["null","string"],"default":null,"doc":"The model these features feed, when the producer knows it."},{"name":"entityId","type":["null","string"],"default":null,"doc":"The business entity (customer, device...) the event is about."},{"name":"numeric","type":{"type":"map","values":["null","double"]},"default":{},"doc":"Numeric features by name; null means missing."},{"name":"categorical","type":{"type":"map","values":["null","string"]},"default":{},"doc":"Categorical features by name; null means missing."},{"name":"segments","type":{"type":"map","values":"string"},"default":{},"doc":"Segment tags (country, channel...) reports can be split by."}]});
+/** Contract of Label (schemas/labels.avsc). */
+export const LabelContract = defineContract<Label>('labels.avsc', {"type":"record","name":"Label","namespace":"continuum.events","doc":"Ground truth for a prediction, possibly days late. Topic ct.labels, key: eventId of the prediction.","fields":[{"name":"eventId","type":"string"},{"name":"modelId","type":"string"},{"name":"timestamp","type":{"type":"long","logicalType":"timestamp-millis"},"doc":"When the truth became known, epoch milliseconds."},{"name":"label","type":["double","string"],"doc":"The true value (regression, or 0/1) or class."}]});
+/** Contract of ModelVersionEvent (schemas/model-versions.avsc). */
+export const ModelVersionEventContract = defineContract<ModelVersionEvent>('model-versions.avsc', {"type":"record","name":"ModelVersionEvent","namespace":"continuum.events","doc":"A model version was registered or changed (event-sourced registry). Topic ct.model-versions, key: modelId.","fields":[{"name":"eventId","type":"string"},{"name":"modelId","type":"string"},{"name":"version","type":"string"},{"name":"parentVersion","type":["null","string"],"default":null},{"name":"change","type":{"type":"enum","name":"VersionChange","symbols":["REGISTERED","STAGE_CHANGED","METRICS_UPDATED"]}},{"name":"stage","type":{"type":"enum","name":"ModelStage","symbols":["CANDIDATE","SHADOW","CHAMPION","ARCHIVED","REJECTED"]}},{"name":"strategy","type":{"type":"enum","name":"TrainingStrategy","symbols":["ONLINE","WARM_START","FULL","EXTERNAL"]},"doc":"EXTERNAL: trained outside Continuum and registered."},{"name":"trainingWindow","type":["null",{"type":"record","name":"TrainingWindow","fields":[{"name":"start","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"end","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"exampleCount","type":"long"}]}],"default":null},{"name":"metrics","type":{"type":"map","values":"double"},"default":{}},{"name":"artifactUri","type":["null","string"],"default":null},{"name":"contract","doc":"What the model expects as input.","type":["null",{"type":"record","name":"ModelContract","fields":[{"name":"task","type":{"type":"enum","name":"ModelTask","symbols":["BINARY_CLASSIFICATION","MULTICLASS_CLASSIFICATION","REGRESSION"]}},{"name":"features","type":{"type":"array","items":{"type":"record","name":"FeatureSpec","fields":[{"name":"name","type":"string"},{"name":"type","type":{"type":"enum","name":"FeatureKind","symbols":["NUMERIC","CATEGORICAL"]}},{"name":"required","type":"boolean","default":true},{"name":"min","type":["null","double"],"default":null},{"name":"max","type":["null","double"],"default":null},{"name":"categories","type":{"type":"array","items":"string"},"default":[]}]}}}]}],"default":null},{"name":"referenceProfile","type":["null","string"],"default":null,"doc":"JSON of the training-time ReferenceProfile (libs/drift) drift is measured against."},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"actor","type":"string","doc":"Who made the change: a service or a user."}]});
+/** Contract of PerformanceReport (schemas/performance.avsc). */
+export const PerformanceReportContract = defineContract<PerformanceReport>('performance.avsc', {"type":"record","name":"PerformanceReport","namespace":"continuum.events","doc":"Live performance of one model version over one window of labelled predictions. Topic ct.performance, key: modelId.","fields":[{"name":"reportId","type":"string"},{"name":"modelId","type":"string"},{"name":"modelVersion","type":"string"},{"name":"windowStart","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"windowEnd","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"task","type":{"type":"enum","name":"ModelTask","symbols":["BINARY_CLASSIFICATION","MULTICLASS_CLASSIFICATION","REGRESSION"]}},{"name":"predictionCount","type":"long"},{"name":"labelledCount","type":"long"},{"name":"labelCoverage","type":"double","doc":"labelledCount / predictionCount."},{"name":"metrics","type":{"type":"map","values":"double"},"doc":"accuracy, precision, recall, f1, roc_auc, log_loss, brier, ece; mae, rmse, mape, r2."},{"name":"baselineMetrics","type":{"type":"map","values":"double"},"default":{},"doc":"The same metrics for the persistence baseline (predict the last seen label)."},{"name":"labelDelay","type":["null",{"type":"record","name":"LabelDelay","doc":"Label delay distribution in milliseconds (label time - prediction time; negative when the label came first).","fields":[{"name":"p50","type":"double"},{"name":"p90","type":"double"},{"name":"p99","type":"double"},{"name":"max","type":"double"},{"name":"mean","type":"double"}]}],"default":null},{"name":"conceptDrift","type":{"type":"array","items":{"type":"record","name":"DetectorSignal","fields":[{"name":"detector","type":"string","doc":"e.g. ADWIN, DDM, PAGE_HINKLEY"},{"name":"driftDetected","type":"boolean"},{"name":"warningDetected","type":"boolean","default":false},{"name":"observations","type":"long","doc":"Errors the detector has seen for this model version."},{"name":"detections","type":"long","doc":"Drifts detected within this window."}]}},"default":[]},{"name":"producedAt","type":{"type":"long","logicalType":"timestamp-millis"}}]});
+/** Contract of Prediction (schemas/predictions.avsc). */
+export const PredictionContract = defineContract<Prediction>('predictions.avsc', {"type":"record","name":"Prediction","namespace":"continuum.events","doc":"A model's prediction with the features it was made from. Topic ct.predictions, key: eventId (co-partitioned with ct.labels).","fields":[{"name":"eventId","type":"string"},{"name":"modelId","type":"string"},{"name":"modelVersion","type":"string"},{"name":"timestamp","type":{"type":"long","logicalType":"timestamp-millis"},"doc":"Event time of the prediction, epoch milliseconds."},{"name":"entityId","type":["null","string"],"default":null},{"name":"numeric","type":{"type":"map","values":["null","double"]},"default":{}},{"name":"categorical","type":{"type":"map","values":["null","string"]},"default":{}},{"name":"segments","type":{"type":"map","values":"string"},"default":{}},{"name":"output","doc":"What the model predicted.","type":{"type":"record","name":"PredictionOutput","fields":[{"name":"score","type":["null","double"],"default":null,"doc":"Positive-class probability (binary) or predicted value (regression)."},{"name":"predictedClass","type":["null","string"],"default":null,"doc":"Predicted class label (classification)."},{"name":"classProbabilities","type":{"type":"map","values":"double"},"default":{},"doc":"Probability per class (multiclass)."}]}}]});
+/** Contract of PromotionDecision (schemas/promotions.avsc). */
+export const PromotionDecisionContract = defineContract<PromotionDecision>('promotions.avsc', {"type":"record","name":"PromotionDecision","namespace":"continuum.events","doc":"The outcome of champion vs challenger on the same labelled traffic. Topic ct.promotions, key: modelId.","fields":[{"name":"decisionId","type":"string"},{"name":"modelId","type":"string"},{"name":"decision","type":{"type":"enum","name":"PromotionOutcome","symbols":["PROMOTE","REJECT","ROLLBACK"]}},{"name":"championVersion","type":["null","string"],"default":null},{"name":"challengerVersion","type":"string"},{"name":"metric","type":"string","doc":"The metric compared, e.g. log_loss or accuracy."},{"name":"championValue","type":["null","double"],"default":null},{"name":"challengerValue","type":["null","double"],"default":null},{"name":"test","type":"string","doc":"Statistical test used, e.g. MCNEMAR, PAIRED_T, SEQUENTIAL_PROBABILITY_RATIO."},{"name":"statistic","type":["null","double"],"default":null},{"name":"pValue","type":["null","double"],"default":null},{"name":"pairedCount","type":"long","doc":"Labelled events both versions scored."},{"name":"reason","type":"string"},{"name":"decidedAt","type":{"type":"long","logicalType":"timestamp-millis"}}]});
+/** Contract of RetrainRequest (schemas/retrain-requests.avsc). */
+export const RetrainRequestContract = defineContract<RetrainRequest>('retrain-requests.avsc', {"type":"record","name":"RetrainRequest","namespace":"continuum.events","doc":"A decision that a model must be retrained, with why. Topic ct.retrain-requests, key: modelId.","fields":[{"name":"requestId","type":"string"},{"name":"modelId","type":"string"},{"name":"modelVersion","type":["null","string"],"default":null,"doc":"The version in production when the request was raised."},{"name":"reason","type":{"type":"enum","name":"RetrainReason","symbols":["SCHEDULE","PERFORMANCE","DATA_DRIFT","CONCEPT_DRIFT","CONTRACT_CHANGE","MANUAL"]}},{"name":"requestedAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"requestedBy","type":"string","doc":"controller policy name, or the user/CLI for MANUAL."},{"name":"evidence","type":{"type":"array","items":{"type":"record","name":"Evidence","fields":[{"name":"kind","type":"string","doc":"DRIFT_REPORT, PERFORMANCE_REPORT, SCHEDULE, MANUAL..."},{"name":"reference","type":"string","doc":"Id of the report (or cron expression) this evidence comes from."},{"name":"summary","type":"string"},{"name":"values","type":{"type":"map","values":"double"},"default":{}}]}},"default":[]},{"name":"window","doc":"Which data to retrain on.","type":{"type":"record","name":"WindowStrategy","fields":[{"name":"kind","type":{"type":"enum","name":"WindowKind","symbols":["FIXED_COUNT","FIXED_DURATION","DYNAMIC","REPRESENTATIVE"]}},{"name":"count","type":["null","long"],"default":null,"doc":"FIXED_COUNT: last N examples."},{"name":"durationMs","type":["null","long"],"default":null,"doc":"FIXED_DURATION: last T of event time."},{"name":"candidateCounts","type":{"type":"array","items":"long"},"default":[],"doc":"DYNAMIC: window sizes to try."},{"name":"holdoutCount","type":["null","long"],"default":null,"doc":"DYNAMIC: newest examples kept as the test set."}]}},{"name":"mode","type":{"type":"enum","name":"TrainingMode","symbols":["ONLINE","WARM_START","FULL"]},"doc":"ONLINE: incremental updates; WARM_START: fine-tune the parent; FULL: train from scratch."}]});
+
+export const AllContracts = [DeadLetterContract, DriftReportContract, LabelledExampleContract, FeatureObservationContract, LabelContract, ModelVersionEventContract, PerformanceReportContract, PredictionContract, PromotionDecisionContract, RetrainRequestContract] as const;

@@ -1,0 +1,147 @@
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Type } from 'avsc';
+import { type Contract } from './contract';
+import { IncompatibleSchemaError, SchemaRegistryError } from './errors';
+
+export type Compatibility =
+  'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FULL' | 'FULL_TRANSITIVE' | 'NONE';
+
+export interface SchemaRegistryOptions {
+  /** Base URL of the Confluent-compatible API, e.g. http://127.0.0.1:8081/apis/ccompat/v7 */
+  url: string;
+  username?: string;
+  password?: string;
+}
+
+/** TopicNameStrategy: the value schema of topic T is registered under subject `T-value`. */
+export function valueSubject(topic: string): string {
+  return `${topic}-value`;
+}
+
+/**
+ * The schema registry as Continuum uses it: register a contract under a subject with an explicit
+ * compatibility level, and look up writer schemas by id (cached for the life of the process, since
+ * ids are immutable).
+ */
+export class ContractRegistry {
+  private readonly client: SchemaRegistry;
+  private readonly writerTypes = new Map<number, Promise<Type | undefined>>();
+  private readonly registered = new Map<string, Promise<number>>();
+
+  constructor(readonly options: SchemaRegistryOptions) {
+    const auth =
+      options.username !== undefined
+        ? { username: options.username, password: options.password ?? '' }
+        : undefined;
+    this.client = new SchemaRegistry({ host: options.url, auth, clientId: 'continuum' });
+  }
+
+  /**
+   * Registers the contract's schema under `subject` and returns its id. The subject's
+   * compatibility is set explicitly first: the client library compares `/config/{subject}` with
+   * its own setting before registering and throws when they differ (registries answer that URL
+   * with the global default for new subjects), and an explicit level is what we want anyway.
+   */
+  register<T>(
+    subject: string,
+    contract: Contract<T>,
+    compatibility: Compatibility = 'BACKWARD',
+  ): Promise<number> {
+    const key = `${subject}\u0000${contract.schemaText}\u0000${compatibility}`;
+    let id = this.registered.get(key);
+    if (!id) {
+      id = this.registerNow(subject, contract, compatibility);
+      this.registered.set(key, id);
+      id.catch(() => this.registered.delete(key));
+    }
+    return id;
+  }
+
+  private async registerNow<T>(
+    subject: string,
+    contract: Contract<T>,
+    compatibility: Compatibility,
+  ): Promise<number> {
+    await this.setCompatibility(subject, compatibility);
+    try {
+      const { id } = await this.client.register(
+        { type: 'AVRO' as never, schema: contract.schemaText },
+        { subject, compatibility: compatibility as never },
+      );
+      this.writerTypes.set(id, Promise.resolve(contract.type));
+      return id;
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      const message = error instanceof Error ? error.message : String(error);
+      if (status === 409)
+        throw new IncompatibleSchemaError(subject, compatibility, message, { cause: error });
+      throw new SchemaRegistryError(
+        `Registering ${contract.name} under ${subject} failed: ${message}`,
+        status,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  async setCompatibility(subject: string, compatibility: Compatibility): Promise<void> {
+    const url = `${this.options.url}/config/${encodeURIComponent(subject)}`;
+    const headers: Record<string, string> = { 'Content-Type': 'application/vnd.schemaregistry.v1+json' };
+    if (this.options.username !== undefined) {
+      headers.Authorization = `Basic ${Buffer.from(`${this.options.username}:${this.options.password ?? ''}`).toString('base64')}`;
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, { method: 'PUT', headers, body: JSON.stringify({ compatibility }) });
+    } catch (error) {
+      throw new SchemaRegistryError(`Schema registry unreachable at ${this.options.url}`, undefined, {
+        cause: error,
+      });
+    }
+    if (!response.ok) {
+      throw new SchemaRegistryError(
+        `Setting compatibility ${compatibility} on ${subject} failed: HTTP ${response.status} ${await response.text()}`,
+        response.status,
+      );
+    }
+  }
+
+  /**
+   * The writer schema of `id`. Resolves to undefined when the registry does not know the id
+   * (the record can never be decoded); rejects with SchemaRegistryError when the registry
+   * cannot be asked (retry later).
+   */
+  writerType(id: number): Promise<Type | undefined> {
+    let type = this.writerTypes.get(id);
+    if (!type) {
+      type = this.fetchWriterType(id);
+      this.writerTypes.set(id, type);
+      // Unknown ids are remembered (ids are immutable); transient failures are retried next time.
+      type.catch(() => this.writerTypes.delete(id));
+    }
+    return type;
+  }
+
+  /** The cached writer type when its lookup already finished, for the synchronous decode path. */
+  cachedWriterType(id: number): Promise<Type | undefined> | undefined {
+    return this.writerTypes.get(id);
+  }
+
+  private async fetchWriterType(id: number): Promise<Type | undefined> {
+    try {
+      const schema = (await this.client.getSchema(id)) as unknown as Type;
+      // The client returns an avsc Type for Avro schemas; rebuild it from its JSON so that our
+      // avsc options (no logical-type conversion: timestamps stay epoch milliseconds) apply.
+      return Type.forSchema(JSON.parse(JSON.stringify(schema.schema())));
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 404) return undefined;
+      throw new SchemaRegistryError(
+        `Looking up schema id ${id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        status,
+        { cause: error },
+      );
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import { type Contract } from './contract';
+import {
+  DeadLetterContract,
+  DriftReportContract,
+  FeatureObservationContract,
+  LabelContract,
+  LabelledExampleContract,
+  ModelVersionEventContract,
+  PerformanceReportContract,
+  PredictionContract,
+  PromotionDecisionContract,
+  RetrainRequestContract,
+} from './generated/contracts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** One of Continuum's topics: its contract and how it is provisioned. */
+export interface TopicDefinition<T = unknown> {
+  /** Default name; overridable with `env`. */
+  readonly defaultName: string;
+  readonly env: string;
+  readonly contract: Contract<T>;
+  readonly partitions: number;
+  /** -1 keeps records forever. */
+  readonly retentionMs: number;
+  readonly cleanupPolicy: 'delete' | 'compact';
+  readonly key: string;
+  readonly description: string;
+}
+
+function topic<T>(definition: TopicDefinition<T>): TopicDefinition<T> {
+  return definition;
+}
+
+/**
+ * The declarative list of Continuum's topics. Services provision from it at start-up; the
+ * README's topic table is this list. Predictions and labels have the same partition count
+ * because the evaluator's join relies on them being co-partitioned by eventId.
+ */
+export const Topics = {
+  features: topic({
+    defaultName: 'ct.features',
+    env: 'CT_TOPIC_FEATURES',
+    contract: FeatureObservationContract,
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    cleanupPolicy: 'delete',
+    key: 'entity or event id',
+    description: 'feature observations',
+  }),
+  predictions: topic({
+    defaultName: 'ct.predictions',
+    env: 'CT_TOPIC_PREDICTIONS',
+    contract: PredictionContract,
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    cleanupPolicy: 'delete',
+    key: 'eventId',
+    description: "models' predictions with their features",
+  }),
+  labels: topic({
+    defaultName: 'ct.labels',
+    env: 'CT_TOPIC_LABELS',
+    contract: LabelContract,
+    partitions: 6,
+    retentionMs: 30 * DAY_MS,
+    cleanupPolicy: 'delete',
+    key: 'eventId of the prediction',
+    description: 'ground truth, possibly days late',
+  }),
+  examples: topic({
+    defaultName: 'ct.examples',
+    env: 'CT_TOPIC_EXAMPLES',
+    contract: LabelledExampleContract,
+    partitions: 6,
+    retentionMs: 180 * DAY_MS,
+    cleanupPolicy: 'delete',
+    key: 'eventId',
+    description: 'predictions joined with their labels',
+  }),
+  driftReports: topic({
+    defaultName: 'ct.drift-reports',
+    env: 'CT_TOPIC_DRIFT_REPORTS',
+    contract: DriftReportContract,
+    partitions: 3,
+    retentionMs: 90 * DAY_MS,
+    cleanupPolicy: 'delete',
+    key: 'modelId',
+    description: 'per-window data drift, prediction drift and data quality',
+  }),
+  performance: topic({
+    defaultName: 'ct.performance',
+    env: 'CT_TOPIC_PERFORMANCE',
+    contract: PerformanceReportContract,
+    partitions: 3,
+    retentionMs: 90 * DAY_MS,
+    cleanupPolicy: 'delete',
+    key: 'modelId',
+    description: 'per-window live performance per model version',
+  }),
+  retrainRequests: topic({
+    defaultName: 'ct.retrain-requests',
+    env: 'CT_TOPIC_RETRAIN_REQUESTS',
+    contract: RetrainRequestContract,
+    partitions: 3,
+    retentionMs: 90 * DAY_MS,
+    cleanupPolicy: 'delete',
+    key: 'modelId',
+    description: 'decisions to retrain, with reason and evidence',
+  }),
+  modelVersions: topic({
+    defaultName: 'ct.model-versions',
+    env: 'CT_TOPIC_MODEL_VERSIONS',
+    contract: ModelVersionEventContract,
+    partitions: 3,
+    retentionMs: -1,
+    cleanupPolicy: 'delete',
+    key: 'modelId',
+    description: 'model registry events (the registry is event-sourced from this topic)',
+  }),
+  promotions: topic({
+    defaultName: 'ct.promotions',
+    env: 'CT_TOPIC_PROMOTIONS',
+    contract: PromotionDecisionContract,
+    partitions: 3,
+    retentionMs: -1,
+    cleanupPolicy: 'delete',
+    key: 'modelId',
+    description: 'PROMOTE, REJECT or ROLLBACK with statistical evidence',
+  }),
+  deadLetter: topic({
+    defaultName: 'ct.dead-letter',
+    env: 'CT_TOPIC_DEAD_LETTER',
+    contract: DeadLetterContract,
+    partitions: 3,
+    retentionMs: 30 * DAY_MS,
+    cleanupPolicy: 'delete',
+    key: 'original key',
+    description: 'records a service could not decode or validate, with the reason',
+  }),
+} as const;
+
+export type TopicKey = keyof typeof Topics;
+
+/** The topic's name in this deployment: the env override or the default. */
+export function topicName(key: TopicKey, env: NodeJS.ProcessEnv = process.env): string {
+  const definition = Topics[key];
+  return env[definition.env] || definition.defaultName;
+}
