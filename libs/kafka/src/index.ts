@@ -1,1 +1,9 @@
-export {};
+export * from './batch-consumer';
+export * from './consumer-metrics';
+export * from './dead-letter';
+export * from './event-producer';
+export * from './kafka-client';
+export * from './kafka-config';
+export * from './nest/batch-handler.decorator';
+export * from './nest/kafka.module';
+export * from './topic-provisioning';

@@ -1,0 +1,256 @@
+import { type Batch, type Consumer, type IHeaders, type KafkaMessage } from 'kafkajs';
+import { type Contract, DecodeError, type EventCodecs, type EventDecoder } from '@continuum/events';
+import { type CheckResult, type Logger, type Metrics } from '@continuum/observability';
+import { ConsumerMetrics } from './consumer-metrics';
+import { type DeadLetterPublisher, type FailedRecord } from './dead-letter';
+import { type KafkaClient } from './kafka-client';
+
+/** A decoded record with where it came from. */
+export interface ConsumedRecord<T> {
+  value: T;
+  key: Buffer | null;
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Kafka record timestamp, epoch ms. */
+  timestamp: number;
+  headers: IHeaders;
+}
+
+export interface BatchContext {
+  readonly topic: string;
+  readonly partition: number;
+  /** Sends a record the handler cannot use to the dead-letter topic; the stream goes on. */
+  reject(record: ConsumedRecord<unknown>, reason: string): void;
+  /** Call during long handlers to keep the group membership alive. */
+  heartbeat(): Promise<void>;
+}
+
+export type BatchHandlerFn<T> = (records: Array<ConsumedRecord<T>>, context: BatchContext) => Promise<void>;
+
+export interface Subscription<T> {
+  topic: string;
+  contract: Contract<T>;
+  handler: BatchHandlerFn<T>;
+  /** Domain validation after decoding: a message names the problem, undefined means valid. */
+  validate?: (value: T) => string | undefined;
+}
+
+export interface BatchConsumerOptions {
+  service: string;
+  groupId: string;
+  /** Where a new consumer group starts; Continuum defaults to the earliest offset so nothing is missed. */
+  fromBeginning?: boolean;
+  partitionsConsumedConcurrently?: number;
+  maxBytesPerPartition?: number;
+  maxWaitTimeInMs?: number;
+  sessionTimeoutMs?: number;
+}
+
+interface ActiveSubscription {
+  subscription: Subscription<unknown>;
+  decoder: EventDecoder<unknown>;
+}
+
+/**
+ * Kafka batch consumer runtime. For every fetched batch of a partition: decode all records,
+ * hand the valid ones to the topic's handler as one typed array, dead-letter the rest, and only
+ * then commit the batch's offsets. A crash anywhere before the commit replays the batch, so
+ * delivery is at-least-once with duplicates limited to the last uncommitted batch per partition;
+ * a bad record never stops a partition.
+ */
+export class BatchConsumer {
+  private readonly consumer: Consumer;
+  private readonly subscriptions = new Map<string, ActiveSubscription>();
+  private readonly metrics: ConsumerMetrics;
+  private joined = false;
+  private crashed: string | undefined;
+  private running = false;
+
+  constructor(
+    client: KafkaClient,
+    private readonly codecs: EventCodecs,
+    private readonly deadLetters: DeadLetterPublisher,
+    metrics: Metrics,
+    private readonly logger: Logger,
+    readonly options: BatchConsumerOptions,
+  ) {
+    this.metrics = new ConsumerMetrics(metrics);
+    this.consumer = client.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3_000,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 2 * 1024 * 1024,
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
+      allowAutoTopicCreation: false,
+    });
+    const { events } = this.consumer;
+    this.consumer.on(events.GROUP_JOIN, (e) => {
+      this.joined = true;
+      this.crashed = undefined;
+      this.logger.info(
+        { groupId: options.groupId, assignment: e.payload.memberAssignment },
+        'joined consumer group',
+      );
+    });
+    this.consumer.on(events.CRASH, (e) => {
+      this.joined = false;
+      this.crashed = e.payload.error.message;
+      this.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    });
+    this.consumer.on(events.DISCONNECT, () => (this.joined = false));
+    this.consumer.on(events.STOP, () => (this.joined = false));
+  }
+
+  subscribe<T>(subscription: Subscription<T>): void {
+    if (this.running) throw new Error('subscribe() must be called before start()');
+    if (this.subscriptions.has(subscription.topic)) {
+      throw new Error(
+        `topic ${subscription.topic} already has a batch handler in group ${this.options.groupId}`,
+      );
+    }
+    this.subscriptions.set(subscription.topic, {
+      subscription: subscription as Subscription<unknown>,
+      decoder: this.codecs.decoderFor(subscription.contract) as EventDecoder<unknown>,
+    });
+  }
+
+  get topics(): string[] {
+    return [...this.subscriptions.keys()];
+  }
+
+  async start(): Promise<void> {
+    if (this.subscriptions.size === 0)
+      throw new Error(`consumer group ${this.options.groupId} has no subscriptions`);
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.topics, fromBeginning: this.options.fromBeginning ?? true });
+    this.running = true;
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isStale }) => {
+        await this.handleBatch(batch, heartbeat, isStale);
+        resolveOffset(batch.lastOffset());
+      },
+    });
+  }
+
+  private async handleBatch(
+    batch: Batch,
+    heartbeat: () => Promise<void>,
+    isStale: () => boolean,
+  ): Promise<void> {
+    if (batch.isEmpty()) return;
+    const active = this.subscriptions.get(batch.topic);
+    if (!active) throw new Error(`received a batch for unsubscribed topic ${batch.topic}`);
+    const labels = { topic: batch.topic, group: this.options.groupId };
+    const endTimer = this.metrics.batchDuration.startTimer(labels);
+    try {
+      const failed: FailedRecord[] = [];
+      const records = await this.decode(batch, active, failed);
+      if (records.length > 0) {
+        const context: BatchContext = {
+          topic: batch.topic,
+          partition: batch.partition,
+          heartbeat,
+          reject: (record, reason) =>
+            failed.push({
+              topic: batch.topic,
+              partition: batch.partition,
+              message: batch.messages.find((m) => m.offset === record.offset) as KafkaMessage,
+              kind: 'REJECTED_BY_HANDLER',
+              error: reason,
+            }),
+        };
+        await active.subscription.handler(records, context);
+      }
+      // Dead letters are acknowledged by the broker before the offsets that skip them are committed.
+      if (failed.length > 0) {
+        await this.deadLetters.publish(failed);
+        for (const f of failed) this.metrics.deadLettered.inc({ ...labels, kind: f.kind });
+      }
+      // A revoked partition's offsets belong to its new owner, which replays from the last commit.
+      if (isStale()) return;
+      const next = (BigInt(batch.lastOffset()) + 1n).toString();
+      await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      this.metrics.recordsIn.inc(labels, records.length);
+      this.metrics.lag.set(
+        { ...labels, partition: String(batch.partition) },
+        Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))),
+      );
+    } catch (error) {
+      this.metrics.batchFailures.inc(labels);
+      this.logger.error(
+        { err: error, topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset() },
+        'batch failed; it will be retried from the last committed offset',
+      );
+      throw error;
+    } finally {
+      endTimer();
+    }
+  }
+
+  private async decode(
+    batch: Batch,
+    active: ActiveSubscription,
+    failed: FailedRecord[],
+  ): Promise<Array<ConsumedRecord<unknown>>> {
+    const { decoder, subscription } = active;
+    await decoder.prepare(batch.messages.map((m) => m.value));
+    const records: Array<ConsumedRecord<unknown>> = [];
+    for (const message of batch.messages) {
+      let value: unknown;
+      try {
+        value = decoder.decode(message.value);
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+        failed.push({
+          topic: batch.topic,
+          partition: batch.partition,
+          message,
+          kind: error.kind,
+          error: error.message,
+        });
+        continue;
+      }
+      const problem = subscription.validate?.(value);
+      if (problem !== undefined) {
+        failed.push({
+          topic: batch.topic,
+          partition: batch.partition,
+          message,
+          kind: 'CONTRACT_VIOLATION',
+          error: problem,
+        });
+        continue;
+      }
+      records.push({
+        value,
+        key: message.key ?? null,
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        timestamp: Number(message.timestamp),
+        headers: message.headers ?? {},
+      });
+    }
+    return records;
+  }
+
+  /** Ready when the consumer is in its group and has not crashed. */
+  readiness(): CheckResult {
+    if (this.crashed) return { ok: false, detail: `consumer crashed: ${this.crashed}` };
+    return this.joined
+      ? { ok: true, detail: `joined group ${this.options.groupId}` }
+      : { ok: false, detail: 'not in consumer group' };
+  }
+
+  /** Finishes the batch in flight (which commits it), then leaves the group. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.consumer.stop();
+    await this.consumer.disconnect();
+  }
+}

@@ -1,0 +1,87 @@
+import { CompressionTypes, type Producer, type IHeaders, type RecordMetadata } from 'kafkajs';
+import { type Contract, type EventCodecs, type EventEncoder } from '@continuum/events';
+import { type Metrics } from '@continuum/observability';
+import { type KafkaClient } from './kafka-client';
+
+export interface OutgoingEvent<T> {
+  key: string | Buffer | null;
+  value: T;
+  headers?: IHeaders;
+  /** Event time in epoch ms; defaults to the broker's append time semantics of the producer (now). */
+  timestamp?: number;
+}
+
+/**
+ * Publishes typed events: each contract is registered under `<topic>-value` once, then values are
+ * Avro-encoded in the wire format. The producer is idempotent (acks=all, one request in flight),
+ * so broker-side retries never duplicate or reorder a partition's records.
+ */
+export class EventProducer {
+  private readonly producer: Producer;
+  private readonly encoders = new Map<string, Promise<EventEncoder<unknown>>>();
+  private connected = false;
+
+  constructor(
+    client: KafkaClient,
+    private readonly codecs: EventCodecs,
+    private readonly metrics?: Metrics,
+  ) {
+    this.producer = client.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  encoder<T>(topic: string, contract: Contract<T>): Promise<EventEncoder<T>> {
+    const key = `${topic}\u0000${contract.name}`;
+    let encoder = this.encoders.get(key);
+    if (!encoder) {
+      encoder = this.codecs.encoderFor(topic, contract) as Promise<EventEncoder<unknown>>;
+      this.encoders.set(key, encoder);
+      encoder.catch(() => this.encoders.delete(key));
+    }
+    return encoder as Promise<EventEncoder<T>>;
+  }
+
+  /** Encodes and sends the events; resolves when the broker acknowledged all of them. */
+  async send<T>(
+    topic: string,
+    contract: Contract<T>,
+    events: ReadonlyArray<OutgoingEvent<T>>,
+  ): Promise<RecordMetadata[]> {
+    if (events.length === 0) return [];
+    const encoder = await this.encoder(topic, contract);
+    const messages = events.map((e) => ({
+      key: e.key,
+      value: encoder.encode(e.value),
+      headers: e.headers,
+      timestamp: e.timestamp === undefined ? undefined : String(e.timestamp),
+    }));
+    const result = await this.producer.send({
+      topic,
+      messages,
+      acks: -1,
+      compression: CompressionTypes.None,
+    });
+    this.metrics
+      ?.counter('continuum_producer_records_total', 'Records published, by topic.', ['topic'])
+      .inc({ topic }, events.length);
+    return result;
+  }
+
+  async disconnect(): Promise<void> {
+    await this.producer.disconnect();
+    this.connected = false;
+  }
+}

@@ -1,0 +1,192 @@
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { ContractRegistry, EventCodecs, Topics, type TopicKey, topicName } from '@continuum/events';
+import { HealthChecks, LOGGER, type Logger, Metrics } from '@continuum/observability';
+import { BatchConsumer, type BatchConsumerOptions, type BatchHandlerFn } from '../batch-consumer';
+import { DeadLetterPublisher } from '../dead-letter';
+import { EventProducer } from '../event-producer';
+import { type KafkaClient, createKafkaClient } from '../kafka-client';
+import { type KafkaConfig } from '../kafka-config';
+import { provisionTopics } from '../topic-provisioning';
+import { BATCH_HANDLER, type BatchHandlerMetadata } from './batch-handler.decorator';
+
+export const KAFKA_CLIENT = Symbol('KafkaClient');
+export const KAFKA_MODULE_OPTIONS = Symbol('KafkaModuleOptions');
+
+export interface KafkaModuleOptions {
+  service: string;
+  config: KafkaConfig;
+  /** Present when the service consumes; its @BatchHandler methods join this group. */
+  consumer?: Omit<BatchConsumerOptions, 'service'>;
+  /** Topics to provision at start-up (when KAFKA_PROVISION_TOPICS is true); default: all of Continuum's. */
+  topics?: TopicKey[];
+}
+
+/** Starts the Kafka side of a service after every provider is ready, and stops it first on shutdown. */
+@Injectable()
+class KafkaRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(KAFKA_MODULE_OPTIONS) private readonly options: KafkaModuleOptions,
+    @Inject(KAFKA_CLIENT) private readonly client: KafkaClient,
+    private readonly producer: EventProducer,
+    private readonly deadLetters: DeadLetterPublisher,
+    private readonly health: HealthChecks,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(BatchConsumer) private readonly consumer: BatchConsumer | null,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.options.config.provisionTopics) await this.provision();
+    await this.producer.connect();
+    await this.deadLetters.prepare();
+    this.health.addReadinessCheck('kafka-producer', () =>
+      this.producer.isConnected() ? { ok: true } : { ok: false, detail: 'producer disconnected' },
+    );
+    const handlers = this.discoverHandlers();
+    if (!this.consumer) {
+      if (handlers.length > 0)
+        throw new Error(`@BatchHandler methods found but KafkaModule has no consumer options`);
+      return;
+    }
+    for (const { metadata, handler } of handlers) {
+      this.consumer.subscribe({
+        topic: topicName(metadata.topic),
+        contract: Topics[metadata.topic].contract as never,
+        handler,
+        validate: metadata.validate as ((value: unknown) => string | undefined) | undefined,
+      });
+    }
+    const consumer = this.consumer;
+    this.health.addReadinessCheck('kafka-consumer', () => consumer.readiness());
+    await consumer.start();
+    this.logger.info({ groupId: consumer.options.groupId, topics: consumer.topics }, 'consuming');
+  }
+
+  private async provision(): Promise<void> {
+    const admin = this.client.admin();
+    await admin.connect();
+    try {
+      const keys = this.options.topics ?? (Object.keys(Topics) as TopicKey[]);
+      const result = await provisionTopics(
+        admin,
+        keys.map((key) => ({ name: topicName(key), definition: Topics[key] })),
+        this.options.config.replicationFactor,
+      );
+      if (result.created.length > 0) this.logger.info({ topics: result.created }, 'created topics');
+      for (const m of result.partitionMismatches) {
+        this.logger.warn(m, 'topic partition count differs from the topic list; left unchanged');
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private discoverHandlers(): Array<{ metadata: BatchHandlerMetadata; handler: BatchHandlerFn<unknown> }> {
+    const found: Array<{ metadata: BatchHandlerMetadata; handler: BatchHandlerFn<unknown> }> = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const name of this.scanner.getAllMethodNames(prototype)) {
+        const method = instance[name] as ((...args: unknown[]) => Promise<void>) | undefined;
+        const metadata =
+          method && (Reflect.getMetadata(BATCH_HANDLER, method) as BatchHandlerMetadata | undefined);
+        if (metadata) found.push({ metadata, handler: method.bind(instance) });
+      }
+    }
+    return found;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.health.markShuttingDown();
+    await this.consumer?.stop();
+    await this.producer.disconnect();
+    this.logger.info('kafka runtime stopped: last batch committed, producer flushed');
+  }
+}
+
+/**
+ * NestJS integration of the batch runtime. The @nestjs/microservices Kafka transport hands one
+ * message at a time and has no batch mode, so services declare `@BatchHandler(topic)` methods
+ * instead and this module runs them on a BatchConsumer.
+ */
+@Global()
+@Module({})
+export class KafkaModule {
+  static forRoot(options: KafkaModuleOptions): DynamicModule {
+    return {
+      module: KafkaModule,
+      imports: [DiscoveryModule],
+      providers: [
+        { provide: KAFKA_MODULE_OPTIONS, useValue: options },
+        {
+          provide: KAFKA_CLIENT,
+          useFactory: (logger: Logger) => createKafkaClient(options.config, options.service, logger),
+          inject: [LOGGER],
+        },
+        {
+          provide: ContractRegistry,
+          useFactory: () =>
+            new ContractRegistry({
+              url: options.config.registryUrl,
+              username: options.config.registryUsername,
+              password: options.config.registryPassword,
+            }),
+        },
+        {
+          provide: EventCodecs,
+          useFactory: (registry: ContractRegistry) => new EventCodecs(registry),
+          inject: [ContractRegistry],
+        },
+        {
+          provide: EventProducer,
+          useFactory: (client: KafkaClient, codecs: EventCodecs, metrics: Metrics) =>
+            new EventProducer(client, codecs, metrics),
+          inject: [KAFKA_CLIENT, EventCodecs, Metrics],
+        },
+        {
+          provide: DeadLetterPublisher,
+          useFactory: (producer: EventProducer) =>
+            new DeadLetterPublisher(producer, topicName('deadLetter'), options.service),
+          inject: [EventProducer],
+        },
+        {
+          provide: BatchConsumer,
+          useFactory: (
+            client: KafkaClient,
+            codecs: EventCodecs,
+            deadLetters: DeadLetterPublisher,
+            metrics: Metrics,
+            logger: Logger,
+          ) =>
+            options.consumer
+              ? new BatchConsumer(client, codecs, deadLetters, metrics, logger, {
+                  service: options.service,
+                  ...options.consumer,
+                })
+              : null,
+          inject: [KAFKA_CLIENT, EventCodecs, DeadLetterPublisher, Metrics, LOGGER],
+        },
+        KafkaRuntime,
+      ],
+      exports: [
+        KAFKA_CLIENT,
+        ContractRegistry,
+        EventCodecs,
+        EventProducer,
+        DeadLetterPublisher,
+        BatchConsumer,
+      ],
+    };
+  }
+}

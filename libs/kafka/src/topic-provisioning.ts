@@ -1,0 +1,49 @@
+import { type Admin, type ITopicConfig } from 'kafkajs';
+import { type TopicDefinition } from '@continuum/events';
+
+export interface TopicToProvision {
+  name: string;
+  definition: Pick<TopicDefinition, 'partitions' | 'retentionMs' | 'cleanupPolicy'>;
+}
+
+export interface ProvisioningResult {
+  created: string[];
+  existing: string[];
+  /** Existing topics whose partition count differs from the list: reported, never changed, because adding partitions remaps keys and breaks co-partitioning. */
+  partitionMismatches: Array<{ topic: string; expected: number; actual: number }>;
+}
+
+/** Creates the missing topics of the declarative list; leaves existing ones alone and reports differences. */
+export async function provisionTopics(
+  admin: Admin,
+  topics: TopicToProvision[],
+  replicationFactor: number,
+): Promise<ProvisioningResult> {
+  const existingNames = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existingNames.has(t.name));
+  const present = topics.filter((t) => existingNames.has(t.name));
+  if (missing.length > 0) {
+    const specs: ITopicConfig[] = missing.map(({ name, definition }) => ({
+      topic: name,
+      numPartitions: definition.partitions,
+      replicationFactor,
+      configEntries: [
+        { name: 'retention.ms', value: String(definition.retentionMs) },
+        { name: 'cleanup.policy', value: definition.cleanupPolicy },
+      ],
+    }));
+    // Another instance may create the same topics concurrently; createTopics then reports them as existing.
+    await admin.createTopics({ topics: specs, waitForLeaders: true });
+  }
+  const partitionMismatches: ProvisioningResult['partitionMismatches'] = [];
+  if (present.length > 0) {
+    const metadata = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
+    for (const topic of metadata.topics) {
+      const expected = present.find((t) => t.name === topic.name)?.definition.partitions;
+      if (expected !== undefined && topic.partitions.length !== expected) {
+        partitionMismatches.push({ topic: topic.name, expected, actual: topic.partitions.length });
+      }
+    }
+  }
+  return { created: missing.map((t) => t.name), existing: present.map((t) => t.name), partitionMismatches };
+}
