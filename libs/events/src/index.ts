@@ -5,3 +5,4 @@ export * from './generated/contracts';
 export * from './schema-registry';
 export * from './topics';
 export * from './wire-format';
+export * from './validation';

@@ -1,5 +1,6 @@
 import {
   Kafka,
+  Partitioners,
   type Admin,
   type Consumer,
   type ConsumerConfig,
@@ -34,7 +35,8 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 function kafkajsLogCreator(logger: Logger) {
   return () =>
     ({ level, log, namespace }: LogEntry) => {
-      const { message, ...fields } = log;
+      // kafkajs repeats its own timestamp and logger name; pino adds both already.
+      const { message, timestamp: _t, logger: _l, ...fields } = log as LogEntry['log'] & { logger?: string };
       logger[LEVELS[level] ?? 'info']({ kafkajs: namespace, ...fields }, message);
     };
 }
@@ -58,7 +60,10 @@ export function createKafkaClient(config: KafkaConfig, clientId: string, logger:
     retry: { initialRetryTime: 200, retries: 8 },
   });
   return {
-    producer: (producerConfig) => kafka.producer(producerConfig),
+    // The default partitioner is murmur2, as in the Java client: keys land on the same partition
+    // whichever client produced them, which the evaluator's co-partitioned join relies on.
+    producer: (producerConfig) =>
+      kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...producerConfig }),
     consumer: (consumerConfig) => kafka.consumer(consumerConfig),
     admin: () => kafka.admin(),
   };
