@@ -1,1 +1,26 @@
-export {};
+export * from './errors';
+export * from './example';
+export { SeededRandom } from './random';
+export * from './backend/tfjs-backend';
+export * from './features/feature-pipeline';
+export { RunningMoments } from './features/running-moments';
+export { murmurhash3 } from './features/murmurhash3';
+export type { Activation, Head, NetworkSpec, ParameterShape } from './network/spec';
+export { parameterShapes, parameterCount } from './network/spec';
+export type {
+  OptimizerConfig,
+  SgdConfig,
+  AdamConfig,
+  OptimizerState,
+  ResolvedOptimizer,
+} from './network/optimizer';
+export type { NetworkEngine, TrainBatch, FullBatchObjective } from './network/engine';
+export { JsNetwork } from './network/js-network';
+export { TfjsNetwork } from './network/tfjs-network';
+export { HybridNetwork } from './network/hybrid-network';
+export { type EngineChoice, MLP_TFJS_THRESHOLD } from './network/create-engine';
+export { minimizeLbfgs, type LbfgsOptions, type LbfgsResult } from './network/lbfgs';
+export { LabelCodec, type Task } from './models/labels';
+export * from './models/model';
+export * from './models/linear-models';
+export * from './models/mlp';

@@ -1,0 +1,42 @@
+import { activeTfjsBackend } from '../backend/tfjs-backend';
+import { ConfigurationError } from '../errors';
+import type { EngineInit, NetworkEngine } from './engine';
+import { HybridNetwork } from './hybrid-network';
+import { JsNetwork } from './js-network';
+import { TfjsNetwork } from './tfjs-network';
+
+/**
+ * Which engine computes a model:
+ * - `tfjs`: TensorFlow.js ops on the process's tfjs backend;
+ * - `js`: the hand-written TypeScript engine (same formulas, float32 parameters);
+ * - `auto` (default): chosen by this library's measurements (README, "Backends"): `js` for
+ *   the linear models at every batch size, and for an MLP `js` below 256 rows per call and
+ *   tfjs at or above it when the active tfjs backend is wasm or native (the pure-JS cpu
+ *   backend never beat the TypeScript engine).
+ */
+export type EngineChoice = 'auto' | 'js' | 'tfjs';
+
+export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'js', 'tfjs'];
+
+/** Rows per call from which an MLP is faster on the wasm/native tfjs backends. */
+export const MLP_TFJS_THRESHOLD = 256;
+
+export function createEngine(choice: EngineChoice, init: EngineInit): NetworkEngine {
+  switch (choice) {
+    case 'js':
+      return new JsNetwork(init);
+    case 'tfjs':
+      return new TfjsNetwork(init);
+    case 'auto': {
+      if (init.spec.hidden.length === 0) return new JsNetwork(init);
+      const backend = activeTfjsBackend();
+      if (backend === 'wasm' || backend === 'tensorflow') return new HybridNetwork(init, MLP_TFJS_THRESHOLD);
+      return new JsNetwork(init);
+    }
+    default:
+      throw new ConfigurationError(
+        'engine',
+        `must be one of ${ENGINE_CHOICES.join(', ')}, got ${String(choice)}`,
+      );
+  }
+}
