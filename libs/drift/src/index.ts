@@ -1,1 +1,86 @@
-export {};
+/**
+ * @continuum/drift — the pure statistics core of Continuum's monitoring: reference profiles, windowed
+ * mergeable state, drift statistics checked against SciPy, and concept-drift detectors checked
+ * against River. No I/O.
+ */
+export * from './errors';
+
+// Reference profiles
+export type {
+  ObservedEvent,
+  ProfileOptions,
+  ReferenceProfileJSON,
+  FeatureJSON,
+  NumericFeatureJSON,
+  CategoricalFeatureJSON,
+  FeatureType,
+  FeatureRole,
+} from './profile/profile-types';
+export {
+  ReferenceProfile,
+  NumericFeature,
+  CategoricalFeature,
+  type Feature,
+} from './profile/reference-profile';
+export {
+  ReferenceProfileBuilder,
+  type ReferenceProfileBuilderOptions,
+} from './profile/reference-profile-builder';
+
+// Windows and mergeable state
+export { WindowProfile, type WindowBounds, type FeatureQualityCounts } from './window/window-profile';
+export { WindowedProfiles, type WindowSpec, type TimedEvent, type ClosedWindow } from './window/windowing';
+export { QuantileSketch, type QuantileSketchOptions, kllRankError } from './sketch/quantile-sketch';
+export { SpaceSaving, type HeavyHitter } from './sketch/space-saving';
+export type { WeightedSample } from './sketch/weighted-sample';
+
+// Drift statistics
+export {
+  kolmogorovSmirnovTest,
+  ksPValue,
+  type KolmogorovSmirnovResult,
+} from './statistics/kolmogorov-smirnov';
+export { wassersteinDistance, type WassersteinResult } from './statistics/wasserstein';
+export {
+  populationStabilityIndex,
+  jensenShannonDistance,
+  kullbackLeiblerDivergence,
+  hellingerDistance,
+} from './statistics/histogram-distances';
+export { chiSquareTest, type ChiSquareResult } from './statistics/chi-square';
+export { twoProportionZTest, type ZTestResult } from './statistics/two-proportion-z-test';
+export { adjustPValues, type Correction } from './statistics/multiple-testing';
+
+// Reports
+export {
+  evaluateDrift,
+  defaultStatistic,
+  DEFAULT_THRESHOLDS,
+  DEFAULT_EFFECT_SIZE_FLOORS,
+  type DriftEvaluationOptions,
+  type FeatureTestOptions,
+} from './report/evaluate-drift';
+export type {
+  DriftReport,
+  FeatureDrift,
+  FeatureQuality,
+  ContractViolation,
+  StatisticName,
+} from './report/drift-report';
+export { DriftMonitor, type DriftMonitorOptions, type WindowReport } from './drift-monitor';
+
+// Concept-drift detectors
+export type {
+  DriftDetector,
+  DriftAndWarningDetector,
+  DetectorCheckpoint,
+  DetectorName,
+} from './detectors/detector';
+export { Adwin, type AdwinOptions } from './detectors/adwin';
+export { Ddm, type DdmOptions } from './detectors/ddm';
+export { Eddm, type EddmOptions } from './detectors/eddm';
+export { PageHinkley, type PageHinkleyOptions } from './detectors/page-hinkley';
+export { Kswin, type KswinOptions } from './detectors/kswin';
+export { HddmA, type HddmAOptions } from './detectors/hddm-a';
+export { HddmW, type HddmWOptions } from './detectors/hddm-w';
+export { restoreDetector } from './detectors/restore';

@@ -15,6 +15,11 @@ export interface WeightedSample {
   readonly count: number;
   /** Bound on the rank (CDF) error of this sample, as a fraction of `count`; 0 when exact. */
   readonly rankError: number;
+  /**
+   * Bound on the first Wasserstein distance between this sample's distribution and the data's, when
+   * known (tighter than rankError × range); absent means use rankError × range.
+   */
+  readonly wassersteinError?: number;
 }
 
 /** The exact weighted sample of raw values (copied and sorted; non-finite values rejected). */

@@ -6,8 +6,9 @@ export interface WassersteinResult {
   /** W1 = ∫ |F_reference(x) - F_current(x)| dx. */
   readonly distance: number;
   /**
-   * Bound on |distance - W1 of the raw data| when computed from summaries: the sum of the two rank
-   * errors times the width of the combined support; 0 when both samples are exact.
+   * Bound on |distance - W1 of the raw data| when computed from summaries (triangle inequality): per
+   * side, the summary's own Wasserstein error bound when known, else its rank error times the width
+   * of the combined support; 0 when both samples are exact.
    */
   readonly maxError: number;
 }
@@ -53,7 +54,9 @@ export function wassersteinDistance(
   }
   const lo = Math.min(av[0], bv[0]);
   const hi = Math.max(av[av.length - 1], bv[bv.length - 1]);
-  return { distance: total + compensation, maxError: (a.rankError + b.rankError) * (hi - lo) };
+  const sideError = (s: WeightedSample) =>
+    s.rankError === 0 ? 0 : Math.min(s.wassersteinError ?? Infinity, s.rankError * (hi - lo));
+  return { distance: total + compensation, maxError: sideError(a) + sideError(b) };
 }
 
 function sum(w: Float64Array): number {

@@ -1,0 +1,97 @@
+import type { Binning } from './binning';
+
+/** What the monitor observes per event: features by name, optionally the model's output. */
+export interface ObservedEvent {
+  readonly numeric?: Readonly<Record<string, number | null | undefined>>;
+  readonly categorical?: Readonly<Record<string, string | null | undefined>>;
+  /** The model's output: a score/value (numeric) or a class (categorical). */
+  readonly prediction?: number | string | null;
+}
+
+export type FeatureType = 'numeric' | 'categorical';
+export type FeatureRole = 'input' | 'prediction';
+
+/** Options that shape a reference profile and every window state compared with it. */
+export interface ProfileOptions {
+  /** Quantile bins per numeric feature (default 10). Features with at most this many distinct values get one bin per value. */
+  bins?: number;
+  /** Categories tracked per categorical feature (default 100); the rest share the 'other' bucket. */
+  maxCategories?: number;
+  /** Points of the reference quantile summary (default 1000); references with at most this many values are stored exactly. */
+  summarySize?: number;
+  /** KLL parameter of the window quantile sketches (default 200). */
+  sketchK?: number;
+  /** Values a window sketch keeps exactly before compacting (default 1024). */
+  sketchExactLimit?: number;
+  /** Unseen categories (and unexpected feature names) tracked per window with SpaceSaving (default 20). */
+  heavyHitters?: number;
+  /** Name of the prediction feature (default 'prediction'). */
+  predictionName?: string;
+}
+
+export type ResolvedProfileOptions = Required<ProfileOptions>;
+
+export const DEFAULT_PROFILE_OPTIONS: ResolvedProfileOptions = {
+  bins: 10,
+  maxCategories: 100,
+  summarySize: 1000,
+  sketchK: 200,
+  sketchExactLimit: 1024,
+  heavyHitters: 20,
+  predictionName: 'prediction',
+};
+
+/** JSON form of a numeric feature's reference distribution. */
+export interface NumericFeatureJSON {
+  name: string;
+  type: 'numeric';
+  role: FeatureRole;
+  /** Finite values the reference had for this feature. */
+  count: number;
+  /** Reference rows where the feature was null, absent or not a finite number. */
+  missing: number;
+  binning: Binning;
+  /** Frozen bin edges, strictly increasing. */
+  edges: number[];
+  /** Reference count per interior bin (the under/overflow bins are empty in the reference by construction). */
+  binCounts: number[];
+  mean: number;
+  /** Sum of squared deviations from the mean (population variance = m2 / count). */
+  m2: number;
+  min: number;
+  max: number;
+  /** Number of distinct reference values. */
+  distinctValues: number;
+  /** Sorted quantile summary: all values when `summary.length === count`, else equally spaced order statistics. */
+  summary: number[];
+  /** First Wasserstein distance between the summary and the reference values (0 when exact). */
+  summaryError: number;
+}
+
+/** JSON form of a categorical feature's reference distribution. */
+export interface CategoricalFeatureJSON {
+  name: string;
+  type: 'categorical';
+  role: FeatureRole;
+  count: number;
+  missing: number;
+  /** Tracked categories, most frequent first. */
+  categories: string[];
+  categoryCounts: number[];
+  /** Reference values outside the tracked categories. */
+  otherCount: number;
+  /** Distinct reference values; equal to `categories.length` when the vocabulary is complete. */
+  distinctValues: number;
+}
+
+export type FeatureJSON = NumericFeatureJSON | CategoricalFeatureJSON;
+
+export interface ReferenceProfileJSON {
+  format: 'continuum.drift/reference-profile';
+  version: 1;
+  /** Rows (events) the profile was built from. */
+  rows: number;
+  options: ResolvedProfileOptions;
+  /** Input features, then the prediction feature if the reference had one. */
+  features: FeatureJSON[];
+}

@@ -1,0 +1,398 @@
+import { InvalidArgumentError, InvalidProfileError } from '../errors';
+import { fnv1aString } from '../sketch/codec';
+import type { WeightedSample } from '../sketch/weighted-sample';
+import { wassersteinDistance } from '../statistics/wasserstein';
+import { type Binning, binIndex, interiorBinCount, linearQuantileEdges, uniqueSorted } from './binning';
+import {
+  type CategoricalFeatureJSON,
+  DEFAULT_PROFILE_OPTIONS,
+  type FeatureJSON,
+  type FeatureRole,
+  type NumericFeatureJSON,
+  type ProfileOptions,
+  type ReferenceProfileJSON,
+  type ResolvedProfileOptions,
+} from './profile-types';
+import { validateProfileJSON } from './validate-profile';
+
+/** A numeric feature of a reference profile, with its frozen bins and reference distribution. */
+export class NumericFeature {
+  readonly type = 'numeric' as const;
+  readonly edges: Float64Array;
+  readonly interiorBins: number;
+  /** Reference counts over all bins: underflow, interior..., overflow. */
+  readonly binCounts: Float64Array;
+  private sampleCache: WeightedSample | undefined;
+
+  constructor(readonly json: Readonly<NumericFeatureJSON>) {
+    this.edges = Float64Array.from(json.edges);
+    this.interiorBins = interiorBinCount(json.binning, json.edges);
+    this.binCounts = new Float64Array(this.interiorBins + 2);
+    this.binCounts.set(json.binCounts, 1);
+  }
+
+  get name(): string {
+    return this.json.name;
+  }
+  get role(): FeatureRole {
+    return this.json.role;
+  }
+  get count(): number {
+    return this.json.count;
+  }
+  get distinctValues(): number {
+    return this.json.distinctValues;
+  }
+  /** Population standard deviation of the reference values (NumPy's `np.std`). */
+  get std(): number {
+    return this.json.count > 0 ? Math.sqrt(this.json.m2 / this.json.count) : NaN;
+  }
+
+  /** Bin of a finite value (0 = underflow, interiorBins + 1 = overflow). */
+  bin(x: number): number {
+    return binIndex(this.edges, this.interiorBins, x);
+  }
+
+  /** The reference values (exact) or their equally spaced order statistics, as a weighted sample. */
+  sample(): WeightedSample {
+    if (!this.sampleCache) {
+      const values = Float64Array.from(this.json.summary);
+      const exact = values.length === this.json.count;
+      const weight = values.length > 0 ? this.json.count / values.length : 0;
+      this.sampleCache = {
+        values,
+        weights: exact ? null : new Float64Array(values.length).fill(weight),
+        count: this.json.count,
+        // Equally spaced order statistics misplace the CDF by at most half a point's weight.
+        rankError: exact ? 0 : 0.5 / values.length,
+        wassersteinError: this.json.summaryError,
+      };
+    }
+    return this.sampleCache;
+  }
+}
+
+/** A categorical feature of a reference profile: tracked categories plus an 'other' bucket. */
+export class CategoricalFeature {
+  readonly type = 'categorical' as const;
+  /** Category → index; index `categories.length` is the 'other' bucket. */
+  readonly index: Map<string, number>;
+  /** Reference counts: tracked categories..., other. */
+  readonly counts: Float64Array;
+
+  constructor(readonly json: Readonly<CategoricalFeatureJSON>) {
+    this.index = new Map(json.categories.map((c, i) => [c, i]));
+    this.counts = new Float64Array(json.categories.length + 1);
+    this.counts.set(json.categoryCounts);
+    this.counts[json.categories.length] = json.otherCount;
+  }
+
+  get name(): string {
+    return this.json.name;
+  }
+  get role(): FeatureRole {
+    return this.json.role;
+  }
+  get count(): number {
+    return this.json.count;
+  }
+  get categories(): readonly string[] {
+    return this.json.categories;
+  }
+  get distinctValues(): number {
+    return this.json.distinctValues;
+  }
+  /** Whether every reference value is tracked, so a value outside them is new (unseen). */
+  get vocabularyComplete(): boolean {
+    return this.json.distinctValues === this.json.categories.length;
+  }
+}
+
+export type Feature = NumericFeature | CategoricalFeature;
+
+/**
+ * The training-time (or bootstrap) distribution of a model's features and output, frozen: bin edges
+ * from the reference quantiles, categories, moments and a quantile summary. Windows are binned with
+ * these edges only — never re-binned on current data — so a window's statistics depend on the window
+ * alone. Serializable to JSON to be stored with the model version.
+ */
+export class ReferenceProfile {
+  readonly options: ResolvedProfileOptions;
+  readonly features: readonly Feature[];
+  readonly numeric: readonly NumericFeature[];
+  readonly categorical: readonly CategoricalFeature[];
+  /** The model output's feature, if the reference had predictions. */
+  readonly prediction: Feature | null;
+  /** Identifies the binning and options; window states of different profiles never merge. */
+  readonly fingerprint: string;
+  private readonly byName: Map<string, Feature>;
+
+  private constructor(private readonly json: ReferenceProfileJSON) {
+    this.options = json.options;
+    this.features = json.features.map((f) =>
+      f.type === 'numeric' ? new NumericFeature(f) : new CategoricalFeature(f),
+    );
+    this.numeric = this.features.filter((f): f is NumericFeature => f.type === 'numeric');
+    this.categorical = this.features.filter((f): f is CategoricalFeature => f.type === 'categorical');
+    this.prediction = this.features.find((f) => f.role === 'prediction') ?? null;
+    this.byName = new Map(this.features.map((f) => [`${f.role}:${f.name}`, f]));
+    this.fingerprint = fingerprint(json);
+  }
+
+  /** Rows the profile was built from. */
+  get rows(): number {
+    return this.json.rows;
+  }
+
+  /** An input feature by name. */
+  feature(name: string): Feature | undefined {
+    return this.byName.get(`input:${name}`);
+  }
+
+  toJSON(): ReferenceProfileJSON {
+    return this.json;
+  }
+
+  /** Parses and validates a stored profile; throws InvalidProfileError naming the bad field. */
+  static fromJSON(json: unknown): ReferenceProfile {
+    let value = json;
+    if (typeof json === 'string') {
+      try {
+        value = JSON.parse(json);
+      } catch (cause) {
+        throw new InvalidProfileError('$', 'not valid JSON', { cause });
+      }
+    }
+    return new ReferenceProfile(validateProfileJSON(value));
+  }
+
+  /**
+   * Builds a profile from reference columns (all the same length; null or undefined = missing).
+   * `prediction` holds the model's outputs on the reference rows, numbers or classes.
+   */
+  static fromColumns(
+    columns: {
+      numeric?: Record<string, ArrayLike<number | null | undefined>>;
+      categorical?: Record<string, ArrayLike<string | null | undefined>>;
+      prediction?: ArrayLike<number | null | undefined> | ArrayLike<string | null | undefined>;
+    },
+    options: ProfileOptions = {},
+  ): ReferenceProfile {
+    const opts = resolveOptions(options);
+    const lengths = new Set<number>();
+    for (const group of [columns.numeric ?? {}, columns.categorical ?? {}]) {
+      for (const col of Object.values(group)) lengths.add(col.length);
+    }
+    if (columns.prediction) lengths.add(columns.prediction.length);
+    if (lengths.size > 1) {
+      throw new InvalidArgumentError(
+        `reference columns must have the same length (got ${[...lengths].join(', ')})`,
+      );
+    }
+    const rows = lengths.size === 1 ? [...lengths][0] : 0;
+    const features: FeatureJSON[] = [];
+    for (const [name, col] of Object.entries(columns.numeric ?? {})) {
+      features.push(numericFeatureJSON(name, 'input', finiteValues(col), rows, opts));
+    }
+    for (const [name, col] of Object.entries(columns.categorical ?? {})) {
+      if (columns.numeric && name in columns.numeric) {
+        throw new InvalidArgumentError(`feature '${name}' is given both as numeric and as categorical`);
+      }
+      features.push(categoricalFeatureJSON(name, 'input', categoryCounts(col, name), rows, opts));
+    }
+    if (columns.prediction) features.push(predictionFeatureJSON(columns.prediction, rows, opts));
+    return ReferenceProfile.fromJSON({
+      format: 'continuum.drift/reference-profile',
+      version: 1,
+      rows,
+      options: opts,
+      features,
+    } satisfies ReferenceProfileJSON);
+  }
+}
+
+export function resolveOptions(options: ProfileOptions): ResolvedProfileOptions {
+  const o = { ...DEFAULT_PROFILE_OPTIONS, ...stripUndefined(options) };
+  const int = (name: keyof ResolvedProfileOptions, min: number, max: number) => {
+    const v = o[name] as number;
+    if (!Number.isInteger(v) || v < min || v > max) {
+      throw new InvalidArgumentError(
+        `profile option ${name} must be an integer in [${min}, ${max}] (got ${String(v)})`,
+      );
+    }
+  };
+  int('bins', 1, 1000);
+  int('maxCategories', 1, 100_000);
+  int('summarySize', 1, 1_000_000);
+  int('sketchK', 8, 65535);
+  int('sketchExactLimit', 0, 1 << 24);
+  int('heavyHitters', 1, 65536);
+  if (typeof o.predictionName !== 'string' || o.predictionName.length === 0) {
+    throw new InvalidArgumentError('profile option predictionName must be a non-empty string');
+  }
+  return o;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Finite values of a column; anything else counts as missing. */
+function finiteValues(col: ArrayLike<unknown>): Float64Array {
+  const out: number[] = [];
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (typeof v === 'number' && Number.isFinite(v)) out.push(v);
+  }
+  return Float64Array.from(out);
+}
+
+function categoryCounts(col: ArrayLike<unknown>, name: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (v === null || v === undefined) continue;
+    if (typeof v !== 'string') {
+      throw new InvalidArgumentError(
+        `categorical column '${name}'[${i}] is ${typeof v}; expected a string or null`,
+      );
+    }
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function predictionFeatureJSON(
+  col: ArrayLike<unknown>,
+  rows: number,
+  opts: ResolvedProfileOptions,
+): FeatureJSON {
+  let numbers = 0;
+  let strings = 0;
+  for (let i = 0; i < col.length; i++) {
+    if (typeof col[i] === 'number') numbers++;
+    else if (typeof col[i] === 'string') strings++;
+  }
+  if (numbers > 0 && strings > 0) {
+    throw new InvalidArgumentError('prediction column mixes numbers and strings');
+  }
+  return strings > 0
+    ? categoricalFeatureJSON(
+        opts.predictionName,
+        'prediction',
+        categoryCounts(col, opts.predictionName),
+        rows,
+        opts,
+      )
+    : numericFeatureJSON(opts.predictionName, 'prediction', finiteValues(col), rows, opts);
+}
+
+/** Reference distribution of a numeric feature from its finite values. */
+export function numericFeatureJSON(
+  name: string,
+  role: FeatureRole,
+  values: Float64Array,
+  rows: number,
+  opts: ResolvedProfileOptions,
+): NumericFeatureJSON {
+  const n = values.length;
+  const sorted = Float64Array.from(values).sort();
+  const distinct = uniqueSorted(sorted);
+  let binning: Binning;
+  let edges: Float64Array;
+  if (distinct.length <= opts.bins) {
+    binning = 'distinct';
+    edges = distinct;
+  } else {
+    binning = 'quantile';
+    edges = uniqueSorted(linearQuantileEdges(sorted, opts.bins));
+  }
+  const interior = interiorBinCount(binning, edges);
+  const binCounts = new Array<number>(interior).fill(0);
+  for (let i = 0; i < n; i++) binCounts[binIndex(edges, interior, sorted[i]) - 1]++;
+  // Two-pass moments with a compensated sum: the reference is built once, accuracy is cheap here.
+  let sum = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const y = sorted[i] - c;
+    const t = sum + y;
+    c = t - sum - y;
+    sum = t;
+  }
+  const mean = n > 0 ? sum / n : 0;
+  let m2 = 0;
+  for (let i = 0; i < n; i++) m2 += (sorted[i] - mean) ** 2;
+  let summary: number[];
+  let summaryError = 0;
+  if (n <= opts.summarySize) {
+    summary = Array.from(sorted);
+  } else {
+    const m = opts.summarySize;
+    summary = Array.from({ length: m }, (_, i) => sorted[Math.floor(((i + 0.5) * n) / m)]);
+    const points = Float64Array.from(summary);
+    summaryError = wassersteinDistance(
+      { values: sorted, weights: null, count: n, rankError: 0 },
+      { values: points, weights: new Float64Array(m).fill(n / m), count: n, rankError: 0 },
+    ).distance;
+  }
+  return {
+    name,
+    type: 'numeric',
+    role,
+    count: n,
+    missing: rows - n,
+    binning,
+    edges: Array.from(edges),
+    binCounts,
+    mean,
+    m2,
+    min: n > 0 ? sorted[0] : 0,
+    max: n > 0 ? sorted[n - 1] : 0,
+    distinctValues: distinct.length,
+    summary,
+    summaryError,
+  };
+}
+
+/** Reference distribution of a categorical feature from its value counts. */
+export function categoricalFeatureJSON(
+  name: string,
+  role: FeatureRole,
+  counts: Map<string, number>,
+  rows: number,
+  opts: ResolvedProfileOptions,
+): CategoricalFeatureJSON {
+  const ordered = [...counts.entries()].sort(
+    (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+  );
+  const kept = ordered.slice(0, opts.maxCategories);
+  let count = 0;
+  for (const [, c] of ordered) count += c;
+  const keptCount = kept.reduce((s, [, c]) => s + c, 0);
+  return {
+    name,
+    type: 'categorical',
+    role,
+    count,
+    missing: rows - count,
+    categories: kept.map(([k]) => k),
+    categoryCounts: kept.map(([, c]) => c),
+    otherCount: count - keptCount,
+    distinctValues: ordered.length,
+  };
+}
+
+/** 64-bit FNV-1a (two 32-bit lanes) over what determines bins, categories and state layout. */
+function fingerprint(json: ReferenceProfileJSON): string {
+  const canonical = JSON.stringify({
+    options: json.options,
+    features: json.features.map((f) =>
+      f.type === 'numeric'
+        ? [f.name, f.type, f.role, f.binning, f.edges]
+        : [f.name, f.type, f.role, f.categories, f.distinctValues === f.categories.length],
+    ),
+  });
+  const a = fnv1aString(canonical);
+  const b = fnv1aString(canonical, 0x01234567);
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}

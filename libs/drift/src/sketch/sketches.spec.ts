@@ -1,0 +1,195 @@
+import { TestRandom } from '../../test/random';
+import { wassersteinDistance } from '../statistics/wasserstein';
+import { ByteReader, ByteWriter } from './codec';
+import { QuantileSketch, kllRankError } from './quantile-sketch';
+import { SpaceSaving } from './space-saving';
+import { type WeightedSample, exactSample } from './weighted-sample';
+
+/** sup_x |F_sample(x) - F_data(x)| over every data point. */
+function supCdfError(data: Float64Array, s: WeightedSample): number {
+  const sorted = Float64Array.from(data).sort();
+  let worst = 0;
+  let j = 0;
+  let cum = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i + 1 < sorted.length && sorted[i + 1] === sorted[i]) continue;
+    while (j < s.values.length && s.values[j] <= sorted[i]) cum += s.weights ? s.weights[j++] : (j++, 1);
+    worst = Math.max(worst, Math.abs(cum / s.count - (i + 1) / sorted.length));
+  }
+  return worst;
+}
+
+function stream(kind: string, n: number, seed: number): Float64Array {
+  const r = new TestRandom(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (kind === 'normal') out[i] = r.normal();
+    else if (kind === 'lognormal') out[i] = Math.exp(r.normal(0, 1.5));
+    else if (kind === 'sorted') out[i] = i;
+    else if (kind === 'discrete') out[i] = r.int(7);
+    else out[i] = i % 2 ? r.normal(-3, 0.5) : r.normal(4, 2); // bimodal
+  }
+  return out;
+}
+
+describe('QuantileSketch', () => {
+  it('is exact up to exactLimit values, then bounded in size', () => {
+    const s = new QuantileSketch({ k: 200, exactLimit: 500 });
+    const data = stream('normal', 500, 1);
+    data.forEach((x) => s.add(x));
+    expect(s.isExact).toBe(true);
+    expect(s.toWeightedSample().values).toEqual(Float64Array.from(data).sort());
+    for (let i = 0; i < 200_000; i++) s.add(i);
+    expect(s.isExact).toBe(false);
+    expect(s.count).toBe(200_500);
+    expect(s.retainedItems).toBeLessThan(800);
+  });
+
+  it.each(['normal', 'lognormal', 'sorted', 'discrete', 'bimodal'])(
+    'keeps the CDF within the stated rank error and conserves weight (%s, 100k values)',
+    (kind) => {
+      const data = stream(kind, 100_000, 7);
+      const s = new QuantileSketch({ k: 200 });
+      data.forEach((x) => s.add(x));
+      const sample = s.toWeightedSample();
+      expect(sample.weights!.reduce((a, b) => a + b, 0)).toBe(100_000);
+      const err = supCdfError(data, sample);
+      expect(err).toBeLessThan(kllRankError(200));
+      // The transport-cost bound really bounds the Wasserstein distance to the data.
+      const w = wassersteinDistance(exactSample(data), sample).distance;
+      expect(w).toBeLessThanOrEqual(s.wassersteinError * (1 + 1e-9) + 1e-12);
+    },
+  );
+
+  it('merges within the error bound, whatever the order', () => {
+    const data = stream('lognormal', 90_000, 3);
+    const parts = [0, 1, 2].map((p) => {
+      const s = new QuantileSketch({ seed: p + 1 });
+      for (let i = p; i < data.length; i += 3) s.add(data[i]);
+      return s;
+    });
+    const abc = new QuantileSketch().merge(parts[0]).merge(parts[1]).merge(parts[2]);
+    const cba = new QuantileSketch().merge(parts[2]).merge(parts[1]).merge(parts[0]);
+    for (const merged of [abc, cba]) {
+      expect(merged.count).toBe(90_000);
+      expect(merged.min).toBe(Math.min(...data));
+      expect(merged.max).toBe(Math.max(...data));
+      expect(supCdfError(data, merged.toWeightedSample())).toBeLessThan(kllRankError(200));
+      expect(wassersteinDistance(exactSample(data), merged.toWeightedSample()).distance).toBeLessThanOrEqual(
+        merged.wassersteinError + 1e-12,
+      );
+    }
+  });
+
+  it('merging exact sketches stays exact', () => {
+    const a = new QuantileSketch({ exactLimit: 100 });
+    const b = new QuantileSketch({ exactLimit: 100 });
+    [3, 1, 2].forEach((x) => a.add(x));
+    [5, 4].forEach((x) => b.add(x));
+    const m = a.merge(b);
+    expect(m.isExact).toBe(true);
+    expect(Array.from(m.toWeightedSample().values)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('serializes exactly (same answers, same future behaviour)', () => {
+    const s = new QuantileSketch();
+    const data = stream('bimodal', 50_000, 11);
+    data.slice(0, 25_000).forEach((x) => s.add(x));
+    const w = new ByteWriter();
+    s.write(w);
+    const copy = QuantileSketch.read(new ByteReader(w.finish(), 'test'), {});
+    data.slice(25_000).forEach((x) => {
+      s.add(x);
+      copy.add(x);
+    });
+    expect(copy.toWeightedSample()).toEqual(s.toWeightedSample());
+    expect(copy.quantile(0.5)).toBe(s.quantile(0.5));
+  });
+
+  it('rejects corrupt bytes', () => {
+    const s = new QuantileSketch({ exactLimit: 0 });
+    for (let i = 0; i < 1000; i++) s.add(i);
+    const w = new ByteWriter();
+    s.write(w);
+    const bytes = w.finish();
+    expect(() =>
+      QuantileSketch.read(new ByteReader(bytes.slice(0, bytes.length - 3), 'sketch'), { exactLimit: 0 }),
+    ).toThrow(/truncated/);
+    const wrongCount = bytes.slice();
+    wrongCount[0] ^= 1; // count varint
+    expect(() => QuantileSketch.read(new ByteReader(wrongCount, 'sketch'), { exactLimit: 0 })).toThrow(
+      /weights sum/,
+    );
+  });
+
+  it('validates its options', () => {
+    expect(() => new QuantileSketch({ k: 2 })).toThrow(/k must be an integer/);
+    expect(() => new QuantileSketch({ exactLimit: -1 })).toThrow(/exactLimit/);
+  });
+});
+
+describe('SpaceSaving', () => {
+  it('counts exactly while under capacity', () => {
+    const s = new SpaceSaving(5);
+    ['a', 'b', 'a', 'c', 'a', 'b'].forEach((x) => s.add(x));
+    expect(s.top()).toEqual([
+      { value: 'a', count: 3, error: 0 },
+      { value: 'b', count: 2, error: 0 },
+      { value: 'c', count: 1, error: 0 },
+    ]);
+  });
+
+  it('keeps every value above N / capacity and brackets its true count', () => {
+    const r = new TestRandom(5);
+    const truth = new Map<string, number>();
+    const s = new SpaceSaving(20);
+    for (let i = 0; i < 50_000; i++) {
+      // Zipf-like: a few heavy values and a long tail of rare ones.
+      const v = r.next() < 0.5 ? `heavy${r.int(5)}` : `tail${r.int(5000)}`;
+      truth.set(v, (truth.get(v) ?? 0) + 1);
+      s.add(v);
+    }
+    const top = s.top();
+    for (const [v, c] of truth) {
+      if (c > 50_000 / 20) expect(top.map((t) => t.value)).toContain(v);
+    }
+    for (const t of top) {
+      const c = truth.get(t.value) ?? 0;
+      expect(t.count).toBeGreaterThanOrEqual(c);
+      expect(t.count - t.error).toBeLessThanOrEqual(c);
+    }
+  });
+
+  it('merges: heavy hitters of the union survive and counts stay bracketed', () => {
+    const a = new SpaceSaving(10);
+    const b = new SpaceSaving(10);
+    const truth = new Map<string, number>();
+    const r = new TestRandom(9);
+    for (let i = 0; i < 20_000; i++) {
+      const v = r.next() < 0.4 ? `h${r.int(3)}` : `t${r.int(2000)}`;
+      truth.set(v, (truth.get(v) ?? 0) + 1);
+      (i % 2 ? a : b).add(v);
+    }
+    a.merge(b);
+    expect(a.count).toBe(20_000);
+    for (const t of a.top()) {
+      const c = truth.get(t.value) ?? 0;
+      expect(t.count).toBeGreaterThanOrEqual(c);
+      expect(t.count - t.error).toBeLessThanOrEqual(c);
+    }
+    expect(
+      a
+        .top(3)
+        .map((t) => t.value)
+        .sort(),
+    ).toEqual(['h0', 'h1', 'h2']);
+  });
+
+  it('serializes', () => {
+    const s = new SpaceSaving(3);
+    ['x', 'y', 'x', 'z', 'w', 'x'].forEach((v) => s.add(v));
+    const w = new ByteWriter();
+    s.write(w);
+    expect(SpaceSaving.read(new ByteReader(w.finish(), 't'), 3).top()).toEqual(s.top());
+  });
+});

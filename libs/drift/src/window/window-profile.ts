@@ -1,0 +1,480 @@
+import { IncompatibleStateError, InvalidStateError } from '../errors';
+import type { CategoricalFeature, NumericFeature, ReferenceProfile } from '../profile/reference-profile';
+import { binIndex } from '../profile/binning';
+import type { ObservedEvent } from '../profile/profile-types';
+import { ByteReader, ByteWriter, fnv1a } from '../sketch/codec';
+import {
+  MOMENT_SLOTS,
+  type MomentSummary,
+  initMoments,
+  mergeMoments,
+  summarizeMoments,
+  updateMoments,
+} from '../sketch/moments';
+import { QuantileSketch } from '../sketch/quantile-sketch';
+import { type HeavyHitter, SpaceSaving } from '../sketch/space-saving';
+import type { WeightedSample } from '../sketch/weighted-sample';
+
+const MAGIC = 0x57445443; // 'CTDW' little-endian
+const FORMAT_VERSION = 1;
+
+// Quality counters per feature.
+const NULLS = 0;
+const ABSENT = 1;
+const WRONG_TYPE = 2;
+const NON_FINITE = 3;
+const QUALITY_SLOTS = 4;
+
+/** Time (or sequence) bounds of the events a window state covers; merges take the union. */
+export interface WindowBounds {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Per-window data-quality counters of one feature. */
+export interface FeatureQualityCounts {
+  readonly feature: string;
+  readonly role: 'input' | 'prediction';
+  /** Events observed by the window. */
+  readonly events: number;
+  /** Events where the value was null. */
+  readonly nulls: number;
+  /** Events where the feature was absent (a contract violation: MISSING_FEATURE). */
+  readonly absent: number;
+  /** Values of the wrong type (a string for a numeric feature, a number for a categorical one). */
+  readonly wrongType: number;
+  /** NaN or infinite values of a numeric feature. */
+  readonly nonFinite: number;
+  /** Valid values (finite numbers / strings). */
+  readonly valid: number;
+  /** Numeric values below the reference minimum / above the reference maximum. */
+  readonly belowRange: number;
+  readonly aboveRange: number;
+  /** Categorical values outside the tracked reference categories. */
+  readonly otherCategory: number;
+}
+
+/**
+ * Mergeable state of one window against a frozen reference profile: per numeric feature the counts
+ * over the reference bins (plus under/overflow), moments and a quantile sketch; per categorical
+ * feature the counts over the reference categories plus 'other', with SpaceSaving heavy hitters for
+ * values outside them; data-quality counters; and unexpected feature names. Memory is
+ * O(features × (bins + k)) whatever the number of events.
+ *
+ * `merge` is associative and commutative: exactly for counts (hence every binned statistic) and,
+ * up to floating-point rounding, for moments; sketches merge within their stated error. Two consumers
+ * of one topic can each observe some partitions and one combiner can merge their states.
+ */
+export class WindowProfile {
+  readonly profile: ReferenceProfile;
+  private events = 0;
+  private boundsStart = NaN;
+  private boundsEnd = NaN;
+
+  private readonly numFeatures: readonly NumericFeature[];
+  private readonly numInputCount: number;
+  private readonly numNames: string[];
+  private readonly numEdges: Float64Array[];
+  private readonly numInterior: Int32Array;
+  private readonly binOffsets: Int32Array;
+  private readonly bins: Float64Array;
+  private readonly moments: Float64Array;
+  private readonly sketches: QuantileSketch[];
+  private readonly numQuality: Float64Array;
+
+  private readonly catFeatures: readonly CategoricalFeature[];
+  private readonly catInputCount: number;
+  private readonly catNames: string[];
+  private readonly catIndex: Map<string, number>[];
+  private readonly catOffsets: Int32Array;
+  private readonly cats: Float64Array;
+  private readonly unseen: SpaceSaving[];
+  private readonly catQuality: Float64Array;
+
+  private readonly numericNames: Set<string>;
+  private readonly categoricalNames: Set<string>;
+  private unexpected: SpaceSaving;
+  private unexpectedCount = 0;
+
+  constructor(profile: ReferenceProfile, bounds?: WindowBounds) {
+    this.profile = profile;
+    // Inputs first, then the prediction (if any) as the last feature of its type.
+    this.numFeatures = [
+      ...profile.numeric.filter((f) => f.role === 'input'),
+      ...profile.numeric.filter((f) => f.role === 'prediction'),
+    ];
+    this.numInputCount = profile.numeric.filter((f) => f.role === 'input').length;
+    this.numNames = this.numFeatures.map((f) => f.name);
+    this.numEdges = this.numFeatures.map((f) => f.edges);
+    this.numInterior = Int32Array.from(this.numFeatures.map((f) => f.interiorBins));
+    this.binOffsets = new Int32Array(this.numFeatures.length + 1);
+    this.numFeatures.forEach((f, i) => (this.binOffsets[i + 1] = this.binOffsets[i] + f.interiorBins + 2));
+    this.bins = new Float64Array(this.binOffsets[this.numFeatures.length]);
+    this.moments = new Float64Array(MOMENT_SLOTS * this.numFeatures.length);
+    for (let i = 0; i < this.numFeatures.length; i++) initMoments(this.moments, MOMENT_SLOTS * i);
+    const sketchOptions = { k: profile.options.sketchK, exactLimit: profile.options.sketchExactLimit };
+    this.sketches = this.numFeatures.map(
+      (_, i) => new QuantileSketch({ ...sketchOptions, seed: 0x9e3779b9 + i }),
+    );
+    this.numQuality = new Float64Array(QUALITY_SLOTS * this.numFeatures.length);
+
+    this.catFeatures = [
+      ...profile.categorical.filter((f) => f.role === 'input'),
+      ...profile.categorical.filter((f) => f.role === 'prediction'),
+    ];
+    this.catInputCount = profile.categorical.filter((f) => f.role === 'input').length;
+    this.catNames = this.catFeatures.map((f) => f.name);
+    this.catIndex = this.catFeatures.map((f) => f.index);
+    this.catOffsets = new Int32Array(this.catFeatures.length + 1);
+    this.catFeatures.forEach(
+      (f, j) => (this.catOffsets[j + 1] = this.catOffsets[j] + f.categories.length + 1),
+    );
+    this.cats = new Float64Array(this.catOffsets[this.catFeatures.length]);
+    this.unseen = this.catFeatures.map(() => new SpaceSaving(profile.options.heavyHitters));
+    this.catQuality = new Float64Array(QUALITY_SLOTS * this.catFeatures.length);
+
+    this.numericNames = new Set(this.numNames.slice(0, this.numInputCount));
+    this.categoricalNames = new Set(this.catNames.slice(0, this.catInputCount));
+    this.unexpected = new SpaceSaving(profile.options.heavyHitters);
+    if (bounds) {
+      this.boundsStart = bounds.start;
+      this.boundsEnd = bounds.end;
+    }
+  }
+
+  /** Events observed (or merged in). */
+  get eventCount(): number {
+    return this.events;
+  }
+
+  /** Union of the bounds of the merged windows; null when never set. */
+  get bounds(): WindowBounds | null {
+    return Number.isNaN(this.boundsStart) ? null : { start: this.boundsStart, end: this.boundsEnd };
+  }
+
+  /** Sets the bounds (e.g. the aligned window a merge of panes forms). */
+  setBounds(bounds: WindowBounds | null): void {
+    this.boundsStart = bounds ? bounds.start : NaN;
+    this.boundsEnd = bounds ? bounds.end : NaN;
+  }
+
+  /** Observes one event. Hot path: no allocation per value except inside the sketches' compactions. */
+  observe(event: ObservedEvent): void {
+    this.events++;
+    const num = event.numeric;
+    const cat = event.categorical;
+    let numPresent = 0;
+    let catPresent = 0;
+    const q = this.numQuality;
+    for (let i = 0; i < this.numInputCount; i++) {
+      const v = num === undefined || num === null ? undefined : num[this.numNames[i]];
+      if (typeof v === 'number') {
+        numPresent++;
+        this.observeNumber(i, v);
+      } else if (v === null) {
+        numPresent++;
+        q[QUALITY_SLOTS * i + NULLS]++;
+      } else if (v === undefined) {
+        const other = cat === undefined || cat === null ? undefined : cat[this.numNames[i]];
+        q[QUALITY_SLOTS * i + (other === undefined ? ABSENT : WRONG_TYPE)]++;
+      } else {
+        numPresent++;
+        q[QUALITY_SLOTS * i + WRONG_TYPE]++;
+      }
+    }
+    const cq = this.catQuality;
+    for (let j = 0; j < this.catInputCount; j++) {
+      const v = cat === undefined || cat === null ? undefined : cat[this.catNames[j]];
+      if (typeof v === 'string') {
+        catPresent++;
+        this.observeCategory(j, v);
+      } else if (v === null) {
+        catPresent++;
+        cq[QUALITY_SLOTS * j + NULLS]++;
+      } else if (v === undefined) {
+        const other = num === undefined || num === null ? undefined : num[this.catNames[j]];
+        cq[QUALITY_SLOTS * j + (other === undefined ? ABSENT : WRONG_TYPE)]++;
+      } else {
+        catPresent++;
+        cq[QUALITY_SLOTS * j + WRONG_TYPE]++;
+      }
+    }
+    if (num) this.checkUnexpected(num, numPresent, this.numericNames, this.categoricalNames);
+    if (cat) this.checkUnexpected(cat, catPresent, this.categoricalNames, this.numericNames);
+    if (this.numFeatures.length > this.numInputCount || this.catFeatures.length > this.catInputCount) {
+      this.observePrediction(event.prediction);
+    }
+  }
+
+  private observeNumber(i: number, v: number): void {
+    if (v - v !== 0) {
+      this.numQuality[QUALITY_SLOTS * i + NON_FINITE]++;
+      return;
+    }
+    this.bins[this.binOffsets[i] + binIndex(this.numEdges[i], this.numInterior[i], v)]++;
+    updateMoments(this.moments, MOMENT_SLOTS * i, v);
+    this.sketches[i].add(v);
+  }
+
+  private observeCategory(j: number, v: string): void {
+    const idx = this.catIndex[j].get(v);
+    if (idx !== undefined) {
+      this.cats[this.catOffsets[j] + idx]++;
+    } else {
+      this.cats[this.catOffsets[j + 1] - 1]++;
+      this.unseen[j].add(v);
+    }
+  }
+
+  private observePrediction(p: number | string | null | undefined): void {
+    const numeric = this.numFeatures.length > this.numInputCount;
+    const i = numeric ? this.numInputCount : this.catInputCount;
+    const quality = numeric ? this.numQuality : this.catQuality;
+    if (p === undefined) quality[QUALITY_SLOTS * i + ABSENT]++;
+    else if (p === null) quality[QUALITY_SLOTS * i + NULLS]++;
+    else if (numeric && typeof p === 'number') this.observeNumber(i, p);
+    else if (!numeric && typeof p === 'string') this.observeCategory(i, p);
+    else quality[QUALITY_SLOTS * i + WRONG_TYPE]++;
+  }
+
+  /** Counts keys that are not profile features; cheap unless the event has such keys. */
+  private checkUnexpected(
+    map: Readonly<Record<string, unknown>>,
+    matched: number,
+    own: Set<string>,
+    otherType: Set<string>,
+  ): void {
+    let keys = 0;
+    for (const _key in map) keys++;
+    if (keys === matched) return;
+    for (const key in map) {
+      if (own.has(key) || map[key] === undefined) continue;
+      // A feature of the other type sent in this map was counted as WRONG_TYPE already.
+      if (otherType.has(key)) continue;
+      this.unexpectedCount++;
+      this.unexpected.add(key);
+    }
+  }
+
+  /** Merges another window state of the same profile into this one. */
+  merge(other: WindowProfile): this {
+    if (other.profile.fingerprint !== this.profile.fingerprint) {
+      throw new IncompatibleStateError(
+        `cannot merge window states of different reference profiles (${this.profile.fingerprint} vs ${other.profile.fingerprint})`,
+      );
+    }
+    this.events += other.events;
+    addInto(this.bins, other.bins);
+    for (let i = 0; i < this.numFeatures.length; i++) {
+      mergeMoments(this.moments, MOMENT_SLOTS * i, other.moments, MOMENT_SLOTS * i);
+      this.sketches[i].merge(other.sketches[i]);
+    }
+    addInto(this.numQuality, other.numQuality);
+    addInto(this.cats, other.cats);
+    for (let j = 0; j < this.catFeatures.length; j++) this.unseen[j].merge(other.unseen[j]);
+    addInto(this.catQuality, other.catQuality);
+    this.unexpected.merge(other.unexpected);
+    this.unexpectedCount += other.unexpectedCount;
+    if (!Number.isNaN(other.boundsStart)) {
+      this.boundsStart = Number.isNaN(this.boundsStart)
+        ? other.boundsStart
+        : Math.min(this.boundsStart, other.boundsStart);
+      this.boundsEnd = Number.isNaN(this.boundsEnd)
+        ? other.boundsEnd
+        : Math.max(this.boundsEnd, other.boundsEnd);
+    }
+    return this;
+  }
+
+  /** A deep copy (through the binary form, which is exact). */
+  clone(): WindowProfile {
+    return WindowProfile.deserialize(this.profile, this.serialize());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Views used by the drift evaluation and reports.
+
+  /** Index of a numeric feature (inputs by name; the prediction with role 'prediction'). */
+  private numericIndex(feature: NumericFeature): number {
+    const i = this.numFeatures.indexOf(feature);
+    if (i < 0)
+      throw new IncompatibleStateError(`feature '${feature.name}' is not a numeric feature of this profile`);
+    return i;
+  }
+
+  private categoricalIndex(feature: CategoricalFeature): number {
+    const j = this.catFeatures.indexOf(feature);
+    if (j < 0)
+      throw new IncompatibleStateError(
+        `feature '${feature.name}' is not a categorical feature of this profile`,
+      );
+    return j;
+  }
+
+  /** Counts over the feature's bins: underflow, interior..., overflow. */
+  numericBinCounts(feature: NumericFeature): Float64Array {
+    const i = this.numericIndex(feature);
+    return this.bins.slice(this.binOffsets[i], this.binOffsets[i + 1]);
+  }
+
+  numericMoments(feature: NumericFeature): MomentSummary {
+    return summarizeMoments(this.moments, MOMENT_SLOTS * this.numericIndex(feature));
+  }
+
+  numericSample(feature: NumericFeature): WeightedSample {
+    return this.sketches[this.numericIndex(feature)].toWeightedSample();
+  }
+
+  /** The quantile sketch of a numeric feature (read-only use: quantiles, counts). */
+  numericSketch(feature: NumericFeature): QuantileSketch {
+    return this.sketches[this.numericIndex(feature)];
+  }
+
+  /** Counts over the feature's tracked categories, then 'other'. */
+  categoryCounts(feature: CategoricalFeature): Float64Array {
+    const j = this.categoricalIndex(feature);
+    return this.cats.slice(this.catOffsets[j], this.catOffsets[j + 1]);
+  }
+
+  /** Most frequent values outside the tracked reference categories. */
+  unseenCategories(feature: CategoricalFeature, limit?: number): HeavyHitter[] {
+    return this.unseen[this.categoricalIndex(feature)].top(limit);
+  }
+
+  /** Feature names present in events but not in the profile, with their counts. */
+  unexpectedFeatures(limit?: number): { total: number; top: HeavyHitter[] } {
+    return { total: this.unexpectedCount, top: this.unexpected.top(limit) };
+  }
+
+  /** Data-quality counters of every feature, inputs then prediction, in profile order. */
+  quality(): FeatureQualityCounts[] {
+    const out: FeatureQualityCounts[] = [];
+    for (const f of this.profile.features) {
+      if (f.type === 'numeric') {
+        const i = this.numFeatures.indexOf(f);
+        const q = this.numQuality.subarray(QUALITY_SLOTS * i, QUALITY_SLOTS * (i + 1));
+        const bins = this.bins.subarray(this.binOffsets[i], this.binOffsets[i + 1]);
+        out.push({
+          feature: f.name,
+          role: f.role,
+          events: this.events,
+          nulls: q[NULLS],
+          absent: q[ABSENT],
+          wrongType: q[WRONG_TYPE],
+          nonFinite: q[NON_FINITE],
+          valid: this.moments[MOMENT_SLOTS * i],
+          belowRange: bins[0],
+          aboveRange: bins[bins.length - 1],
+          otherCategory: 0,
+        });
+      } else {
+        const j = this.catFeatures.indexOf(f);
+        const q = this.catQuality.subarray(QUALITY_SLOTS * j, QUALITY_SLOTS * (j + 1));
+        const counts = this.cats.subarray(this.catOffsets[j], this.catOffsets[j + 1]);
+        let valid = 0;
+        for (let c = 0; c < counts.length; c++) valid += counts[c];
+        out.push({
+          feature: f.name,
+          role: f.role,
+          events: this.events,
+          nulls: q[NULLS],
+          absent: q[ABSENT],
+          wrongType: q[WRONG_TYPE],
+          nonFinite: 0,
+          valid,
+          belowRange: 0,
+          aboveRange: 0,
+          otherCategory: counts[counts.length - 1],
+        });
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Binary form: versioned, tied to the profile's fingerprint, checksummed.
+
+  /** Compact binary form (little-endian, varint counts), for Kafka or a state store. */
+  serialize(): Uint8Array {
+    const w = new ByteWriter();
+    w.u32(MAGIC);
+    w.u8(FORMAT_VERSION);
+    w.string(this.profile.fingerprint);
+    w.f64(this.boundsStart);
+    w.f64(this.boundsEnd);
+    w.varUint(this.events);
+    for (let i = 0; i < this.bins.length; i++) w.varUint(this.bins[i]);
+    for (let i = 0; i < this.numFeatures.length; i++) {
+      const at = MOMENT_SLOTS * i;
+      w.varUint(this.moments[at]);
+      w.f64s(this.moments, at + 1, at + MOMENT_SLOTS);
+      this.sketches[i].write(w);
+    }
+    for (let i = 0; i < this.numQuality.length; i++) w.varUint(this.numQuality[i]);
+    for (let i = 0; i < this.cats.length; i++) w.varUint(this.cats[i]);
+    for (const s of this.unseen) s.write(w);
+    for (let i = 0; i < this.catQuality.length; i++) w.varUint(this.catQuality[i]);
+    w.varUint(this.unexpectedCount);
+    this.unexpected.write(w);
+    const body = w.finish();
+    const out = new Uint8Array(body.length + 4);
+    out.set(body);
+    new DataView(out.buffer).setUint32(body.length, fnv1a(body), true);
+    return out;
+  }
+
+  /** Reads a state written by `serialize` for the same profile; throws InvalidStateError otherwise. */
+  static deserialize(profile: ReferenceProfile, bytes: Uint8Array): WindowProfile {
+    if (!(bytes instanceof Uint8Array)) throw new InvalidStateError('window state must be a Uint8Array');
+    if (bytes.length < 9) throw new InvalidStateError(`window state too short (${bytes.length} bytes)`);
+    const bodyLength = bytes.length - 4;
+    const stored = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bodyLength, true);
+    const r = new ByteReader(bytes.subarray(0, bodyLength), 'window state');
+    if (r.u32() !== MAGIC) throw new InvalidStateError('not a window state (bad magic number)');
+    const version = r.u8();
+    if (version !== FORMAT_VERSION) {
+      throw new InvalidStateError(
+        `window state format version ${version} is not supported (expected ${FORMAT_VERSION})`,
+      );
+    }
+    if (fnv1a(bytes, 0, bodyLength) !== stored)
+      throw new InvalidStateError('window state checksum mismatch (corrupt bytes)');
+    const fingerprint = r.string();
+    if (fingerprint !== profile.fingerprint) {
+      throw new InvalidStateError(
+        `window state belongs to reference profile ${fingerprint}, not ${profile.fingerprint}`,
+      );
+    }
+    const wp = new WindowProfile(profile);
+    wp.boundsStart = r.f64();
+    wp.boundsEnd = r.f64();
+    wp.events = r.varUint();
+    for (let i = 0; i < wp.bins.length; i++) wp.bins[i] = r.varUint();
+    const sketchOptions = { k: profile.options.sketchK, exactLimit: profile.options.sketchExactLimit };
+    for (let i = 0; i < wp.numFeatures.length; i++) {
+      const at = MOMENT_SLOTS * i;
+      wp.moments[at] = r.varUint();
+      for (let s = 1; s < MOMENT_SLOTS; s++) wp.moments[at + s] = r.f64();
+      wp.sketches[i] = QuantileSketch.read(r, { ...sketchOptions, seed: 0x9e3779b9 + i });
+      if (wp.sketches[i].count !== wp.moments[at]) {
+        throw new InvalidStateError(
+          `window state: feature '${wp.numNames[i]}' sketch and moments disagree on its count`,
+        );
+      }
+    }
+    for (let i = 0; i < wp.numQuality.length; i++) wp.numQuality[i] = r.varUint();
+    for (let i = 0; i < wp.cats.length; i++) wp.cats[i] = r.varUint();
+    for (let j = 0; j < wp.unseen.length; j++)
+      wp.unseen[j] = SpaceSaving.read(r, profile.options.heavyHitters);
+    for (let i = 0; i < wp.catQuality.length; i++) wp.catQuality[i] = r.varUint();
+    wp.unexpectedCount = r.varUint();
+    wp.unexpected = SpaceSaving.read(r, profile.options.heavyHitters);
+    if (r.remaining !== 0)
+      throw new InvalidStateError(`window state has ${r.remaining} unexpected trailing bytes`);
+    return wp;
+  }
+}
+
+function addInto(into: Float64Array, from: Float64Array): void {
+  for (let i = 0; i < into.length; i++) into[i] += from[i];
+}
