@@ -61,6 +61,21 @@ describe('QuantileSketch', () => {
     },
   );
 
+  it('keeps O(k) values: memory and bytes stop growing with the stream length', () => {
+    const sizes: number[] = [];
+    const s = new QuantileSketch({ k: 200 });
+    let n = 0;
+    for (const target of [1e5, 1e6, 4e6]) {
+      for (; n < target; n++) s.add((n * 7919) % 1_000_003);
+      const w = new ByteWriter();
+      s.write(w);
+      sizes.push(w.size);
+      // KLL retains at most about 3k values plus 8 per level.
+      expect(s.retainedItems).toBeLessThan(3 * 200 + 8 * 40);
+    }
+    expect(sizes[2]).toBeLessThan(sizes[0] * 1.1);
+  });
+
   it('merges within the error bound, whatever the order', () => {
     const data = stream('lognormal', 90_000, 3);
     const parts = [0, 1, 2].map((p) => {
