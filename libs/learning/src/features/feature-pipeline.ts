@@ -73,7 +73,8 @@ type Resolved =
       standardize: boolean;
       missing: 'mean' | 'zero' | 'error';
       indicator: boolean;
-      moments: RunningMoments;
+      /** Index into the numeric block's arrays. */
+      slot: number;
       offset: number;
     }
   | {
@@ -112,6 +113,13 @@ export class FeaturePipeline {
   /** Number of output columns. */
   readonly width: number;
   private readonly resolved: Resolved[];
+  /**
+   * Numeric features as parallel arrays (the hot path of online learning reads and scales
+   * them per example): names, output columns, options, and Welford's count/mean/M2.
+   */
+  private readonly num: NumericBlock;
+  private readonly categorical: Exclude<Resolved, { kind: 'numeric' }>[];
+  private scratch = new Float64Array(0);
 
   constructor(spec: FeaturePipelineSpec) {
     if (!spec || !Array.isArray(spec.features) || spec.features.length === 0)
@@ -130,6 +138,27 @@ export class FeaturePipeline {
       return r;
     });
     this.width = offset;
+    const numeric = this.resolved.filter(
+      (r): r is Extract<Resolved, { kind: 'numeric' }> => r.kind === 'numeric',
+    );
+    numeric.forEach((r, j) => (r.slot = j));
+    const k = numeric.length;
+    this.num = {
+      names: numeric.map((r) => r.spec.name),
+      columns: Int32Array.from(numeric, (r) => r.offset),
+      standardize: Uint8Array.from(numeric, (r) => (r.standardize ? 1 : 0)),
+      missing: Uint8Array.from(numeric, (r) => MISSING_CODE[r.missing]),
+      indicator: Uint8Array.from(numeric, (r) => (r.indicator ? 1 : 0)),
+      count: new Float64Array(k),
+      mean: new Float64Array(k),
+      m2: new Float64Array(k),
+      centre: new Float64Array(k),
+      scale: new Float64Array(k),
+      fill: new Float64Array(k),
+    };
+    this.categorical = this.resolved.filter(
+      (r): r is Exclude<Resolved, { kind: 'numeric' }> => r.kind !== 'numeric',
+    );
   }
 
   /** Names of the output columns, e.g. `age`, `age:missing`, `city=paris`, `device#17`. */
@@ -152,16 +181,8 @@ export class FeaturePipeline {
 
   /** Updates the running statistics with a batch (missing values are not counted). */
   learn(examples: readonly Example[]): void {
-    for (let e = 0; e < examples.length; e++) {
-      const numeric = examples[e].numeric;
-      for (const r of this.resolved) {
-        if (r.kind !== 'numeric') continue;
-        const v = numeric?.[r.spec.name];
-        if (v === null || v === undefined || Number.isNaN(v)) continue;
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw badNumber(e, r.spec.name, v);
-        r.moments.update(v);
-      }
-    }
+    const raw = this.readNumeric(examples);
+    this.learnRaw(raw, examples.length);
   }
 
   /**
@@ -169,46 +190,43 @@ export class FeaturePipeline {
    * Statistics are read, not updated.
    */
   transform(examples: readonly Example[], out?: Float32Array): Float32Array {
-    const width = this.width;
-    const rows = examples.length;
-    const x = out ?? new Float32Array(rows * width);
-    if (x.length < rows * width)
-      throw new InvalidInputError('out', `buffer holds ${x.length} values, need ${rows * width}`);
-    x.fill(0, 0, rows * width);
-    for (let e = 0; e < rows; e++) {
-      const ex = examples[e];
-      if (ex === null || typeof ex !== 'object')
-        throw new InvalidInputError(`examples[${e}]`, 'not an object');
-      const base = e * width;
-      for (const r of this.resolved) {
-        if (r.kind === 'numeric') this.encodeNumeric(r, ex, e, x, base);
-        else if (r.kind === 'one-hot') encodeOneHot(r, ex, e, x, base);
-        else encodeHashed(r, ex, e, x, base);
-      }
-    }
-    return x;
+    const raw = this.readNumeric(examples);
+    return this.encode(examples, raw, out);
+  }
+
+  /**
+   * `learn(examples)` then `transform(examples, out)`, reading each value once (the online
+   * learning path). The whole batch is learned before any row is encoded.
+   */
+  learnAndTransform(examples: readonly Example[], out?: Float32Array): Float32Array {
+    const raw = this.readNumeric(examples);
+    this.learnRaw(raw, examples.length);
+    return this.encode(examples, raw, out);
   }
 
   /** Forgets all running statistics (before a fit from scratch). */
   reset(): void {
-    for (const r of this.resolved) if (r.kind === 'numeric') r.moments = new RunningMoments();
+    this.num.count.fill(0);
+    this.num.mean.fill(0);
+    this.num.m2.fill(0);
   }
 
   /** Adds another pipeline's statistics (same spec) into this one. */
   merge(other: FeaturePipeline): void {
     if (other.signature() !== this.signature())
       throw new ConfigurationError('pipeline', 'cannot merge pipelines with different feature specs');
-    this.resolved.forEach((r, i) => {
-      const o = other.resolved[i];
-      if (r.kind === 'numeric' && o.kind === 'numeric') r.moments.merge(o.moments);
-    });
+    for (let j = 0; j < this.num.names.length; j++) {
+      const m = this.momentsAt(j);
+      m.merge(other.momentsAt(j));
+      this.setMoments(j, m);
+    }
   }
 
   /** Running statistics of a numeric feature (a copy). */
   moments(name: string): RunningMoments {
-    const r = this.resolved.find((f) => f.spec.name === name);
-    if (!r || r.kind !== 'numeric') throw new InvalidInputError('name', `no numeric feature '${name}'`);
-    return r.moments.clone();
+    const j = this.num.names.indexOf(name);
+    if (j < 0) throw new InvalidInputError('name', `no numeric feature '${name}'`);
+    return this.momentsAt(j);
   }
 
   /** Canonical description of the spec (no statistics): equal signatures encode alike. */
@@ -218,19 +236,18 @@ export class FeaturePipeline {
 
   toJSON(): FeaturePipelineState {
     const moments: Record<string, { count: number; mean: number; m2: number }> = {};
-    for (const r of this.resolved) if (r.kind === 'numeric') moments[r.spec.name] = r.moments.toJSON();
+    this.num.names.forEach((name, j) => (moments[name] = this.momentsAt(j).toJSON()));
     return { features: this.features.map(canonicalFeature), moments };
   }
 
   static fromJSON(state: FeaturePipelineState): FeaturePipeline {
     const p = new FeaturePipeline({ features: state.features });
-    for (const r of p.resolved) {
-      if (r.kind !== 'numeric') continue;
-      const m = state.moments?.[r.spec.name];
+    p.num.names.forEach((name, j) => {
+      const m = state.moments?.[name];
       if (!m || !Number.isFinite(m.count) || !Number.isFinite(m.mean) || !Number.isFinite(m.m2))
-        throw new ConfigurationError(`moments.${r.spec.name}`, 'missing or not finite');
-      r.moments = RunningMoments.fromJSON(m);
-    }
+        throw new ConfigurationError(`moments.${name}`, 'missing or not finite');
+      p.setMoments(j, RunningMoments.fromJSON(m));
+    });
     return p;
   }
 
@@ -238,32 +255,116 @@ export class FeaturePipeline {
     return FeaturePipeline.fromJSON(this.toJSON());
   }
 
-  private encodeNumeric(
-    r: Extract<Resolved, { kind: 'numeric' }>,
-    ex: Example,
-    e: number,
-    x: Float32Array,
-    base: number,
-  ): void {
-    const v = ex.numeric?.[r.spec.name];
-    const col = base + r.offset;
-    let value: number;
-    if (v === null || v === undefined || Number.isNaN(v)) {
-      if (r.missing === 'error')
-        throw new InvalidInputError(`examples[${e}].numeric.${r.spec.name}`, 'missing');
-      value = r.missing === 'mean' ? r.moments.mean : 0;
-      if (r.indicator) x[col + 1] = 1;
-    } else {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw badNumber(e, r.spec.name, v);
-      value = v;
+  private momentsAt(j: number): RunningMoments {
+    return RunningMoments.fromJSON({ count: this.num.count[j], mean: this.num.mean[j], m2: this.num.m2[j] });
+  }
+
+  private setMoments(j: number, m: RunningMoments): void {
+    this.num.count[j] = m.count;
+    this.num.mean[j] = m.mean;
+    this.num.m2[j] = m.m2;
+  }
+
+  /** Raw numeric values, `rows x k`, NaN where missing; refuses non-numbers and ±Infinity. */
+  private readNumeric(examples: readonly Example[]): Float64Array {
+    const { names } = this.num;
+    const k = names.length;
+    const rows = examples.length;
+    if (this.scratch.length < rows * k)
+      this.scratch = new Float64Array(Math.max(rows * k, this.scratch.length * 2));
+    const raw = this.scratch;
+    for (let e = 0; e < rows; e++) {
+      const ex = examples[e];
+      if (ex === null || typeof ex !== 'object')
+        throw new InvalidInputError(`examples[${e}]`, 'not an object');
+      const numeric = ex.numeric;
+      const base = e * k;
+      for (let j = 0; j < k; j++) {
+        const v = numeric == null ? undefined : numeric[names[j]];
+        if (typeof v === 'number') {
+          if (v === Infinity || v === -Infinity) throw badNumber(e, names[j], v);
+          raw[base + j] = v;
+        } else if (v === null || v === undefined) raw[base + j] = NaN;
+        else throw badNumber(e, names[j], v);
+      }
     }
-    if (r.standardize) {
-      const sd = r.moments.std;
-      value = (value - r.moments.mean) / (sd > 0 ? sd : 1);
+    return raw;
+  }
+
+  /** Welford updates of every numeric feature with the non-missing raw values. */
+  private learnRaw(raw: Float64Array, rows: number): void {
+    const { count, mean, m2 } = this.num;
+    const k = count.length;
+    for (let e = 0; e < rows; e++) {
+      const base = e * k;
+      for (let j = 0; j < k; j++) {
+        const v = raw[base + j];
+        if (v !== v) continue; // NaN: missing
+        const n = (count[j] += 1);
+        const delta = v - mean[j];
+        mean[j] += delta / n;
+        m2[j] += delta * (v - mean[j]);
+      }
     }
-    x[col] = value;
+  }
+
+  private encode(examples: readonly Example[], raw: Float64Array, out?: Float32Array): Float32Array {
+    const width = this.width;
+    const rows = examples.length;
+    const x = out ?? new Float32Array(rows * width);
+    if (x.length < rows * width)
+      throw new InvalidInputError('out', `buffer holds ${x.length} values, need ${rows * width}`);
+    x.fill(0, 0, rows * width);
+    const { names, columns, standardize, missing, indicator, count, mean, m2, centre, scale, fill } =
+      this.num;
+    const k = names.length;
+    // Per-call constants: value -> (value - centre) / scale; missing -> fill, then scaled.
+    for (let j = 0; j < k; j++) {
+      const sd = count[j] > 0 ? Math.sqrt(m2[j] / count[j]) : 0;
+      centre[j] = standardize[j] ? mean[j] : 0;
+      scale[j] = standardize[j] && sd > 0 ? sd : 1;
+      fill[j] = missing[j] === MISSING_CODE.mean ? mean[j] : 0;
+    }
+    for (let e = 0; e < rows; e++) {
+      const base = e * width;
+      const rb = e * k;
+      for (let j = 0; j < k; j++) {
+        let v = raw[rb + j];
+        if (v !== v) {
+          if (missing[j] === MISSING_CODE.error)
+            throw new InvalidInputError(`examples[${e}].numeric.${names[j]}`, 'missing');
+          v = fill[j];
+          if (indicator[j]) x[base + columns[j] + 1] = 1;
+        }
+        x[base + columns[j]] = (v - centre[j]) / scale[j];
+      }
+      if (this.categorical.length > 0) {
+        const ex = examples[e];
+        for (const r of this.categorical) {
+          if (r.kind === 'one-hot') encodeOneHot(r, ex, e, x, base);
+          else encodeHashed(r, ex, e, x, base);
+        }
+      }
+    }
+    return x;
   }
 }
+
+interface NumericBlock {
+  readonly names: string[];
+  readonly columns: Int32Array;
+  readonly standardize: Uint8Array;
+  readonly missing: Uint8Array;
+  readonly indicator: Uint8Array;
+  readonly count: Float64Array;
+  readonly mean: Float64Array;
+  readonly m2: Float64Array;
+  readonly centre: Float64Array;
+  readonly scale: Float64Array;
+  readonly fill: Float64Array;
+}
+
+const MISSING_CODE = { mean: 0, zero: 1, error: 2 } as const;
 
 function badNumber(e: number, name: string, v: unknown): InvalidInputError {
   return new InvalidInputError(
@@ -345,7 +446,7 @@ function resolveFeature(f: FeatureSpec, where: string, offset: number): Resolved
         standardize: f.standardize ?? true,
         missing,
         indicator: f.missingIndicator ?? false,
-        moments: new RunningMoments(),
+        slot: -1,
         offset,
       };
     }

@@ -13,6 +13,8 @@ export type Task = 'binary' | 'multiclass' | 'regression';
 export class LabelCodec {
   readonly classes: readonly Label[];
   private readonly index = new Map<string, number>();
+  /** Numeric labels straight to their index (the common 0/1 case skips String()). */
+  private readonly numericIndex = new Map<number, number>();
 
   constructor(
     readonly task: Task,
@@ -44,6 +46,8 @@ export class LabelCodec {
       const key = String(c);
       if (this.index.has(key)) throw new ConfigurationError(`classes[${i}]`, `duplicate class '${key}'`);
       this.index.set(key, i);
+      const asNumber = typeof c === 'number' ? c : Number(c);
+      if (String(asNumber) === key) this.numericIndex.set(asNumber, i);
     });
     this.classes = [...list];
   }
@@ -59,6 +63,10 @@ export class LabelCodec {
       if (typeof label !== 'number' || !Number.isFinite(label))
         throw new InvalidInputError(where, `expected a finite number, got ${describe(label)}`);
       return label;
+    }
+    if (typeof label === 'number') {
+      const i = this.numericIndex.get(label);
+      if (i !== undefined) return i;
     }
     let key: string;
     if (typeof label === 'boolean') {

@@ -110,6 +110,7 @@ export abstract class Model {
   protected engine: NetworkEngine;
   private seen = 0;
   private xBuffer = new Float32Array(0);
+  private yBuffer = new Float32Array(0);
 
   protected constructor(
     kind: ModelKind,
@@ -215,12 +216,16 @@ export abstract class Model {
   /** Online learning: one optimizer step on the batch (test-then-train callers predict first). */
   partialFit(examples: readonly LabelledExample[], options: PartialFitOptions = {}): this {
     checkBatch(examples, 'examples');
-    if (examples.length === 0) return this;
-    const y = this.encodeLabels(examples);
+    const rows = examples.length;
+    if (rows === 0) return this;
+    if (this.yBuffer.length < rows) this.yBuffer = new Float32Array(Math.max(rows, this.yBuffer.length * 2));
+    const y = this.yBuffer;
+    for (let i = 0; i < rows; i++) y[i] = this.labels.encode(examples[i].label, `examples[${i}].label`);
     const weights = encodeWeights(examples);
-    if (options.updatePipeline ?? true) this.pipeline.learn(examples);
-    const x = this.encodeFeatures(examples);
-    this.engine.trainStep({ x, rows: examples.length, y, weights });
+    const x = this.reserveX(rows);
+    if (options.updatePipeline ?? true) this.pipeline.learnAndTransform(examples, x);
+    else this.pipeline.transform(examples, x);
+    this.engine.trainStep({ x, rows, y, weights });
     this.seen += examples.length;
     return this;
   }
@@ -335,6 +340,7 @@ export abstract class Model {
       config: Object.freeze(config),
       pipeline: this.pipeline.clone(),
       xBuffer: new Float32Array(0),
+      yBuffer: new Float32Array(0),
     });
     copy.engine = copy.newEngine(this.engine.getParameters(), this.engine.getOptimizerState());
     return copy;
@@ -361,9 +367,13 @@ export abstract class Model {
   }
 
   private encodeFeatures(examples: readonly Example[]): Float32Array {
-    const need = examples.length * this.pipeline.width;
+    return this.pipeline.transform(examples, this.reserveX(examples.length));
+  }
+
+  private reserveX(rows: number): Float32Array {
+    const need = rows * this.pipeline.width;
     if (this.xBuffer.length < need) this.xBuffer = new Float32Array(Math.max(need, this.xBuffer.length * 2));
-    return this.pipeline.transform(examples, this.xBuffer);
+    return this.xBuffer;
   }
 
   private checkEncoded(x: Float32Array, rows: number): void {

@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { initTfjsBackend } from '../backend/tfjs-backend';
+import { createEngine, LINEAR_TFJS_THRESHOLD, MLP_TFJS_THRESHOLD } from './create-engine';
 import { SeededRandom } from '../random';
 import type { NetworkEngine, TrainBatch } from './engine';
 import { HybridNetwork } from './hybrid-network';
@@ -129,6 +131,50 @@ describe.each(['cpu', 'wasm'] as const)('engines on tfjs-%s', (backend) => {
       ot.dispose();
       tf.dispose();
     });
+  });
+
+  it('releases every tensor it creates', () => {
+    const before = tf.memory().numTensors;
+    for (const spec of SPECS) {
+      const net = new TfjsNetwork({
+        spec,
+        optimizer: resolveOptimizer({ type: 'adam', learningRate: 0.01 }),
+        l2: 0.1,
+        parameters: initialParameters(spec, 1),
+      });
+      const batch = batchFor(spec, 10, 1, true);
+      net.trainStep(batch);
+      net.predict(batch.x, 10);
+      net.loss(batch);
+      const objective = net.createObjective(batch);
+      const x = flattenParameters(net.getParameters());
+      objective.evaluate(x, new Float64Array(x.length));
+      objective.dispose();
+      net.setParameters(net.getParameters());
+      net.setOptimizerState(net.getOptimizerState());
+      net.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it(`'auto' picks the engine measured fastest for this backend`, () => {
+    const init = (spec: NetworkSpec) => ({
+      spec,
+      optimizer: resolveOptimizer({ type: 'sgd', learningRate: 0.1 }),
+      l2: 0,
+      parameters: initialParameters(spec, 1),
+    });
+    const linear = createEngine('auto', init(SPECS[0]));
+    const mlp = createEngine('auto', init(SPECS[3]));
+    if (backend === 'cpu') {
+      expect(linear).toBeInstanceOf(JsNetwork);
+      expect(mlp).toBeInstanceOf(JsNetwork);
+    } else {
+      expect((linear as HybridNetwork).threshold).toBe(LINEAR_TFJS_THRESHOLD);
+      expect((mlp as HybridNetwork).threshold).toBe(MLP_TFJS_THRESHOLD);
+    }
+    linear.dispose();
+    mlp.dispose();
   });
 
   it('the hybrid engine moves parameters and optimizer state between engines without changing results', () => {

@@ -34,6 +34,8 @@ export class JsNetwork implements NetworkEngine {
   private acts: Float64Array[] = [];
   private deltas: Float64Array[] = [];
   private capacity = 0;
+  /** One row's logits, for the linear fast path. */
+  private readonly logits: Float64Array;
 
   constructor(init: EngineInit) {
     this.spec = init.spec;
@@ -46,6 +48,7 @@ export class JsNetwork implements NetworkEngine {
       ? cloneState(checkOptimizerState(init.optimizer, sizes, init.optimizerState))
       : emptyOptimizerState(init.optimizer, sizes);
     this.grads = sizes.map((n) => new Float64Array(n));
+    this.logits = new Float64Array(init.spec.outputSize);
   }
 
   predict(x: Float32Array, rows: number): Float32Array {
@@ -59,7 +62,9 @@ export class JsNetwork implements NetworkEngine {
 
   trainStep(batch: TrainBatch): void {
     if (batch.rows === 0) return;
-    this.lossAndGradient(this.params, batch, this.grads, false);
+    if (this.sizes.length === 2)
+      linearGradient(this.spec, this.params, batch, this.grads, this.l2, this.logits);
+    else this.lossAndGradient(this.params, batch, this.grads, false);
     this.applyUpdate();
   }
 
@@ -236,6 +241,68 @@ export class JsNetwork implements NetworkEngine {
       }
     }
   }
+}
+
+/**
+ * Gradient of the objective for a network without hidden layers, in one pass over the rows
+ * (the online-learning hot path: no per-layer buffers). Same arithmetic as the general
+ * forward/backward pair, which the engine tests compare it with.
+ */
+function linearGradient(
+  spec: NetworkSpec,
+  params: Params,
+  batch: TrainBatch,
+  grads: Float64Array[],
+  l2: number,
+  z: Float64Array,
+): void {
+  const { inputSize: d, outputSize: o, head } = spec;
+  const W = params[0];
+  const b = params[1];
+  const gW = grads[0];
+  const gb = grads[1];
+  const { x, y, rows } = batch;
+  const w = batch.weights ?? null;
+  const invN = 1 / rows;
+  gW.fill(0);
+  gb.fill(0);
+  for (let r = 0; r < rows; r++) {
+    const xb = r * d;
+    const scale = (w === null ? 1 : w[r]) * invN;
+    if (o === 1) {
+      let s = b[0];
+      for (let i = 0; i < d; i++) s += x[xb + i] * W[i];
+      const delta = ((head === 'logistic' ? sigmoid(s) : s) - y[r]) * scale;
+      gb[0] += delta;
+      for (let i = 0; i < d; i++) gW[i] += x[xb + i] * delta;
+      continue;
+    }
+    for (let j = 0; j < o; j++) z[j] = b[j];
+    for (let i = 0; i < d; i++) {
+      const a = x[xb + i];
+      if (a === 0) continue;
+      const wb = i * o;
+      for (let j = 0; j < o; j++) z[j] += a * W[wb + j];
+    }
+    if (head === 'softmax') {
+      let max = -Infinity;
+      for (let j = 0; j < o; j++) if (z[j] > max) max = z[j];
+      let sum = 0;
+      for (let j = 0; j < o; j++) sum += z[j] = Math.exp(z[j] - max);
+      const cls = y[r];
+      for (let j = 0; j < o; j++) z[j] = (z[j] / sum - (j === cls ? 1 : 0)) * scale;
+    } else {
+      for (let j = 0; j < o; j++) z[j] = (z[j] - y[r * o + j]) * scale;
+    }
+    for (let j = 0; j < o; j++) gb[j] += z[j];
+    for (let i = 0; i < d; i++) {
+      const a = x[xb + i];
+      if (a === 0) continue;
+      const wb = i * o;
+      for (let j = 0; j < o; j++) gW[wb + j] += a * z[j];
+    }
+  }
+  if (l2 > 0) for (let i = 0; i < gW.length; i++) gW[i] += l2 * W[i];
 }
 
 function cloneState(s: OptimizerState): OptimizerState {

@@ -41,10 +41,8 @@ export class TfjsNetwork implements NetworkEngine {
     const state = init.optimizerState
       ? checkOptimizerState(init.optimizer, sizes, init.optimizerState)
       : emptyOptimizerState(init.optimizer, sizes);
-    this.vars = params.map((p, i) => tf.variable(tf.tensor(p, this.shapes[i], 'float32'), true));
-    this.slots = state.slots.map((slot) =>
-      slot.map((a, i) => tf.variable(tf.tensor(a, this.shapes[i]), false)),
-    );
+    this.vars = params.map((p, i) => newVariable(p, this.shapes[i], true));
+    this.slots = state.slots.map((slot) => slot.map((a, i) => newVariable(a, this.shapes[i], false)));
     this.step = state.step;
   }
 
@@ -224,6 +222,14 @@ export class TfjsNetwork implements NetworkEngine {
     }
     return loss as tf.Scalar;
   }
+}
+
+/** A variable holding a copy of `values` (the temporary tensor is released). */
+function newVariable(values: Float32Array, shape: number[], trainable: boolean): tf.Variable {
+  const initial = tf.tensor(values, shape, 'float32');
+  const v = tf.variable(initial, trainable);
+  initial.dispose();
+  return v;
 }
 
 function forward(spec: NetworkSpec, params: readonly tf.Tensor[], x: tf.Tensor2D): tf.Tensor2D {

@@ -1,0 +1,399 @@
+/**
+ * Benchmark of @continuum/learning: one command, `npm run bench -w @continuum/learning`.
+ *
+ * - partialFit throughput (samples/s) of each model at batch sizes 1, 32, 256, 4096 with 20
+ *   numeric features, on each engine: the TypeScript engine and tfjs on every available
+ *   backend (cpu, wasm, and the native binding if @tensorflow/tfjs-node is installed);
+ * - where the time goes: the fixed cost of one tfjs call per backend, kernels per training
+ *   step, and the feature pipeline's share on the record path;
+ * - predict latency p50/p99 for one event and for a batch of 256;
+ * - River's LogisticRegression.learn_one on the same data, in the same run.
+ *
+ * Options: --quick (shorter measurements), --no-river.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  availableTfjsBackends,
+  LinearRegression,
+  LogisticRegression,
+  MultilayerPerceptron,
+  SeededRandom,
+  SoftmaxRegression,
+  useTfjsBackend,
+  type LabelledExample,
+  type Model,
+  type TfjsBackendName,
+} from '../src';
+
+const QUICK = process.argv.includes('--quick');
+const BUDGET_MS = QUICK ? 250 : 700;
+const FEATURES = 20;
+const BATCHES = [1, 32, 256, 4096];
+const POOL = 16_384;
+const ROOT = resolve(__dirname, '..', '..', '..');
+
+type ModelName = 'logistic' | 'softmax' | 'linear' | 'mlp';
+const MODELS: ModelName[] = ['logistic', 'softmax', 'linear', 'mlp'];
+
+const featureSpec = {
+  features: Array.from({ length: FEATURES }, (_, j) => ({ name: `x${j}`, type: 'numeric' as const })),
+};
+/** Raw features, no standardisation: the same work as River's LogisticRegression alone. */
+const rawFeatureSpec = {
+  features: Array.from({ length: FEATURES }, (_, j) => ({
+    name: `x${j}`,
+    type: 'numeric' as const,
+    standardize: false,
+  })),
+};
+
+function makeModel(name: ModelName, engine: 'js' | 'tfjs'): Model {
+  switch (name) {
+    case 'logistic':
+      return new LogisticRegression({ features: featureSpec, engine });
+    case 'softmax':
+      return new SoftmaxRegression({ features: featureSpec, classes: [0, 1, 2, 3], engine });
+    case 'linear':
+      return new LinearRegression({ features: featureSpec, engine });
+    default:
+      return new MultilayerPerceptron({
+        features: featureSpec,
+        task: 'binary',
+        hiddenLayers: [64, 32],
+        engine,
+      });
+  }
+}
+
+/** Seeded data: x ~ N(0, 1)^20; labels from fixed linear models of x. */
+function makeData(n: number) {
+  const rng = new SeededRandom(2026);
+  const w = Array.from({ length: FEATURES }, () => rng.normal());
+  const records: Record<ModelName, LabelledExample[]> = { logistic: [], softmax: [], linear: [], mlp: [] };
+  const x = new Float32Array(n * FEATURES);
+  for (let i = 0; i < n; i++) {
+    const numeric: Record<string, number> = {};
+    let z = 0;
+    for (let j = 0; j < FEATURES; j++) {
+      const v = rng.normal();
+      numeric[`x${j}`] = v;
+      x[i * FEATURES + j] = v;
+      z += w[j] * v;
+    }
+    const binary = rng.next() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+    records.logistic.push({ numeric, label: binary });
+    records.mlp.push({ numeric, label: binary });
+    records.softmax.push({ numeric, label: Math.min(3, Math.max(0, Math.floor(z / 2 + 2))) });
+    records.linear.push({ numeric, label: z + rng.normal() * 0.1 });
+  }
+  return { records, x };
+}
+
+/** Calls `fn` repeatedly for about `budget` ms after a warm-up; returns calls per second. */
+function rate(fn: (i: number) => void, budget = BUDGET_MS, minCalls = 3): number {
+  const warm = performance.now();
+  let i = 0;
+  while (performance.now() - warm < budget / 4 || i < 2) fn(i++);
+  let calls = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  for (;;) {
+    for (let k = 0; k < 16; k++) fn(i++ + calls++ * 0);
+    elapsed = performance.now() - start;
+    if (elapsed >= budget && calls >= minCalls) break;
+  }
+  return (calls / elapsed) * 1000;
+}
+
+function percentiles(fn: (i: number) => void, calls: number): { p50: number; p99: number } {
+  for (let i = 0; i < Math.min(200, calls); i++) fn(i);
+  const t = new Float64Array(calls);
+  for (let i = 0; i < calls; i++) {
+    const s = performance.now();
+    fn(i);
+    t[i] = performance.now() - s;
+  }
+  t.sort();
+  return { p50: t[Math.floor(calls * 0.5)] * 1000, p99: t[Math.floor(calls * 0.99)] * 1000 };
+}
+
+const fmtRate = (v: number) =>
+  v >= 1e6 ? `${(v / 1e6).toFixed(2)} M/s` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k/s` : `${v.toFixed(0)} /s`;
+const fmtUs = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${v.toFixed(1)} µs`);
+const mem = () => {
+  const m = process.memoryUsage();
+  return `rss ${(m.rss / 2 ** 20).toFixed(0)} MB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MB, tfjs tensors ${tf.memory().numTensors}`;
+};
+const log = (s = '') => process.stdout.write(`${s}\n`);
+
+function table(header: string[], rows: string[][]): void {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => `| ${cells.map((v, c) => v.padEnd(widths[c])).join(' | ')} |`;
+  log(line(header));
+  log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  rows.forEach((r) => log(line(r)));
+}
+
+interface Engine {
+  label: string;
+  engine: 'js' | 'tfjs';
+  backend?: TfjsBackendName;
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  await useTfjsBackend('cpu');
+  const backends = availableTfjsBackends();
+  const engines: Engine[] = [
+    { label: 'js', engine: 'js' },
+    ...backends.map((b) => ({ label: `tfjs-${b}`, engine: 'tfjs' as const, backend: b })),
+  ];
+  log(`# @continuum/learning benchmark`);
+  log(
+    `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ` +
+      `tfjs ${tf.version_core}, backends: ${backends.join(', ')}${backends.includes('tensorflow') ? '' : ' (tfjs-node not installed)'}`,
+  );
+  log(
+    `${FEATURES} numeric features, MLP hidden [64, 32] relu, ${QUICK ? 'quick' : 'full'} run; shared machine: figures are noisy.`,
+  );
+  const { records, x } = makeData(POOL);
+
+  // ---------------------------------------------------------------- partialFit throughput
+  log('\n## partialFit throughput, encoded rows (samples/s)\n');
+  const throughput: Record<string, Record<string, number>> = {};
+  for (const e of engines) {
+    if (e.backend) await useTfjsBackend(e.backend);
+    for (const name of MODELS) {
+      for (const b of BATCHES) {
+        const model = makeModel(name, e.engine);
+        const y = model.encodeLabels(records[name]);
+        const slices = Math.floor(POOL / b);
+        const calls = rate((i) => {
+          const s = (i % slices) * b;
+          model.partialFitEncoded({
+            x: x.subarray(s * FEATURES, (s + b) * FEATURES),
+            rows: b,
+            y: y.subarray(s, s + b),
+          });
+        });
+        model.dispose();
+        (throughput[`${name} ${e.label}`] ??= {})[b] = calls * b;
+        process.stdout.write(
+          `  ${e.label.padEnd(16)} ${name.padEnd(9)} batch ${String(b).padStart(4)}: ${fmtRate(calls * b)}\n`,
+        );
+      }
+    }
+    log(`  [${((performance.now() - t0) / 1000).toFixed(0)} s] ${mem()}`);
+  }
+  log('');
+  table(
+    ['model', 'engine', ...BATCHES.map((b) => `batch ${b}`)],
+    MODELS.flatMap((m) =>
+      engines.map((e) => [m, e.label, ...BATCHES.map((b) => fmtRate(throughput[`${m} ${e.label}`][b]))]),
+    ),
+  );
+
+  // ------------------------------------------------------- record path (pipeline included)
+  log(
+    '\n## partialFit throughput from domain records (pipeline: standardisation of 20 features, label encoding), js engine\n',
+  );
+  const recordRates: Record<string, Record<number, number>> = {};
+  for (const name of MODELS) {
+    for (const b of BATCHES) {
+      const model = makeModel(name, 'js');
+      const slices = Math.floor(POOL / b);
+      const batches = Array.from({ length: slices }, (_, k) => records[name].slice(k * b, (k + 1) * b));
+      const calls = rate((i) => model.partialFit(batches[i % slices]));
+      (recordRates[name] ??= {})[b] = calls * b;
+      model.dispose();
+    }
+    process.stdout.write(`  ${name}: ${BATCHES.map((b) => fmtRate(recordRates[name][b])).join(', ')}\n`);
+  }
+  const rawRates: Record<number, number> = {};
+  for (const b of BATCHES) {
+    const model = new LogisticRegression({ features: rawFeatureSpec, engine: 'js' });
+    const slices = Math.floor(POOL / b);
+    const batches = Array.from({ length: slices }, (_, k) => records.logistic.slice(k * b, (k + 1) * b));
+    rawRates[b] = rate((i) => model.partialFit(batches[i % slices])) * b;
+  }
+  table(
+    ['model', ...BATCHES.map((b) => `batch ${b}`)],
+    [
+      ...MODELS.map((m) => [m, ...BATCHES.map((b) => fmtRate(recordRates[m][b]))]),
+      ['logistic, no standardisation', ...BATCHES.map((b) => fmtRate(rawRates[b]))],
+    ],
+  );
+
+  // ----------------------------------------------------------------- where the time goes
+  log('\n## Where the time goes\n');
+  const overheadRows: string[][] = [];
+  for (const b of backends) {
+    await useTfjsBackend(b);
+    const a = tf.scalar(1);
+    const c = tf.scalar(2);
+    const opRate = rate(() => tf.add(a, c).dispose());
+    const readRate = rate(() => {
+      const s = tf.add(a, c);
+      s.dataSync();
+      s.dispose();
+    });
+    tf.dispose([a, c]);
+    const model = makeModel('logistic', 'tfjs');
+    const y = model.encodeLabels(records.logistic);
+    const profile = await tf.profile(() => {
+      model.partialFitEncoded({ x: x.subarray(0, FEATURES), rows: 1, y: y.subarray(0, 1) });
+    });
+    const stepRate = rate((i) =>
+      model.partialFitEncoded({
+        x: x.subarray((i % POOL) * FEATURES, (i % POOL) * FEATURES + FEATURES),
+        rows: 1,
+        y: y.subarray(i % POOL, (i % POOL) + 1),
+      }),
+    );
+    model.dispose();
+    const kernels = profile.kernels.length;
+    overheadRows.push([
+      `tfjs-${b}`,
+      fmtUs(1e6 / opRate),
+      fmtUs(1e6 / readRate),
+      String(kernels),
+      fmtUs(1e6 / stepRate),
+      fmtUs((kernels * 1e6) / opRate),
+    ]);
+  }
+  table(
+    [
+      'backend',
+      'one tiny op',
+      'op + dataSync',
+      'kernels per logistic step',
+      'measured step (batch 1)',
+      'kernels x op cost',
+    ],
+    overheadRows,
+  );
+  {
+    const model = makeModel('logistic', 'js');
+    const row = new Float32Array(FEATURES);
+    const one = records.logistic.map((r) => [r]);
+    const pipeRate = rate((i) => model.pipeline.learnAndTransform(one[i % POOL], row));
+    const labelRate = rate((i) => model.encodeLabels(one[i % POOL]));
+    const stepRate = throughput['logistic js'][1];
+    log(
+      `\nRecord path, logistic, batch 1, js engine, per example: pipeline.learnAndTransform (20 lookups, Welford ` +
+        `updates, standardisation) ${fmtUs(1e6 / pipeRate)}, label encoding ${fmtUs(1e6 / labelRate)}, network step ` +
+        `${fmtUs(1e6 / stepRate)}; partialFit from records in total ${fmtUs(1e6 / recordRates.logistic[1])}.`,
+    );
+    model.dispose();
+  }
+
+  // -------------------------------------------------------------------- predict latency
+  log('\n## predict latency (record path, pipeline included): p50 / p99\n');
+  const latencyRows: string[][] = [];
+  for (const e of engines) {
+    if (e.backend) await useTfjsBackend(e.backend);
+    for (const name of MODELS) {
+      const model = makeModel(name, e.engine);
+      model.partialFit(records[name].slice(0, 256));
+      const one = percentiles(
+        (i) => model.predictRaw(records[name].slice(i % POOL, (i % POOL) + 1)),
+        QUICK ? 500 : 3000,
+      );
+      const batches = Array.from({ length: 32 }, (_, k) => records[name].slice(k * 256, (k + 1) * 256));
+      const many = percentiles((i) => model.predictRaw(batches[i % 32]), QUICK ? 100 : 400);
+      model.dispose();
+      latencyRows.push([
+        name,
+        e.label,
+        `${fmtUs(one.p50)} / ${fmtUs(one.p99)}`,
+        `${fmtUs(many.p50)} / ${fmtUs(many.p99)}`,
+      ]);
+    }
+  }
+  table(['model', 'engine', '1 event', 'batch of 256'], latencyRows);
+  log(`\n  [${((performance.now() - t0) / 1000).toFixed(0)} s] ${mem()}`);
+
+  // ---------------------------------------------------------------------------- River
+  if (!process.argv.includes('--no-river')) {
+    log('\n## River comparison: online logistic regression\n');
+    const dir = mkdtempSync(join(tmpdir(), 'learning-bench-'));
+    try {
+      const csv = join(dir, 'data.csv');
+      const header = [...Array.from({ length: FEATURES }, (_, j) => `x${j}`), 'label'].join(',');
+      const lines = records.logistic.map((r) =>
+        [...Array.from({ length: FEATURES }, (_, j) => r.numeric![`x${j}`]), r.label].join(','),
+      );
+      writeFileSync(csv, `${header}\n${lines.join('\n')}\n`);
+      const run = spawnSync(
+        join(ROOT, 'tools', 'python-env'),
+        [join(__dirname, 'river_learn_one.py'), csv, QUICK ? '0.5' : '2'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      if (run.status !== 0) {
+        log(`River run failed (${run.status}): ${run.stderr}`);
+      } else {
+        const river = JSON.parse(run.stdout.trim().split('\n').pop() as string);
+        const plain = river.LogisticRegression.samplesPerSecond as number;
+        const scaled = river['StandardScaler|LogisticRegression'].samplesPerSecond as number;
+        const rows: string[][] = [
+          [
+            `River ${river.river} LogisticRegression.learn_one (dict in, no scaling)`,
+            fmtRate(plain),
+            '1.0x',
+            '',
+          ],
+          [`River StandardScaler | LogisticRegression, learn_one`, fmtRate(scaled), '', '1.0x'],
+        ];
+        for (const b of BATCHES)
+          rows.push([
+            `Continuum partialFit, records, no standardisation, batch ${b}`,
+            fmtRate(rawRates[b]),
+            `${(rawRates[b] / plain).toFixed(1)}x`,
+            '',
+          ]);
+        for (const b of BATCHES)
+          rows.push([
+            `Continuum partialFit, records, standardised, batch ${b}`,
+            fmtRate(recordRates.logistic[b]),
+            `${(recordRates.logistic[b] / plain).toFixed(1)}x`,
+            `${(recordRates.logistic[b] / scaled).toFixed(1)}x`,
+          ]);
+        for (const e of engines)
+          for (const b of [1, 32])
+            rows.push([
+              `Continuum partialFitEncoded (rows already encoded), batch ${b}, ${e.label}`,
+              fmtRate(throughput[`logistic ${e.label}`][b]),
+              `${(throughput[`logistic ${e.label}`][b] / plain).toFixed(1)}x`,
+              '',
+            ]);
+        table(['learner', 'samples/s', 'vs River LR', 'vs River scaler|LR'], rows);
+        const verdict = (v: number) => `${v.toFixed(1)}x (${v >= 10 ? 'met' : 'NOT met'})`;
+        log(`\nGoal >= 10x River's learn_one for the online logistic model, one example per update:`);
+        log(
+          `  encoded rows, js engine:                         ${verdict(throughput['logistic js'][1] / plain)}`,
+        );
+        log(`  records, no standardisation (same work as River): ${verdict(rawRates[1] / plain)}`);
+        log(
+          `  records, standardised vs River's scaler|LR:       ${verdict(recordRates.logistic[1] / scaled)}`,
+        );
+        log(
+          `  records, standardised vs River's bare LR:         ${verdict(recordRates.logistic[1] / plain)}`,
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  log(`\nTotal ${((performance.now() - t0) / 1000).toFixed(0)} s; ${mem()}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
