@@ -20,12 +20,6 @@ function levelCapacity(k: number, levels: number, level: number): number {
   return Math.max(MIN_WIDTH, Math.ceil(k * DECAY ** (levels - 1 - level)));
 }
 
-function totalCapacity(k: number, levels: number): number {
-  let c = 0;
-  for (let h = 0; h < levels; h++) c += levelCapacity(k, levels, h);
-  return c;
-}
-
 /**
  * Normalized rank error of a KLL sketch with parameter k for a query over the whole CDF, at 99%
  * confidence: DataSketches' empirical formula for the double-sided (PMF/CDF-difference) error,
@@ -55,6 +49,8 @@ export class QuantileSketch {
   private levels: Float64Array[] = [];
   private sizes: number[] = [];
   private retained = 0;
+  private caps: number[] = [];
+  private readonly slack: number;
   private capacity = 0;
   private rng: number;
   /** Mass × distance moved by all compactions so far (a transport plan from the data to the sketch). */
@@ -73,6 +69,7 @@ export class QuantileSketch {
         `quantile sketch exactLimit must be an integer in [0, 2^24] (got ${this.exactLimit})`,
       );
     }
+    this.slack = this.k >> 1;
     this.rng = (options.seed ?? 0x9e3779b9) >>> 0 || 1;
     this.exact = this.exactLimit > 0 ? new Float64Array(Math.min(64, this.exactLimit)) : null;
     if (!this.exact) this.startKll();
@@ -135,17 +132,32 @@ export class QuantileSketch {
       }
       this.convertToKll();
     }
-    if (this.retained >= this.capacity) this.compress();
-    if (this.sizes[0] >= this.levels[0].length) this.appendLevel0([]);
-    this.levels[0][this.sizes[0]++] = x;
+    if (this.retained >= this.capacity + this.slack) {
+      // Compact in bursts: let level 0 take `slack` extra values, then compact back under capacity.
+      // The same compactions as one-at-a-time lazy KLL, but a few large ones instead of one tiny
+      // sort every few updates (4× fewer compactions).
+      while (this.retained >= this.capacity) this.compress();
+    }
+    let level0 = this.levels[0];
+    if (this.sizes[0] >= level0.length) level0 = this.reserve(0, 1);
+    level0[this.sizes[0]++] = x;
     this.retained++;
   }
 
+  private setHeight(levels: number): void {
+    while (this.levels.length < levels) {
+      this.levels.push(new Float64Array(16));
+      this.sizes.push(0);
+    }
+    this.caps = Array.from({ length: levels }, (_, h) => levelCapacity(this.k, levels, h));
+    this.capacity = this.caps.reduce((a, b) => a + b, 0);
+  }
+
   private startKll(): void {
-    this.levels = [new Float64Array(totalCapacity(this.k, 1) + 1)];
-    this.sizes = [0];
+    this.levels = [];
+    this.sizes = [];
     this.retained = 0;
-    this.capacity = totalCapacity(this.k, 1);
+    this.setHeight(1);
   }
 
   private convertToKll(): void {
@@ -154,19 +166,25 @@ export class QuantileSketch {
     this.exact = null;
     this.exactSize = 0;
     this.startKll();
-    this.appendLevel0(exact.subarray(0, size));
+    this.append(0, exact.subarray(0, size));
     while (this.retained >= this.capacity) this.compress();
   }
 
-  private appendLevel0(values: ArrayLike<number>): void {
-    const need = this.sizes[0] + values.length + 1;
-    if (need > this.levels[0].length) {
-      const grown = new Float64Array(Math.max(need, this.levels[0].length * 2));
-      grown.set(this.levels[0].subarray(0, this.sizes[0]));
-      this.levels[0] = grown;
+  /** Ensures level h can take `extra` more values; returns its buffer. */
+  private reserve(h: number, extra: number): Float64Array {
+    const need = this.sizes[h] + extra;
+    if (need > this.levels[h].length) {
+      const grown = new Float64Array(Math.max(need, this.levels[h].length * 2));
+      grown.set(this.levels[h].subarray(0, this.sizes[h]));
+      this.levels[h] = grown;
     }
-    this.levels[0].set(values, this.sizes[0]);
-    this.sizes[0] += values.length;
+    return this.levels[h];
+  }
+
+  /** Appends values to level h (levels are unsorted buffers; a level is sorted when compacted). */
+  private append(h: number, values: ArrayLike<number>): void {
+    this.reserve(h, values.length).set(values, this.sizes[h]);
+    this.sizes[h] += values.length;
     this.retained += values.length;
   }
 
@@ -184,18 +202,11 @@ export class QuantileSketch {
   private compress(): void {
     const levels = this.levels.length;
     for (let h = 0; h < levels; h++) {
-      if (this.sizes[h] >= levelCapacity(this.k, levels, h)) {
+      if (this.sizes[h] >= this.caps[h]) {
         if (h + 1 === levels) {
           if (levels >= MAX_LEVELS)
             throw new InvalidStateError('quantile sketch exceeded its maximum height');
-          this.levels.push(new Float64Array(0));
-          this.sizes.push(0);
-          this.capacity = totalCapacity(this.k, this.levels.length);
-          if (this.levels[0].length < this.capacity + 1) {
-            const grown = new Float64Array(this.capacity + 1);
-            grown.set(this.levels[0].subarray(0, this.sizes[0]));
-            this.levels[0] = grown;
-          }
+          this.setHeight(levels + 1);
         }
         this.compactLevel(h);
         return;
@@ -203,28 +214,28 @@ export class QuantileSketch {
     }
   }
 
+  /**
+   * Sorts level h and promotes every other value (random offset) to level h + 1 with twice the
+   * weight; with an odd count the smallest value stays behind.
+   */
   private compactLevel(h: number): void {
     const size = this.sizes[h];
     const items = this.levels[h].subarray(0, size);
-    if (h === 0) items.sort();
-    const start = size % 2; // an odd item out stays at this level
+    if (size <= 24) insertionSort(items);
+    else items.sort();
+    const start = size % 2;
     const promotedCount = (size - start) >> 1;
     const offset = start + this.nextBit();
-    const promoted = new Float64Array(promotedCount);
+    const target = this.reserve(h + 1, promotedCount);
+    let at = this.sizes[h + 1];
     let moved = 0;
     for (let i = 0; i < promotedCount; i++) {
-      promoted[i] = items[offset + 2 * i];
+      target[at++] = items[offset + 2 * i];
       moved += items[start + 2 * i + 1] - items[start + 2 * i];
     }
     this.displacement += moved * 2 ** h;
-    this.levels[h + 1] = mergeSorted(this.levels[h + 1].subarray(0, this.sizes[h + 1]), promoted);
-    this.sizes[h + 1] += promotedCount;
-    if (h === 0) {
-      this.sizes[0] = start;
-    } else {
-      this.levels[h] = start ? this.levels[h].slice(0, 1) : new Float64Array(0);
-      this.sizes[h] = start;
-    }
+    this.sizes[h + 1] = at;
+    this.sizes[h] = start; // the held-out value is items[0], already in place
     this.retained -= promotedCount;
   }
 
@@ -249,20 +260,11 @@ export class QuantileSketch {
     this.n += other.n;
     this.displacement += other.displacement;
     if (other.exact) {
-      this.appendLevel0(other.exact.subarray(0, other.exactSize));
+      this.append(0, other.exact.subarray(0, other.exactSize));
     } else {
-      while (this.levels.length < other.levels.length) {
-        this.levels.push(new Float64Array(0));
-        this.sizes.push(0);
-      }
-      this.capacity = totalCapacity(this.k, this.levels.length);
-      this.appendLevel0(other.levels[0].subarray(0, other.sizes[0]));
-      for (let h = 1; h < other.levels.length; h++) {
-        const theirs = other.levels[h].subarray(0, other.sizes[h]);
-        this.levels[h] = mergeSorted(this.levels[h].subarray(0, this.sizes[h]), theirs);
-        this.sizes[h] += theirs.length;
-        this.retained += theirs.length;
-      }
+      if (this.levels.length < other.levels.length) this.setHeight(other.levels.length);
+      for (let h = 0; h < other.levels.length; h++)
+        this.append(h, other.levels[h].subarray(0, other.sizes[h]));
     }
     while (this.retained >= this.capacity) this.compress();
     return this;
@@ -355,20 +357,12 @@ export class QuantileSketch {
     if (levels < 1) throw new InvalidStateError('KLL sketch without levels');
     s.levels = [];
     s.sizes = [];
-    s.capacity = totalCapacity(s.k, levels);
+    s.retained = 0;
+    s.setHeight(levels);
     let weight = 0;
     for (let h = 0; h < levels; h++) {
       const size = r.count(s.capacity + MAX_K, `sketch level ${h} size`);
-      const values = r.f64s(size);
-      if (h === 0) {
-        const buffer = new Float64Array(Math.max(size, s.capacity) + 1);
-        buffer.set(values);
-        s.levels.push(buffer);
-      } else {
-        s.levels.push(values);
-      }
-      s.sizes.push(size);
-      s.retained += size;
+      s.append(h, r.f64s(size));
       weight += size * 2 ** h;
     }
     if (weight !== s.n)
@@ -377,13 +371,15 @@ export class QuantileSketch {
   }
 }
 
-function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
-  while (i < a.length) out[k++] = a[i++];
-  while (j < b.length) out[k++] = b[j++];
-  return out;
+/** Small levels are compacted often; sorting them inline avoids the builtin's call overhead. */
+function insertionSort(a: Float64Array): void {
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > x) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = x;
+  }
 }
