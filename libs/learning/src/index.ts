@@ -18,7 +18,7 @@ export type { NetworkEngine, TrainBatch, FullBatchObjective } from './network/en
 export { JsNetwork } from './network/js-network';
 export { TfjsNetwork } from './network/tfjs-network';
 export { HybridNetwork } from './network/hybrid-network';
-export { type EngineChoice, MLP_TFJS_THRESHOLD, LINEAR_TFJS_THRESHOLD } from './network/create-engine';
+export { type EngineChoice, MLP_TFJS_THRESHOLD } from './network/create-engine';
 export { minimizeLbfgs, type LbfgsOptions, type LbfgsResult } from './network/lbfgs';
 export { LabelCodec, type Task } from './models/labels';
 export * from './models/model';
@@ -36,3 +36,4 @@ export * from './windows/dynamic-window';
 export * from './windows/representative-subsample';
 export * from './artifacts/model-artifact';
 export * from './artifacts/artifact-files';
+export { toLayersModel } from './models/layers-export';

@@ -269,3 +269,41 @@ describe('models', () => {
     ).toEqual([1, 0, 1, 0]);
   });
 });
+
+describe('toLayersModel', () => {
+  it('exports the network as a tfjs-layers Sequential that predicts the same', async () => {
+    const { toLayersModel } = await import('./layers-export');
+    const tf = await import('@tensorflow/tfjs-core');
+    const features = {
+      features: [
+        { name: 'a', type: 'numeric' as const },
+        { name: 'b', type: 'numeric' as const },
+      ],
+    };
+    const rng = new SeededRandom(71);
+    const data = Array.from({ length: 64 }, () => {
+      const a = rng.normal();
+      const b = rng.normal();
+      return { numeric: { a, b }, label: ['x', 'y', 'z'][a > 0 ? (b > 0 ? 0 : 1) : 2] };
+    });
+    for (const model of [
+      new MultilayerPerceptron({
+        features,
+        task: 'multiclass',
+        classes: ['x', 'y', 'z'],
+        hiddenLayers: [5, 4],
+        activation: 'tanh',
+      }),
+      new LogisticRegression({ features, classes: ['x', 'y'] }),
+    ]) {
+      model.fit(model.task === 'binary' ? data.filter((d) => d.label !== 'z') : data, { epochs: 2 });
+      const x = model.pipeline.transform(data);
+      const seq = toLayersModel(model);
+      const out = seq.predict(tf.tensor2d(x, [data.length, 2])) as import('@tensorflow/tfjs-core').Tensor;
+      const expected = model.predictEncoded(x, data.length);
+      Array.from(out.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+      out.dispose();
+      seq.dispose();
+    }
+  });
+});

@@ -8,9 +8,8 @@ import { TfjsNetwork } from './tfjs-network';
  * Runs each call on whichever engine is faster for its batch size: the TypeScript engine
  * below `threshold` rows, tfjs at or above it. Parameters and optimizer state live in one
  * engine at a time and are copied across when the choice changes, so a stream of equal-
- * sized micro-batches pays the copy once. Measured on this project's bench (README): with 20
- * inputs the wasm backend overtakes the TypeScript loops from about 256 rows for an MLP and
- * 4096 rows for the linear models.
+ * sized micro-batches pays the copy once. Measured on this project's bench (README): for an
+ * MLP with 20 inputs the wasm backend overtakes the TypeScript loops from about 256 rows.
  */
 export class HybridNetwork implements NetworkEngine {
   readonly spec: NetworkSpec;

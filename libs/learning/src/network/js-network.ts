@@ -62,9 +62,7 @@ export class JsNetwork implements NetworkEngine {
 
   trainStep(batch: TrainBatch): void {
     if (batch.rows === 0) return;
-    if (this.sizes.length === 2)
-      linearGradient(this.spec, this.params, batch, this.grads, this.l2, this.logits);
-    else this.lossAndGradient(this.params, batch, this.grads, false);
+    this.lossAndGradient(this.params, batch, this.grads, false);
     this.applyUpdate();
   }
 
@@ -140,6 +138,8 @@ export class JsNetwork implements NetworkEngine {
     wantLoss: boolean,
   ): number {
     const { spec, sizes } = this;
+    if (sizes.length === 2)
+      return linearObjective(spec, params, batch, grads, this.l2, this.logits, wantLoss);
     const rows = batch.rows;
     this.ensureCapacity(rows);
     const acts = this.acts;
@@ -244,35 +244,44 @@ export class JsNetwork implements NetworkEngine {
 }
 
 /**
- * Gradient of the objective for a network without hidden layers, in one pass over the rows
- * (the online-learning hot path: no per-layer buffers). Same arithmetic as the general
- * forward/backward pair, which the engine tests compare it with.
+ * Objective and gradient for a network without hidden layers, in one pass over the rows (the
+ * online-learning hot path: no per-layer buffers). Same arithmetic as the general
+ * forward/backward pair; the engine tests check both against finite differences and tfjs.
+ * Returns the objective if `wantLoss`, else NaN.
  */
-function linearGradient(
+function linearObjective(
   spec: NetworkSpec,
   params: Params,
   batch: TrainBatch,
-  grads: Float64Array[],
+  grads: Float64Array[] | null,
   l2: number,
   z: Float64Array,
-): void {
+  wantLoss: boolean,
+): number {
   const { inputSize: d, outputSize: o, head } = spec;
   const W = params[0];
   const b = params[1];
-  const gW = grads[0];
-  const gb = grads[1];
+  const gW = grads === null ? null : grads[0];
+  const gb = grads === null ? null : grads[1];
   const { x, y, rows } = batch;
   const w = batch.weights ?? null;
   const invN = 1 / rows;
-  gW.fill(0);
-  gb.fill(0);
+  let loss = 0;
+  if (gW !== null && gb !== null) {
+    gW.fill(0);
+    gb.fill(0);
+  }
   for (let r = 0; r < rows; r++) {
     const xb = r * d;
-    const scale = (w === null ? 1 : w[r]) * invN;
+    const wr = w === null ? 1 : w[r];
+    const scale = wr * invN;
     if (o === 1) {
       let s = b[0];
       for (let i = 0; i < d; i++) s += x[xb + i] * W[i];
-      const delta = ((head === 'logistic' ? sigmoid(s) : s) - y[r]) * scale;
+      const t = y[r];
+      if (wantLoss) loss += wr * (head === 'logistic' ? softplus(s) - t * s : 0.5 * (s - t) * (s - t));
+      if (gW === null || gb === null) continue;
+      const delta = ((head === 'logistic' ? sigmoid(s) : s) - t) * scale;
       gb[0] += delta;
       for (let i = 0; i < d; i++) gW[i] += x[xb + i] * delta;
       continue;
@@ -288,12 +297,19 @@ function linearGradient(
       let max = -Infinity;
       for (let j = 0; j < o; j++) if (z[j] > max) max = z[j];
       let sum = 0;
-      for (let j = 0; j < o; j++) sum += z[j] = Math.exp(z[j] - max);
+      for (let j = 0; j < o; j++) sum += Math.exp(z[j] - max);
+      const lse = max + Math.log(sum);
       const cls = y[r];
-      for (let j = 0; j < o; j++) z[j] = (z[j] / sum - (j === cls ? 1 : 0)) * scale;
+      if (wantLoss) loss += wr * (lse - z[cls]);
+      for (let j = 0; j < o; j++) z[j] = (Math.exp(z[j] - lse) - (j === cls ? 1 : 0)) * scale;
     } else {
-      for (let j = 0; j < o; j++) z[j] = (z[j] - y[r * o + j]) * scale;
+      for (let j = 0; j < o; j++) {
+        const e = z[j] - y[r * o + j];
+        if (wantLoss) loss += 0.5 * wr * e * e;
+        z[j] = e * scale;
+      }
     }
+    if (gW === null || gb === null) continue;
     for (let j = 0; j < o; j++) gb[j] += z[j];
     for (let i = 0; i < d; i++) {
       const a = x[xb + i];
@@ -302,7 +318,15 @@ function linearGradient(
       for (let j = 0; j < o; j++) gW[wb + j] += a * z[j];
     }
   }
-  if (l2 > 0) for (let i = 0; i < gW.length; i++) gW[i] += l2 * W[i];
+  if (l2 > 0 && gW !== null) for (let i = 0; i < gW.length; i++) gW[i] += l2 * W[i];
+  if (!wantLoss) return NaN;
+  loss *= invN;
+  if (l2 > 0) {
+    let sq = 0;
+    for (let i = 0; i < W.length; i++) sq += W[i] * W[i];
+    loss += 0.5 * l2 * sq;
+  }
+  return loss;
 }
 
 function cloneState(s: OptimizerState): OptimizerState {
