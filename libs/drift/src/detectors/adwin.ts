@@ -8,6 +8,9 @@ import {
   toNumber,
 } from './detector';
 
+/** 2^row for bucket rows (a window of 2^1023 values is out of reach). */
+const POW2 = Float64Array.from({ length: 1024 }, (_, i) => 2 ** i);
+
 export interface AdwinOptions {
   /** Significance value δ (default 0.002). */
   delta?: number;
@@ -105,9 +108,9 @@ export class Adwin implements DriftDetector {
   }
 
   private insert(value: number): void {
-    this.totals[0][this.sizes[0]] = value;
-    this.variances[0][this.sizes[0]] = 0;
-    this.sizes[0]++;
+    const at = this.sizes[0]++;
+    this.totals[0][at] = value;
+    this.variances[0][at] = 0;
     this.width += 1;
     let incremental = 0;
     if (this.width > 1) {
@@ -123,7 +126,7 @@ export class Adwin implements DriftDetector {
   private compress(): void {
     const full = this.maxBuckets + 1;
     for (let row = 0; this.sizes[row] === full; row++) {
-      const n1 = 2 ** row;
+      const n1 = POW2[row];
       const t = this.totals[row];
       const v = this.variances[row];
       const mu1 = t[0] / n1;
@@ -139,11 +142,12 @@ export class Adwin implements DriftDetector {
       this.totals[row + 1][next] = merged;
       this.variances[row + 1][next] = mergedVariance;
       this.sizes[row + 1] = next + 1;
-      t.copyWithin(0, 2, full);
-      v.copyWithin(0, 2, full);
-      this.sizes[row] -= 2;
-      t[this.sizes[row]] = t[this.sizes[row] + 1] = 0;
-      v[this.sizes[row]] = v[this.sizes[row] + 1] = 0;
+      // Shift the row left by two (plain loop: rows are tiny, a builtin call costs more).
+      for (let i = 2; i < full; i++) {
+        t[i - 2] = t[i];
+        v[i - 2] = v[i];
+      }
+      this.sizes[row] = full - 2;
       if (this.sizes[row + 1] <= this.maxBuckets) break;
     }
   }
@@ -151,22 +155,22 @@ export class Adwin implements DriftDetector {
   /** Drops the oldest bucket (of the last row). */
   private deleteOldest(): void {
     const row = this.sizes.length - 1;
-    const n = 2 ** row;
-    const u = this.totals[row][0];
-    const v = this.variances[row][0];
+    const n = POW2[row];
+    const t = this.totals[row];
+    const vr = this.variances[row];
+    const u = t[0];
+    const v = vr[0];
     const mu = u / n;
     this.width -= n;
     this.total -= u;
     const muWindow = this.total / this.width;
     this.variance -= v + (n * this.width * (mu - muWindow) * (mu - muWindow)) / (n + this.width);
-    const t = this.totals[row];
-    const vr = this.variances[row];
-    t.copyWithin(0, 1);
-    vr.copyWithin(0, 1);
-    this.sizes[row]--;
-    t[this.sizes[row]] = 0;
-    vr[this.sizes[row]] = 0;
-    if (this.sizes[row] === 0) {
+    const size = --this.sizes[row];
+    for (let i = 0; i < size; i++) {
+      t[i] = t[i + 1];
+      vr[i] = vr[i + 1];
+    }
+    if (size === 0) {
       this.totals.pop();
       this.variances.pop();
       this.sizes.pop();
@@ -189,7 +193,7 @@ export class Adwin implements DriftDetector {
       let u0 = 0;
       let u1 = this.total;
       scan: for (let row = this.sizes.length - 1; row >= 0; row--) {
-        const size = 2 ** row;
+        const size = POW2[row];
         const count = this.sizes[row];
         const t = this.totals[row];
         for (let k = 0; k < count; k++) {
@@ -289,7 +293,7 @@ export class Adwin implements DriftDetector {
     adwin.tick = r.number('tick');
     adwin.detections = r.number('detections');
     adwin.drift = r.boolean('drift');
-    const width = adwin.sizes.reduce((s, size, row) => s + size * 2 ** row, 0);
+    const width = adwin.sizes.reduce((s, size, row) => s + size * POW2[row], 0);
     if (width !== adwin.width) {
       throw new InvalidStateError(
         `ADWIN checkpoint: width ${adwin.width} does not match its buckets (${width})`,
