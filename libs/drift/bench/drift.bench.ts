@@ -238,8 +238,12 @@ function main(): void {
   for (const events of sizes) {
     const { state: w, perSecond } = benchUpdates(profile, events, `${fmt(events)} events`);
     const bytes = w.serialize().length;
+    const retained = Math.max(...profile.numeric.map((f) => w.numericSketch(f).retainedItems));
+    const k = profile.options.sketchK;
+    const bound = Math.round(3 * k + k / 2 + 8 * Math.log2(events));
     console.log(
-      `   after ${fmt(events).padStart(7)} events: ${bytes} bytes (${(bytes / featureValues).toFixed(0)} bytes/feature; ${fmt(perSecond * featureValues)} values/s; ${mem()})`,
+      `   after ${fmt(events).padStart(7)} events: ${bytes} bytes (${(bytes / featureValues).toFixed(0)} bytes/feature); ` +
+        `sketch items per feature <= ${retained} (bound 3k + k/2 + 8 log2 n = ${bound}); ${fmt(perSecond * featureValues)} values/s; ${mem()}`,
     );
   }
 }

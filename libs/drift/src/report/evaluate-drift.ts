@@ -271,7 +271,7 @@ export function evaluateDrift(
       referenceSize,
       floor,
     };
-    if (sampleSize < minSample || referenceSize < Math.max(1, minSample)) {
+    if (sampleSize < Math.max(1, minSample) || referenceSize < Math.max(1, minSample)) {
       return {
         ...base,
         value: NaN,
