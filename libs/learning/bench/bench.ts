@@ -42,12 +42,16 @@ const MODELS: ModelName[] = ['logistic', 'softmax', 'linear', 'mlp'];
 const featureSpec = {
   features: Array.from({ length: FEATURES }, (_, j) => ({ name: `x${j}`, type: 'numeric' as const })),
 };
-/** Raw features, no standardisation: the same work as River's LogisticRegression alone. */
+/**
+ * Raw features, no statistics (missing = 0): the same work as River's LogisticRegression
+ * alone, which neither scales nor imputes (an absent key contributes nothing).
+ */
 const rawFeatureSpec = {
   features: Array.from({ length: FEATURES }, (_, j) => ({
     name: `x${j}`,
     type: 'numeric' as const,
     standardize: false,
+    missing: 'zero' as const,
   })),
 };
 
@@ -123,7 +127,8 @@ function percentiles(fn: (i: number) => void, calls: number): { p50: number; p99
 
 const fmtRate = (v: number) =>
   v >= 1e6 ? `${(v / 1e6).toFixed(2)} M/s` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k/s` : `${v.toFixed(0)} /s`;
-const fmtUs = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${v.toFixed(1)} µs`);
+const fmtUs = (v: number) =>
+  v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : v >= 1 ? `${v.toFixed(1)} µs` : `${v.toFixed(2)} µs`;
 const mem = () => {
   const m = process.memoryUsage();
   return `rss ${(m.rss / 2 ** 20).toFixed(0)} MB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MB, tfjs tensors ${tf.memory().numTensors}`;
@@ -341,6 +346,30 @@ async function main(): Promise<void> {
         const river = JSON.parse(run.stdout.trim().split('\n').pop() as string);
         const plain = river.LogisticRegression.samplesPerSecond as number;
         const scaled = river['StandardScaler|LogisticRegression'].samplesPerSecond as number;
+        // Ours again, right after River, so both see the same machine load.
+        const encoded = (b: number) => {
+          const model = makeModel('logistic', 'js');
+          const y = model.encodeLabels(records.logistic);
+          const slices = Math.floor(POOL / b);
+          return (
+            rate((i) => {
+              const s0 = (i % slices) * b;
+              model.partialFitEncoded({
+                x: x.subarray(s0 * FEATURES, (s0 + b) * FEATURES),
+                rows: b,
+                y: y.subarray(s0, s0 + b),
+              });
+            }) * b
+          );
+        };
+        const fromRecords = (b: number, features: typeof featureSpec | typeof rawFeatureSpec) => {
+          const model = new LogisticRegression({ features, engine: 'js' });
+          const slices = Math.floor(POOL / b);
+          const batches = Array.from({ length: slices }, (_, k) =>
+            records.logistic.slice(k * b, (k + 1) * b),
+          );
+          return rate((i) => model.partialFit(batches[i % slices])) * b;
+        };
         const rows: string[][] = [
           [
             `River ${river.river} LogisticRegression.learn_one (dict in, no scaling)`,
@@ -350,40 +379,42 @@ async function main(): Promise<void> {
           ],
           [`River StandardScaler | LogisticRegression, learn_one`, fmtRate(scaled), '', '1.0x'],
         ];
-        for (const b of BATCHES)
+        const ours: Record<string, number> = {};
+        for (const b of BATCHES) {
+          ours[`raw ${b}`] = fromRecords(b, rawFeatureSpec);
           rows.push([
-            `Continuum partialFit, records, no standardisation, batch ${b}`,
-            fmtRate(rawRates[b]),
-            `${(rawRates[b] / plain).toFixed(1)}x`,
+            `Continuum partialFit, records, no statistics, batch ${b}`,
+            fmtRate(ours[`raw ${b}`]),
+            `${(ours[`raw ${b}`] / plain).toFixed(1)}x`,
             '',
           ]);
-        for (const b of BATCHES)
+        }
+        for (const b of BATCHES) {
+          ours[`std ${b}`] = fromRecords(b, featureSpec);
           rows.push([
             `Continuum partialFit, records, standardised, batch ${b}`,
-            fmtRate(recordRates.logistic[b]),
-            `${(recordRates.logistic[b] / plain).toFixed(1)}x`,
-            `${(recordRates.logistic[b] / scaled).toFixed(1)}x`,
+            fmtRate(ours[`std ${b}`]),
+            `${(ours[`std ${b}`] / plain).toFixed(1)}x`,
+            `${(ours[`std ${b}`] / scaled).toFixed(1)}x`,
           ]);
-        for (const e of engines)
-          for (const b of [1, 32])
-            rows.push([
-              `Continuum partialFitEncoded (rows already encoded), batch ${b}, ${e.label}`,
-              fmtRate(throughput[`logistic ${e.label}`][b]),
-              `${(throughput[`logistic ${e.label}`][b] / plain).toFixed(1)}x`,
-              '',
-            ]);
-        table(['learner', 'samples/s', 'vs River LR', 'vs River scaler|LR'], rows);
+        }
+        for (const b of [1, 32]) {
+          ours[`enc ${b}`] = encoded(b);
+          rows.push([
+            `Continuum partialFitEncoded (rows already encoded), batch ${b}, js`,
+            fmtRate(ours[`enc ${b}`]),
+            `${(ours[`enc ${b}`] / plain).toFixed(1)}x`,
+            '',
+          ]);
+        }
+        table(['learner (measured back to back)', 'samples/s', 'vs River LR', 'vs River scaler|LR'], rows);
         const verdict = (v: number) => `${v.toFixed(1)}x (${v >= 10 ? 'met' : 'NOT met'})`;
-        log(`\nGoal >= 10x River's learn_one for the online logistic model, one example per update:`);
+        log(`\nGoal >= 10x River's learn_one for the online logistic model:`);
+        log(`  one example per update, encoded rows:                   ${verdict(ours['enc 1'] / plain)}`);
+        log(`  one example per update, records, no statistics:         ${verdict(ours['raw 1'] / plain)}`);
+        log(`  micro-batches of 32, records, no statistics:             ${verdict(ours['raw 32'] / plain)}`);
         log(
-          `  encoded rows, js engine:                         ${verdict(throughput['logistic js'][1] / plain)}`,
-        );
-        log(`  records, no standardisation (same work as River): ${verdict(rawRates[1] / plain)}`);
-        log(
-          `  records, standardised vs River's scaler|LR:       ${verdict(recordRates.logistic[1] / scaled)}`,
-        );
-        log(
-          `  records, standardised vs River's bare LR:         ${verdict(recordRates.logistic[1] / plain)}`,
+          `  one example per update, records standardised vs scaler|LR: ${verdict(ours['std 1'] / scaled)}`,
         );
       }
     } finally {

@@ -106,7 +106,8 @@ const HASH_CACHE_LIMIT = 10_000;
  *
  * Standardisation statistics are updated by {@link learn} (River's order: a model's
  * partialFit learns the statistics of a batch, then transforms it) and are mergeable across
- * partitions with {@link merge}.
+ * partitions with {@link merge}. They are kept only for numeric features that use them
+ * (standardised or mean-imputed); the others report a count of 0.
  */
 export class FeaturePipeline {
   readonly features: readonly FeatureSpec[];
@@ -149,6 +150,7 @@ export class FeaturePipeline {
       standardize: Uint8Array.from(numeric, (r) => (r.standardize ? 1 : 0)),
       missing: Uint8Array.from(numeric, (r) => MISSING_CODE[r.missing]),
       indicator: Uint8Array.from(numeric, (r) => (r.indicator ? 1 : 0)),
+      tracked: Int32Array.from(numeric.flatMap((r, j) => (r.standardize || r.missing === 'mean' ? [j] : []))),
       count: new Float64Array(k),
       mean: new Float64Array(k),
       m2: new Float64Array(k),
@@ -291,13 +293,15 @@ export class FeaturePipeline {
     return raw;
   }
 
-  /** Welford updates of every numeric feature with the non-missing raw values. */
+  /** Welford updates, with the non-missing raw values, of the features that use statistics. */
   private learnRaw(raw: Float64Array, rows: number): void {
-    const { count, mean, m2 } = this.num;
+    const { count, mean, m2, tracked } = this.num;
     const k = count.length;
+    const t = tracked.length;
     for (let e = 0; e < rows; e++) {
       const base = e * k;
-      for (let j = 0; j < k; j++) {
+      for (let q = 0; q < t; q++) {
+        const j = tracked[q];
         const v = raw[base + j];
         if (v !== v) continue; // NaN: missing
         const n = (count[j] += 1);
@@ -320,9 +324,9 @@ export class FeaturePipeline {
     const k = names.length;
     // Per-call constants: value -> (value - centre) / scale; missing -> fill, then scaled.
     for (let j = 0; j < k; j++) {
-      const sd = count[j] > 0 ? Math.sqrt(m2[j] / count[j]) : 0;
+      const sd = standardize[j] && count[j] > 0 ? Math.sqrt(m2[j] / count[j]) : 0;
       centre[j] = standardize[j] ? mean[j] : 0;
-      scale[j] = standardize[j] && sd > 0 ? sd : 1;
+      scale[j] = sd > 0 ? sd : 1;
       fill[j] = missing[j] === MISSING_CODE.mean ? mean[j] : 0;
     }
     for (let e = 0; e < rows; e++) {
@@ -336,7 +340,7 @@ export class FeaturePipeline {
           v = fill[j];
           if (indicator[j]) x[base + columns[j] + 1] = 1;
         }
-        x[base + columns[j]] = (v - centre[j]) / scale[j];
+        x[base + columns[j]] = standardize[j] ? (v - centre[j]) / scale[j] : v;
       }
       if (this.categorical.length > 0) {
         const ex = examples[e];
@@ -356,6 +360,8 @@ interface NumericBlock {
   readonly standardize: Uint8Array;
   readonly missing: Uint8Array;
   readonly indicator: Uint8Array;
+  /** Features whose statistics are used (standardised or mean-imputed); the others keep none. */
+  readonly tracked: Int32Array;
   readonly count: Float64Array;
   readonly mean: Float64Array;
   readonly m2: Float64Array;
