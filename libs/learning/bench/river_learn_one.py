@@ -2,6 +2,9 @@
 
 Usage: tools/python-env libs/learning/bench/river_learn_one.py data.csv [min_seconds]
 Prints one JSON line. Rows are turned into dicts before timing: only learn_one is timed.
+Passes over the data repeat for at least min_seconds; samplesPerSecond is the fastest pass
+(the least disturbed on a shared machine, as bench.ts measures its own side) and
+meanSamplesPerSecond the overall rate.
 """
 
 import csv
@@ -32,15 +35,18 @@ def main():
             model.learn_one(x, y)
         model = make()
         n = 0
+        best = 0.0
         start = time.perf_counter()
         while True:
+            t = time.perf_counter()
             for x, y in rows:
                 model.learn_one(x, y)
+            best = max(best, len(rows) / (time.perf_counter() - t))
             n += len(rows)
             elapsed = time.perf_counter() - start
             if elapsed >= min_seconds:
                 break
-        results[name] = {"samplesPerSecond": n / elapsed, "samples": n, "seconds": elapsed}
+        results[name] = {"samplesPerSecond": best, "meanSamplesPerSecond": n / elapsed, "samples": n, "seconds": elapsed}
     print(json.dumps(results))
 
 

@@ -191,6 +191,13 @@ describe.each(['cpu', 'wasm'] as const)('engines on tfjs-%s', (backend) => {
     expect(hybrid.name).toContain(`tfjs-${backend}`);
     expect(maxDiff(hybrid.getParameters(), js.getParameters())).toBeLessThan(2e-5);
     expect(hybrid.getOptimizerState().step).toBe(5);
+    // Replacing parameters keeps the optimizer state wherever it lived.
+    hybrid.trainStep(batchFor(spec, 64, 9));
+    js.trainStep(batchFor(spec, 64, 9));
+    hybrid.setParameters(hybrid.getParameters());
+    const [hs, js2] = [hybrid.getOptimizerState(), js.getOptimizerState()];
+    expect(hs.step).toBe(6);
+    hs.slots.forEach((slot, k) => expect(maxDiff(slot, js2.slots[k])).toBeLessThan(2e-5));
     hybrid.dispose();
   });
 });

@@ -51,8 +51,7 @@ export class HybridNetwork implements NetworkEngine {
   }
 
   setParameters(parameters: readonly Float32Array[]): void {
-    this.js.setParameters(parameters);
-    this.owner = 'js';
+    this.engine('js').setParameters(parameters);
   }
 
   getOptimizerState(): OptimizerState {
