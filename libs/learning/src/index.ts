@@ -29,7 +29,7 @@ export * from './evaluation/metrics';
 export * from './evaluation/accumulators';
 export * from './evaluation/baselines';
 export * from './evaluation/evaluate';
-export type { WindowSelection } from './windows/window';
+export { type WindowSelection, windowMetadata } from './windows/window';
 export { ExampleBuffer, type ExampleBufferOptions } from './windows/example-buffer';
 export { fixedWindow, type WindowSize, type FixedWindowOptions } from './windows/fixed-window';
 export * from './windows/dynamic-window';

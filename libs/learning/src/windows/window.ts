@@ -12,3 +12,14 @@ export interface WindowSelection {
   readonly end: number | null;
   readonly details: Readonly<Record<string, unknown>>;
 }
+
+/** What a model version's metadata records about its training window (no examples). */
+export function windowMetadata(selection: WindowSelection): Record<string, unknown> {
+  return {
+    strategy: selection.strategy,
+    count: selection.count,
+    start: selection.start,
+    end: selection.end,
+    ...selection.details,
+  };
+}

@@ -4,6 +4,7 @@ import { SeededRandom } from '../random';
 import { selectDynamicWindow } from './dynamic-window';
 import { ExampleBuffer } from './example-buffer';
 import { fixedWindow } from './fixed-window';
+import { windowMetadata } from './window';
 import {
   profileFromExamples,
   representativeSubsample,
@@ -57,6 +58,12 @@ describe('fixedWindow', () => {
     expect(fixedWindow(shuffled, { lastN: 2 }, { end: 500 }).examples.map((e) => e.timestamp)).toEqual([
       480, 490,
     ]);
+  });
+
+  it('describes itself for model-version metadata, without the examples', () => {
+    const meta = windowMetadata(fixedWindow(shuffled, { lastN: 5 }));
+    expect(meta).toEqual({ strategy: 'fixed', count: 5, start: 950, end: 990, size: { lastN: 5 } });
+    expect(JSON.parse(JSON.stringify(meta))).toEqual(meta);
   });
 
   it('refuses bad sizes', () => {
