@@ -30,7 +30,7 @@ export {
 // Windows and mergeable state
 export { WindowProfile, type WindowBounds, type FeatureQualityCounts } from './window/window-profile';
 export { WindowedProfiles, type WindowSpec, type TimedEvent, type ClosedWindow } from './window/windowing';
-export { QuantileSketch, type QuantileSketchOptions, kllRankError } from './sketch/quantile-sketch';
+export { QuantileSketch, type QuantileSketchOptions } from './sketch/quantile-sketch';
 export { SpaceSaving, type HeavyHitter } from './sketch/space-saving';
 export type { WeightedSample } from './sketch/weighted-sample';
 

@@ -19,8 +19,8 @@ export interface ProfileOptions {
   maxCategories?: number;
   /** Points of the reference quantile summary (default 1000); references with at most this many values are stored exactly. */
   summarySize?: number;
-  /** KLL parameter of the window quantile sketches (default 200). */
-  sketchK?: number;
+  /** t-digest compression δ of the window quantile sketches (default 200). */
+  sketchCompression?: number;
   /** Values a window sketch keeps exactly before compacting (default 1024). */
   sketchExactLimit?: number;
   /** Unseen categories (and unexpected feature names) tracked per window with SpaceSaving (default 20). */
@@ -35,7 +35,7 @@ export const DEFAULT_PROFILE_OPTIONS: ResolvedProfileOptions = {
   bins: 10,
   maxCategories: 100,
   summarySize: 1000,
-  sketchK: 200,
+  sketchCompression: 200,
   sketchExactLimit: 1024,
   heavyHitters: 20,
   predictionName: 'prediction',

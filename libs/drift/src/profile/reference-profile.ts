@@ -224,7 +224,7 @@ export function resolveOptions(options: ProfileOptions): ResolvedProfileOptions 
   int('bins', 1, 1000);
   int('maxCategories', 1, 100_000);
   int('summarySize', 1, 1_000_000);
-  int('sketchK', 8, 65535);
+  int('sketchCompression', 20, 100_000);
   int('sketchExactLimit', 0, 1 << 24);
   int('heavyHitters', 1, 65536);
   if (typeof o.predictionName !== 'string' || o.predictionName.length === 0) {

@@ -73,7 +73,7 @@ function options(v: unknown): ResolvedProfileOptions {
     }
   }
   if (out.bins < 1) fail('$.options.bins', 'must be at least 1');
-  if (out.sketchK < 8) fail('$.options.sketchK', 'must be at least 8');
+  if (out.sketchCompression < 20) fail('$.options.sketchCompression', 'must be at least 20');
   if (out.summarySize < 1) fail('$.options.summarySize', 'must be at least 1');
   if (out.maxCategories < 1) fail('$.options.maxCategories', 'must be at least 1');
   if (out.heavyHitters < 1) fail('$.options.heavyHitters', 'must be at least 1');

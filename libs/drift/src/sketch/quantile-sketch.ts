@@ -3,65 +3,74 @@ import type { ByteReader, ByteWriter } from './codec';
 import type { WeightedSample } from './weighted-sample';
 
 export interface QuantileSketchOptions {
-  /** KLL accuracy parameter k (default 200: rank error about 1.7% at 99% confidence). */
-  k?: number;
-  /** Values kept exactly before the sketch starts compacting (default 1024). */
+  /** t-digest compression δ (default 200): at most ~δ centroids, centroids near the median ≤ π/δ of the mass. */
+  compression?: number;
+  /** Values kept exactly before the sketch starts merging them into centroids (default 1024). */
   exactLimit?: number;
-  /** Seed of the compaction coin flips (default fixed, so runs are reproducible). */
-  seed?: number;
 }
 
-const MIN_WIDTH = 8;
-const DECAY = 2 / 3;
-const MAX_K = 65535;
-const MAX_LEVELS = 61;
-
-function levelCapacity(k: number, levels: number, level: number): number {
-  return Math.max(MIN_WIDTH, Math.ceil(k * DECAY ** (levels - 1 - level)));
-}
+const MIN_COMPRESSION = 20;
+const MAX_COMPRESSION = 100_000;
 
 /**
- * Normalized rank error of a KLL sketch with parameter k for a query over the whole CDF, at 99%
- * confidence: DataSketches' empirical formula for the double-sided (PMF/CDF-difference) error,
- * 2.446 / k^0.9433 (Apache DataSketches, KllSketch.getNormalizedRankError(k, true)). Our tests check
- * the observed sup-norm CDF error stays below it.
- */
-export function kllRankError(k: number): number {
-  return 2.446 / k ** 0.9433;
-}
-
-/**
- * Mergeable quantile sketch: exact (all values kept) up to `exactLimit` values, then a KLL sketch
- * (Karnin, Lang & Liberty 2016, "Optimal Quantile Approximation in Streams", FOCS) with lazy
- * compaction: level h holds values of weight 2^h, capacities shrink by 2/3 per level below the top,
- * and a full level is sorted and every other value (random offset) promoted. Memory is O(k) whatever
- * the stream length; merging is exact while both sides are exact and within the KLL error otherwise.
- * Weights are conserved exactly, so the represented count always equals the number of values.
+ * Mergeable quantile sketch: exact (every value kept) up to `exactLimit` values, then a merging
+ * t-digest (Dunning & Ertl 2019, "Computing extremely accurate quantiles using t-digests") with the
+ * arcsine scale function k1: centroids are small in the tails — single values at the extremes — and
+ * at most π/δ of the mass near the median. Chosen over KLL because drift statistics need accurate
+ * tails: the Wasserstein distance weighs mass by how far it moves, and a rank-uniform sketch moves
+ * rare, far-out tail values a long way.
+ *
+ * Each centroid also keeps the min and max of the values it absorbed, and the sketch tracks the cost
+ * of every centroid merge, which gives two deterministic, data-dependent error bounds:
+ *
+ * - `rankError`: sup_x |F_sketch(x) − F_data(x)| <= the largest total weight of centroids whose
+ *   [min, max] straddles one x, over the count (a centroid that does not straddle x is counted right);
+ * - `wassersteinError`: W1(sketch, data) <= (Σ over merges of the weighted distances the merged
+ *   means moved) / count, the cost of a transport plan from the data to the centroids.
+ *
+ * Memory is O(δ) whatever the stream length. Merging is exact while both sides are exact, and
+ * otherwise re-compresses the union, adding both sides' transport costs.
  */
 export class QuantileSketch {
-  readonly k: number;
+  readonly compression: number;
   readonly exactLimit: number;
   private n = 0;
   private minValue = Infinity;
   private maxValue = -Infinity;
   private exact: Float64Array | null;
   private exactSize = 0;
-  private levels: Float64Array[] = [];
-  private sizes: number[] = [];
-  private retained = 0;
-  private caps: number[] = [];
-  private readonly slack: number;
-  private capacity = 0;
-  private rng: number;
-  /** Mass × distance moved by all compactions so far (a transport plan from the data to the sketch). */
+  // Centroids sorted by mean.
+  private means = new Float64Array(0);
+  private weights = new Float64Array(0);
+  private lows = new Float64Array(0);
+  private highs = new Float64Array(0);
+  private centroids = 0;
+  // Values not yet merged into centroids.
+  private buffer = new Float64Array(0);
+  private buffered = 0;
   private displacement = 0;
+  // Reused work arrays: merge input, and the centroid arrays not in use.
+  private scratchM = new Float64Array(0);
+  private scratchW = new Float64Array(0);
+  private scratchLo = new Float64Array(0);
+  private scratchHi = new Float64Array(0);
+  private spareM = new Float64Array(0);
+  private spareW = new Float64Array(0);
+  private spareLo = new Float64Array(0);
+  private spareHi = new Float64Array(0);
+  private readonly cosPhi: number;
+  private readonly sinPhi: number;
 
   constructor(options: QuantileSketchOptions = {}) {
-    this.k = options.k ?? 200;
+    this.compression = options.compression ?? 200;
     this.exactLimit = options.exactLimit ?? 1024;
-    if (!Number.isInteger(this.k) || this.k < MIN_WIDTH || this.k > MAX_K) {
+    if (
+      !Number.isInteger(this.compression) ||
+      this.compression < MIN_COMPRESSION ||
+      this.compression > MAX_COMPRESSION
+    ) {
       throw new InvalidArgumentError(
-        `quantile sketch k must be an integer in [${MIN_WIDTH}, ${MAX_K}] (got ${this.k})`,
+        `quantile sketch compression must be an integer in [${MIN_COMPRESSION}, ${MAX_COMPRESSION}] (got ${this.compression})`,
       );
     }
     if (!Number.isInteger(this.exactLimit) || this.exactLimit < 0 || this.exactLimit > 1 << 24) {
@@ -69,10 +78,10 @@ export class QuantileSketch {
         `quantile sketch exactLimit must be an integer in [0, 2^24] (got ${this.exactLimit})`,
       );
     }
-    this.slack = this.k >> 1;
-    this.rng = (options.seed ?? 0x9e3779b9) >>> 0 || 1;
+    this.cosPhi = Math.cos((2 * Math.PI) / this.compression);
+    this.sinPhi = Math.sin((2 * Math.PI) / this.compression);
     this.exact = this.exactLimit > 0 ? new Float64Array(Math.min(64, this.exactLimit)) : null;
-    if (!this.exact) this.startKll();
+    if (!this.exact) this.startDigest();
   }
 
   /** Number of values summarised. */
@@ -93,23 +102,60 @@ export class QuantileSketch {
     return this.exact !== null;
   }
 
-  /** Bound on the CDF error of `toWeightedSample()` (0 while exact). */
-  get rankError(): number {
-    return this.exact ? 0 : kllRankError(this.k);
+  /** Values held in memory: exact values, or centroids plus not-yet-merged values. */
+  get retainedItems(): number {
+    return this.exact ? this.exactSize : this.centroids + this.buffered;
   }
 
   /**
-   * Bound on the first Wasserstein distance between the sketch's distribution and the data's: the
-   * cost of the transport plan the compactions performed (each discarded value's weight moved to its
-   * kept neighbour), divided by the count. Deterministic, and 0 while exact.
+   * Bound on sup_x |F_sketch(x) − F_data(x)| (0 while exact). Only a centroid whose [min, max]
+   * straddles x (min <= x < max) can be miscounted. With mean <= x it is over-counted by its values
+   * above x, at most min(w − 1, w·(mean − min)/(x − min)) since they all exceed x; with mean > x it is
+   * under-counted by its values at or below x, at most min(w − 1, w·(max − mean)/(max − x)). Over- and
+   * under-counts cancel, so the error at x is at most the larger of the two sums. The first kind
+   * decreases and the second increases between consecutive centroid bounds, so the supremum is found
+   * at those points (left values, resp. left limits).
    */
-  get wassersteinError(): number {
-    return this.n > 0 ? this.displacement / this.n : 0;
+  get rankError(): number {
+    if (this.exact || this.n === 0) return 0;
+    const idx: number[] = [];
+    const points: number[] = [];
+    for (let i = 0; i < this.centroids; i++) {
+      if (this.lows[i] < this.highs[i] && this.weights[i] > 1) {
+        idx.push(i);
+        points.push(this.lows[i], this.means[i], this.highs[i]);
+      }
+    }
+    if (idx.length === 0) return 0;
+    const xs = Float64Array.from(points).sort();
+    let worst = 0;
+    for (let p = 0; p < xs.length; p++) {
+      const x = xs[p];
+      if (p > 0 && x === xs[p - 1]) continue;
+      let over = 0; // at x
+      let under = 0; // just below x
+      for (const i of idx) {
+        const lo = this.lows[i];
+        const hi = this.highs[i];
+        const mean = this.means[i];
+        const w = this.weights[i];
+        if (lo <= x && x < hi && mean <= x) {
+          over += x > lo ? Math.min(w - 1, (w * (mean - lo)) / (x - lo)) : w - 1;
+        }
+        // Left limit x⁻: straddles when lo < x <= hi, counted above when mean >= x.
+        if (lo < x && x <= hi && mean >= x) {
+          under += x < hi ? Math.min(w - 1, (w * (hi - mean)) / (hi - x)) : w - 1;
+        }
+      }
+      if (over > worst) worst = over;
+      if (under > worst) worst = under;
+    }
+    return Math.min(1, worst / this.n);
   }
 
-  /** Values retained in memory (exact values or KLL items). */
-  get retainedItems(): number {
-    return this.exact ? this.exactSize : this.retained;
+  /** Bound on the first Wasserstein distance between the sketch's distribution and the data's (0 while exact). */
+  get wassersteinError(): number {
+    return this.n > 0 ? this.displacement / this.n : 0;
   }
 
   /** Adds a finite value (the caller checks finiteness on the hot path). */
@@ -130,116 +176,142 @@ export class QuantileSketch {
         grown[this.exactSize++] = x;
         return;
       }
-      this.convertToKll();
+      this.convertToDigest();
     }
-    if (this.retained >= this.capacity + this.slack) {
-      // Compact in bursts: let level 0 take `slack` extra values, then compact back under capacity.
-      // The same compactions as one-at-a-time lazy KLL, but a few large ones instead of one tiny
-      // sort every few updates (4× fewer compactions).
-      while (this.retained >= this.capacity) this.compress();
-    }
-    let level0 = this.levels[0];
-    if (this.sizes[0] >= level0.length) level0 = this.reserve(0, 1);
-    level0[this.sizes[0]++] = x;
-    this.retained++;
+    if (this.buffered === this.buffer.length) this.flush();
+    this.buffer[this.buffered++] = x;
   }
 
-  private setHeight(levels: number): void {
-    while (this.levels.length < levels) {
-      this.levels.push(new Float64Array(16));
-      this.sizes.push(0);
-    }
-    this.caps = Array.from({ length: levels }, (_, h) => levelCapacity(this.k, levels, h));
-    this.capacity = this.caps.reduce((a, b) => a + b, 0);
+  private startDigest(): void {
+    // Dunning's merging digest buffers about 5δ values between merges; δ keeps memory lower here.
+    this.buffer = new Float64Array(Math.max(64, 2 * this.compression));
+    this.buffered = 0;
+    this.centroids = 0;
   }
 
-  private startKll(): void {
-    this.levels = [];
-    this.sizes = [];
-    this.retained = 0;
-    this.setHeight(1);
-  }
-
-  private convertToKll(): void {
+  private convertToDigest(): void {
     const exact = this.exact as Float64Array;
     const size = this.exactSize;
     this.exact = null;
     this.exactSize = 0;
-    this.startKll();
-    this.append(0, exact.subarray(0, size));
-    while (this.retained >= this.capacity) this.compress();
+    this.startDigest();
+    const values = exact.slice(0, size).sort();
+    this.compressSorted(values, new Float64Array(size).fill(1), values, values, size);
   }
 
-  /** Ensures level h can take `extra` more values; returns its buffer. */
-  private reserve(h: number, extra: number): Float64Array {
-    const need = this.sizes[h] + extra;
-    if (need > this.levels[h].length) {
-      const grown = new Float64Array(Math.max(need, this.levels[h].length * 2));
-      grown.set(this.levels[h].subarray(0, this.sizes[h]));
-      this.levels[h] = grown;
+  /** Merges the buffered values into the centroids (scratch arrays reused: no allocation). */
+  private flush(): void {
+    if (this.buffered === 0) return;
+    const b = this.buffer.subarray(0, this.buffered).sort();
+    const total = this.centroids + this.buffered;
+    if (this.scratchM.length < total) {
+      const size = Math.max(total, 3 * this.compression + 16);
+      this.scratchM = new Float64Array(size);
+      this.scratchW = new Float64Array(size);
+      this.scratchLo = new Float64Array(size);
+      this.scratchHi = new Float64Array(size);
     }
-    return this.levels[h];
-  }
-
-  /** Appends values to level h (levels are unsorted buffers; a level is sorted when compacted). */
-  private append(h: number, values: ArrayLike<number>): void {
-    this.reserve(h, values.length).set(values, this.sizes[h]);
-    this.sizes[h] += values.length;
-    this.retained += values.length;
-  }
-
-  private nextBit(): number {
-    // xorshift32: fast, reproducible, and serialised with the sketch.
-    let x = this.rng;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.rng = x >>> 0;
-    return this.rng & 1;
-  }
-
-  /** Compacts the lowest level that reached its capacity (adding a level on top when needed). */
-  private compress(): void {
-    const levels = this.levels.length;
-    for (let h = 0; h < levels; h++) {
-      if (this.sizes[h] >= this.caps[h]) {
-        if (h + 1 === levels) {
-          if (levels >= MAX_LEVELS)
-            throw new InvalidStateError('quantile sketch exceeded its maximum height');
-          this.setHeight(levels + 1);
-        }
-        this.compactLevel(h);
-        return;
+    const m = this.scratchM;
+    const w = this.scratchW;
+    const lo = this.scratchLo;
+    const hi = this.scratchHi;
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k < total; k++) {
+      if (j >= b.length || (i < this.centroids && this.means[i] <= b[j])) {
+        m[k] = this.means[i];
+        w[k] = this.weights[i];
+        lo[k] = this.lows[i];
+        hi[k] = this.highs[i++];
+      } else {
+        m[k] = lo[k] = hi[k] = b[j++];
+        w[k] = 1;
       }
     }
+    this.buffered = 0;
+    this.compressSorted(m, w, lo, hi, total);
   }
 
   /**
-   * Sorts level h and promotes every other value (random offset) to level h + 1 with twice the
-   * weight; with an odd count the smallest value stays behind.
+   * Scale function k1(q) = δ/(2π)·asin(2q − 1): the largest quantile a centroid starting at q may
+   * reach, k1⁻¹(k1(q) + 1) = (sin(asin(2q − 1) + 2π/δ) + 1) / 2, expanded with the angle-addition
+   * formula so that it costs one square root instead of two trigonometric calls.
    */
-  private compactLevel(h: number): void {
-    const size = this.sizes[h];
-    const items = this.levels[h].subarray(0, size);
-    if (size <= 24) insertionSort(items);
-    else items.sort();
-    const start = size % 2;
-    const promotedCount = (size - start) >> 1;
-    const offset = start + this.nextBit();
-    const target = this.reserve(h + 1, promotedCount);
-    let at = this.sizes[h + 1];
-    let moved = 0;
-    for (let i = 0; i < promotedCount; i++) {
-      target[at++] = items[offset + 2 * i];
-      moved += items[start + 2 * i + 1] - items[start + 2 * i];
-    }
-    this.displacement += moved * 2 ** h;
-    this.sizes[h + 1] = at;
-    this.sizes[h] = start; // the held-out value is items[0], already in place
-    this.retained -= promotedCount;
+  private qLimit(q: number): number {
+    const s = 2 * q - 1;
+    if (s >= this.cosPhi) return 1;
+    return (s * this.cosPhi + Math.sqrt(Math.max(0, 1 - s * s)) * this.sinPhi + 1) / 2;
   }
 
-  /** Merges another sketch into this one (exact while both are exact and fit, KLL otherwise). */
+  /** Greedy one-pass merge of items sorted by mean into centroids obeying the k1 size limit. */
+  private compressSorted(
+    m: Float64Array,
+    w: Float64Array,
+    lo: Float64Array,
+    hi: Float64Array,
+    count: number,
+  ): void {
+    if (count === 0) {
+      this.centroids = 0;
+      return;
+    }
+    let total = 0;
+    for (let i = 0; i < count; i++) total += w[i];
+    // Write into the spare centroid arrays (swapped with the current ones at the end).
+    const bound = 2 * this.compression + 16;
+    if (this.spareM.length < bound) {
+      this.spareM = new Float64Array(bound);
+      this.spareW = new Float64Array(bound);
+      this.spareLo = new Float64Array(bound);
+      this.spareHi = new Float64Array(bound);
+    }
+    const outM = this.spareM;
+    const outW = this.spareW;
+    const outLo = this.spareLo;
+    const outHi = this.spareHi;
+    let out = 0;
+    let curM = m[0];
+    let curW = w[0];
+    let curLo = lo[0];
+    let curHi = hi[0];
+    let before = 0;
+    let limit = total * this.qLimit(0);
+    let moved = 0;
+    for (let i = 1; i < count; i++) {
+      if (before + curW + w[i] <= limit) {
+        const merged = curM + ((m[i] - curM) * w[i]) / (curW + w[i]);
+        moved += curW * Math.abs(curM - merged) + w[i] * Math.abs(m[i] - merged);
+        curM = merged;
+        curW += w[i];
+        if (lo[i] < curLo) curLo = lo[i];
+        if (hi[i] > curHi) curHi = hi[i];
+      } else {
+        if (out === bound) throw new InvalidStateError('t-digest produced more centroids than its bound');
+        outM[out] = curM;
+        outW[out] = curW;
+        outLo[out] = curLo;
+        outHi[out++] = curHi;
+        before += curW;
+        limit = total * this.qLimit(before / total);
+        curM = m[i];
+        curW = w[i];
+        curLo = lo[i];
+        curHi = hi[i];
+      }
+    }
+    outM[out] = curM;
+    outW[out] = curW;
+    outLo[out] = curLo;
+    outHi[out++] = curHi;
+    [this.spareM, this.means] = [this.means, outM];
+    [this.spareW, this.weights] = [this.weights, outW];
+    [this.spareLo, this.lows] = [this.lows, outLo];
+    [this.spareHi, this.highs] = [this.highs, outHi];
+    this.centroids = out;
+    this.displacement += moved;
+  }
+
+  /** Merges another sketch into this one (exact while both are exact and fit). */
   merge(other: QuantileSketch): this {
     if (other.n === 0) return this;
     this.minValue = Math.min(this.minValue, other.minValue);
@@ -256,40 +328,72 @@ export class QuantileSketch {
       this.n += other.n;
       return this;
     }
-    if (this.exact) this.convertToKll();
+    if (this.exact) this.convertToDigest();
+    this.flush();
     this.n += other.n;
     this.displacement += other.displacement;
-    if (other.exact) {
-      this.append(0, other.exact.subarray(0, other.exactSize));
-    } else {
-      if (this.levels.length < other.levels.length) this.setHeight(other.levels.length);
-      for (let h = 0; h < other.levels.length; h++)
-        this.append(h, other.levels[h].subarray(0, other.sizes[h]));
+    // The other side's items: its exact values or buffered values (weight 1) and its centroids.
+    const theirs = other.items();
+    const total = this.centroids + theirs.m.length;
+    const m = new Float64Array(total);
+    const w = new Float64Array(total);
+    const lo = new Float64Array(total);
+    const hi = new Float64Array(total);
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k < total; k++) {
+      if (j >= theirs.m.length || (i < this.centroids && this.means[i] <= theirs.m[j])) {
+        m[k] = this.means[i];
+        w[k] = this.weights[i];
+        lo[k] = this.lows[i];
+        hi[k] = this.highs[i++];
+      } else {
+        m[k] = theirs.m[j];
+        w[k] = theirs.w[j];
+        lo[k] = theirs.lo[j];
+        hi[k] = theirs.hi[j++];
+      }
     }
-    while (this.retained >= this.capacity) this.compress();
+    this.compressSorted(m, w, lo, hi, total);
     return this;
+  }
+
+  /** All items (centroids and single values) sorted by value, without changing the sketch. */
+  private items(): { m: Float64Array; w: Float64Array; lo: Float64Array; hi: Float64Array } {
+    const singles = this.exact
+      ? this.exact.slice(0, this.exactSize).sort()
+      : this.buffer.slice(0, this.buffered).sort();
+    const total = this.centroids + singles.length;
+    const m = new Float64Array(total);
+    const w = new Float64Array(total);
+    const lo = new Float64Array(total);
+    const hi = new Float64Array(total);
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k < total; k++) {
+      if (j >= singles.length || (i < this.centroids && this.means[i] <= singles[j])) {
+        m[k] = this.means[i];
+        w[k] = this.weights[i];
+        lo[k] = this.lows[i];
+        hi[k] = this.highs[i++];
+      } else {
+        m[k] = lo[k] = hi[k] = singles[j++];
+        w[k] = 1;
+      }
+    }
+    return { m, w, lo, hi };
   }
 
   /** The summarised distribution as a sorted weighted sample (exact values while exact). */
   toWeightedSample(): WeightedSample {
     if (this.exact) {
       const values = this.exact.slice(0, this.exactSize).sort();
-      return { values, weights: null, count: this.n, rankError: 0 };
+      return { values, weights: null, count: this.n, rankError: 0, wassersteinError: 0 };
     }
-    const values = new Float64Array(this.retained);
-    const weights = new Float64Array(this.retained);
-    let i = 0;
-    for (let h = 0; h < this.levels.length; h++) {
-      const w = 2 ** h;
-      for (let j = 0; j < this.sizes[h]; j++) {
-        values[i] = this.levels[h][j];
-        weights[i++] = w;
-      }
-    }
-    const order = Array.from({ length: values.length }, (_, j) => j).sort((a, b) => values[a] - values[b]);
+    const { m, w } = this.items();
     return {
-      values: Float64Array.from(order, (j) => values[j]),
-      weights: Float64Array.from(order, (j) => weights[j]),
+      values: m,
+      weights: w,
       count: this.n,
       rankError: this.rankError,
       wassersteinError: this.wassersteinError,
@@ -321,17 +425,20 @@ export class QuantileSketch {
       w.f64s(this.exact, 0, this.exactSize);
       return;
     }
-    w.u8(1);
-    w.u32(this.rng);
+    w.u8(2);
     w.f64(this.displacement);
-    w.varUint(this.levels.length);
-    for (let h = 0; h < this.levels.length; h++) {
-      w.varUint(this.sizes[h]);
-      w.f64s(this.levels[h], 0, this.sizes[h]);
+    w.varUint(this.centroids);
+    for (let i = 0; i < this.centroids; i++) {
+      w.f64(this.means[i]);
+      w.varUint(this.weights[i]);
+      w.f64(this.lows[i]);
+      w.f64(this.highs[i]);
     }
+    w.varUint(this.buffered);
+    w.f64s(this.buffer, 0, this.buffered);
   }
 
-  /** Reads a sketch written by `write` with the same k and exactLimit (they belong to the profile). */
+  /** Reads a sketch written by `write` with the same options (they belong to the profile). */
   static read(r: ByteReader, options: QuantileSketchOptions): QuantileSketch {
     const s = new QuantileSketch(options);
     s.n = r.varUint();
@@ -346,40 +453,37 @@ export class QuantileSketch {
       s.exactSize = size;
       return s;
     }
-    if (mode !== 1) throw new InvalidStateError(`unknown quantile sketch mode ${mode}`);
+    if (mode !== 2) throw new InvalidStateError(`unknown quantile sketch mode ${mode}`);
     s.exact = null;
     s.exactSize = 0;
-    s.rng = r.u32() || 1;
+    s.startDigest();
     s.displacement = r.f64();
     if (!(s.displacement >= 0))
-      throw new InvalidStateError(`KLL sketch displacement ${s.displacement} is invalid`);
-    const levels = r.count(MAX_LEVELS, 'sketch levels');
-    if (levels < 1) throw new InvalidStateError('KLL sketch without levels');
-    s.levels = [];
-    s.sizes = [];
-    s.retained = 0;
-    s.setHeight(levels);
+      throw new InvalidStateError(`t-digest displacement ${s.displacement} is invalid`);
+    const c = r.count(2 * s.compression + 16, 't-digest centroids');
+    s.means = new Float64Array(c);
+    s.weights = new Float64Array(c);
+    s.lows = new Float64Array(c);
+    s.highs = new Float64Array(c);
     let weight = 0;
-    for (let h = 0; h < levels; h++) {
-      const size = r.count(s.capacity + MAX_K, `sketch level ${h} size`);
-      s.append(h, r.f64s(size));
-      weight += size * 2 ** h;
+    for (let i = 0; i < c; i++) {
+      s.means[i] = r.f64();
+      s.weights[i] = r.varUint();
+      s.lows[i] = r.f64();
+      s.highs[i] = r.f64();
+      if (!(s.lows[i] <= s.means[i] && s.means[i] <= s.highs[i]) || s.weights[i] < 1) {
+        throw new InvalidStateError(`t-digest centroid ${i} is inconsistent`);
+      }
+      if (i > 0 && s.means[i] < s.means[i - 1])
+        throw new InvalidStateError('t-digest centroids are not sorted');
+      weight += s.weights[i];
     }
-    if (weight !== s.n)
-      throw new InvalidStateError(`KLL sketch weights sum to ${weight} but count is ${s.n}`);
+    s.centroids = c;
+    const b = r.count(s.buffer.length, 't-digest buffer');
+    s.buffer.set(r.f64s(b));
+    s.buffered = b;
+    if (weight + b !== s.n)
+      throw new InvalidStateError(`t-digest weights sum to ${weight + b} but count is ${s.n}`);
     return s;
-  }
-}
-
-/** Small levels are compacted often; sorting them inline avoids the builtin's call overhead. */
-function insertionSort(a: Float64Array): void {
-  for (let i = 1; i < a.length; i++) {
-    const x = a[i];
-    let j = i - 1;
-    while (j >= 0 && a[j] > x) {
-      a[j + 1] = a[j];
-      j--;
-    }
-    a[j + 1] = x;
   }
 }

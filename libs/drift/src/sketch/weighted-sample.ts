@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors';
 
 /**
  * A sorted sample with a weight per value: the common currency between exact samples, quantile
- * summaries and KLL sketches. `rankError` bounds |F_sample(x) - F_population(x)| for every x
+ * summaries and t-digest sketches. `rankError` bounds |F_sample(x) - F_population(x)| for every x
  * (0 when the sample is the exact data). Statistics computed from two such samples state the
  * resulting error next to their value.
  */

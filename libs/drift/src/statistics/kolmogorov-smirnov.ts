@@ -20,7 +20,8 @@ export interface KolmogorovSmirnovResult {
   readonly location: number;
   /**
    * Bound on |statistic - D of the underlying raw data| when computed from summaries
-   * (sum of the two samples' rank errors); 0 when both samples are exact.
+   * (sum of the two samples' rank errors); 0 when both samples are exact. When it is not 0 the
+   * p-value is computed at max(0, statistic - maxError): an upper bound of the raw-data p-value.
    */
   readonly maxError: number;
 }
@@ -30,8 +31,8 @@ export interface KolmogorovSmirnovResult {
  * returns the statistic and p-value of `scipy.stats.ks_2samp(reference, current)` (SciPy 1.17,
  * `method='auto'`: exact lattice-path probability when both samples have at most 10,000 values,
  * otherwise `kstwo.sf(D, round(n1·n2/(n1+n2)))`). On summaries (quantile sketches) the statistic is
- * computed from their weighted CDFs, the p-value from the true sample sizes, and `maxError` states
- * how far the statistic may be from the raw-data value.
+ * computed from their weighted CDFs, `maxError` states how far it may be from the raw-data value,
+ * and the p-value (true sample sizes) is the conservative one at D − maxError.
  */
 export function kolmogorovSmirnovTest(
   reference: WeightedSample | ArrayLike<number>,
@@ -48,14 +49,29 @@ export function kolmogorovSmirnovTest(
   const sup = ksSupremum(a, b);
   const n1 = Math.round(a.count);
   const n2 = Math.round(b.count);
-  const p = ksPValue(sup.d, n1, n2, method);
+  const maxError = a.rankError + b.rankError;
+  if (maxError === 0) {
+    const p = ksPValue(sup.d, n1, n2, method);
+    return {
+      statistic: p.d,
+      pValue: p.pValue,
+      method: p.method,
+      sign: sup.sign,
+      location: sup.location,
+      maxError: 0,
+    };
+  }
+  // From summaries the raw-data D is at least D - maxError, and the p-value decreases with D: the
+  // p-value at D - maxError is an upper bound of the raw-data p-value (conservative: no false alarm
+  // from sketch noise).
+  const p = ksPValue(Math.max(0, sup.d - maxError), n1, n2, method);
   return {
-    statistic: p.d,
+    statistic: sup.d,
     pValue: p.pValue,
     method: p.method,
     sign: sup.sign,
     location: sup.location,
-    maxError: a.rankError + b.rankError,
+    maxError,
   };
 }
 

@@ -112,10 +112,11 @@ export class WindowProfile {
     this.bins = new Float64Array(this.binOffsets[this.numFeatures.length]);
     this.moments = new Float64Array(MOMENT_SLOTS * this.numFeatures.length);
     for (let i = 0; i < this.numFeatures.length; i++) initMoments(this.moments, MOMENT_SLOTS * i);
-    const sketchOptions = { k: profile.options.sketchK, exactLimit: profile.options.sketchExactLimit };
-    this.sketches = this.numFeatures.map(
-      (_, i) => new QuantileSketch({ ...sketchOptions, seed: 0x9e3779b9 + i }),
-    );
+    const sketchOptions = {
+      compression: profile.options.sketchCompression,
+      exactLimit: profile.options.sketchExactLimit,
+    };
+    this.sketches = this.numFeatures.map(() => new QuantileSketch(sketchOptions));
     this.numQuality = new Float64Array(QUALITY_SLOTS * this.numFeatures.length);
 
     this.catFeatures = [
@@ -449,12 +450,15 @@ export class WindowProfile {
     wp.boundsEnd = r.f64();
     wp.events = r.varUint();
     for (let i = 0; i < wp.bins.length; i++) wp.bins[i] = r.varUint();
-    const sketchOptions = { k: profile.options.sketchK, exactLimit: profile.options.sketchExactLimit };
+    const sketchOptions = {
+      compression: profile.options.sketchCompression,
+      exactLimit: profile.options.sketchExactLimit,
+    };
     for (let i = 0; i < wp.numFeatures.length; i++) {
       const at = MOMENT_SLOTS * i;
       wp.moments[at] = r.varUint();
       for (let s = 1; s < MOMENT_SLOTS; s++) wp.moments[at + s] = r.f64();
-      wp.sketches[i] = QuantileSketch.read(r, { ...sketchOptions, seed: 0x9e3779b9 + i });
+      wp.sketches[i] = QuantileSketch.read(r, sketchOptions);
       if (wp.sketches[i].count !== wp.moments[at]) {
         throw new InvalidStateError(
           `window state: feature '${wp.numNames[i]}' sketch and moments disagree on its count`,
