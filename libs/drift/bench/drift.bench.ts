@@ -51,9 +51,15 @@ function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-function progress(label: string, done: number, total: number): void {
-  process.stderr.write(`\r  ${label}: ${((100 * done) / total).toFixed(0)}%   `);
-  if (done === total) process.stderr.write('\r' + ' '.repeat(60) + '\r');
+/** Progress of long runs on stderr: a live line on a terminal, a line per quarter otherwise. */
+function progress(label: string, done: number, total: number, step: number): void {
+  const pct = Math.floor((100 * done) / total);
+  if (process.stderr.isTTY) {
+    process.stderr.write(`\r  ${label}: ${pct}%   `);
+    if (done === total) process.stderr.write('\r' + ' '.repeat(60) + '\r');
+  } else if (Math.floor((100 * (done - step)) / total / 25) < Math.floor(pct / 25)) {
+    process.stderr.write(`  ${label}: ${pct}%\n`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -96,7 +102,7 @@ function benchUpdates(
     const end = Math.min(events, done + chunk);
     for (let i = done; i < end; i++) w.observe(pool[i & 16_383]);
     done = end;
-    if (events >= 2_000_000) progress(label, done, events);
+    if (events >= 2_000_000) progress(label, done, events, chunk);
   }
   const s = seconds(start);
   return { perSecond: events / s, state: w };
