@@ -34,7 +34,7 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services,tools}/**/*.int-spec.ts'],
-      testTimeout: 180_000,
+      setupFilesAfterEnv: ['<rootDir>/tools/testing/integration-setup.js'],
       globalSetup: '<rootDir>/tools/testing/require-infra.js',
     },
   ],

@@ -26,7 +26,15 @@ export interface BatchContext {
   heartbeat(): Promise<void>;
 }
 
-export type BatchHandlerFn<T> = (records: Array<ConsumedRecord<T>>, context: BatchContext) => Promise<void>;
+/**
+ * Handles one partition's batch. Resolving commits the batch's offsets. A handler that keeps
+ * its own checkpoints resolves `{ commit: false }` and commits later with BatchConsumer.commit(),
+ * so the group's offsets never run ahead of the state they describe.
+ */
+export type BatchHandlerFn<T> = (
+  records: Array<ConsumedRecord<T>>,
+  context: BatchContext,
+) => Promise<void | { commit: false }>;
 
 export interface Subscription<T> {
   topic: string;
@@ -45,6 +53,8 @@ export interface BatchConsumerOptions {
   maxBytesPerPartition?: number;
   maxWaitTimeInMs?: number;
   sessionTimeoutMs?: number;
+  /** Called (synchronously) with the new assignment after every rebalance, before its batches. */
+  onAssignment?: (assignment: Record<string, number[]>) => void;
 }
 
 interface ActiveSubscription {
@@ -92,6 +102,7 @@ export class BatchConsumer {
         { groupId: options.groupId, assignment: e.payload.memberAssignment },
         'joined consumer group',
       );
+      options.onAssignment?.(e.payload.memberAssignment);
     });
     this.consumer.on(events.CRASH, (e) => {
       this.joined = false;
@@ -149,6 +160,7 @@ export class BatchConsumer {
     try {
       const failed: FailedRecord[] = [];
       const records = await this.decode(batch, active, failed);
+      let commit = true;
       if (records.length > 0) {
         const context: BatchContext = {
           topic: batch.topic,
@@ -163,7 +175,8 @@ export class BatchConsumer {
               error: reason,
             }),
         };
-        await active.subscription.handler(records, context);
+        const outcome = await active.subscription.handler(records, context);
+        if (outcome && outcome.commit === false) commit = false;
       }
       // Dead letters are acknowledged by the broker before the offsets that skip them are committed.
       if (failed.length > 0) {
@@ -173,7 +186,7 @@ export class BatchConsumer {
       // A revoked partition's offsets belong to its new owner, which replays from the last commit.
       if (isStale()) return;
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
-      await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      if (commit) await this.commit(batch.topic, batch.partition, next);
       this.metrics.recordsIn.inc(labels, records.length);
       this.metrics.lag.set(
         { ...labels, partition: String(batch.partition) },
@@ -236,6 +249,11 @@ export class BatchConsumer {
       });
     }
     return records;
+  }
+
+  /** Commits `nextOffset` (the offset of the next record to read) for a partition of this group. */
+  async commit(topic: string, partition: number, nextOffset: string): Promise<void> {
+    await this.consumer.commitOffsets([{ topic, partition, offset: nextOffset }]);
   }
 
   /** Ready when the consumer is in its group and has not crashed. */

@@ -33,7 +33,7 @@ export class ConsumerMetrics {
     );
     this.lag = metrics.gauge(
       'continuum_consumer_lag',
-      'Records between the committed position and the high watermark.',
+      'Records between the last handled offset and the high watermark (consumer lag).',
       ['topic', 'group', 'partition'],
     );
   }

@@ -11,7 +11,7 @@ export interface RunServiceOptions {
 
 /**
  * Starts a NestJS service the way every Continuum service starts: JSON logs, shutdown hooks
- * (SIGTERM/SIGINT let providers finish their batch and commit), `/health` and `/metrics` on the
+ * (SIGTERM/SIGINT close the app: providers finish their batch and commit, then exit 0), `/health` and `/metrics` on the
  * HTTP port. Readiness turns false as soon as shutdown begins.
  */
 export async function runService(
@@ -21,9 +21,22 @@ export async function runService(
   const logger = new JsonLogger(createLogger(options.service));
   const app = await NestFactory.create(module, { logger, bufferLogs: true });
   app.useLogger(logger);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   const health = app.get(HealthChecks, { strict: false });
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => health.markShuttingDown());
+  // Nest's own shutdown hooks re-raise the signal after closing, so the process ends "killed";
+  // closing the app ourselves runs the same hooks and ends with exit code 0 once all committed.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      health.markShuttingDown();
+      logger.log({ msg: 'shutting down', signal }, 'Bootstrap');
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(error instanceof Error ? error : String(error), 'Bootstrap');
+          process.exit(1);
+        },
+      );
+    });
+  }
   await app.listen(options.httpPort, options.httpHost);
   logger.log({ msg: 'service started', httpHost: options.httpHost, httpPort: options.httpPort }, 'Bootstrap');
   return app;

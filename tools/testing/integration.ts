@@ -1,0 +1,225 @@
+/**
+ * Helpers for integration tests against the real Kafka broker and schema registry started by
+ * `tools/infra up`. Every test uses topic and group names of its own, so tests never see each
+ * other's records and can run against a long-lived broker.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import { ContractRegistry, EventCodecs, Topics, type TopicKey } from '@continuum/events';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+export const REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+
+export function uniqueName(prefix: string): string {
+  return `it-${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Env vars giving every Continuum topic a name private to one test. */
+export function privateTopics(prefix: string): {
+  names: Record<TopicKey, string>;
+  env: Record<string, string>;
+} {
+  const base = uniqueName(prefix);
+  const names = {} as Record<TopicKey, string>;
+  const env: Record<string, string> = {};
+  for (const [key, definition] of Object.entries(Topics) as Array<[TopicKey, (typeof Topics)[TopicKey]]>) {
+    names[key] = `${base}.${definition.defaultName.replace(/^ct\./, '')}`;
+    env[definition.env] = names[key];
+  }
+  return { names, env };
+}
+
+export function testKafka(clientId = 'integration-test'): Kafka {
+  return new Kafka({ clientId, brokers: BROKERS, logLevel: logLevel.NOTHING });
+}
+
+export function testCodecs(): EventCodecs {
+  return new EventCodecs(new ContractRegistry({ url: REGISTRY_URL }));
+}
+
+export async function createTopics(
+  kafka: Kafka,
+  topics: Array<{ topic: string; partitions: number }>,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })),
+      waitForLeaders: true,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 60_000, intervalMs = 250 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const result = await probe();
+      if (result !== undefined && result !== false) return result;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Sum of the committed offsets of a group on a topic, and the topic's end offsets. */
+export async function groupProgress(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+): Promise<{ committed: number; end: number }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const sum = (values: string[]) => values.reduce((a, v) => a + Math.max(0, Number(v)), 0);
+    return {
+      committed: sum(committed?.partitions.map((p) => p.offset) ?? []),
+      end: sum(ends.map((e) => e.high)),
+    };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Reads every record of a topic from the beginning until `count` were seen. */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 60_000,
+): Promise<Array<KafkaMessage & { partition: number }>> {
+  const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200 });
+  const seen: Array<KafkaMessage & { partition: number }> = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message, partition }) => void seen.push({ ...message, partition }),
+  });
+  try {
+    await waitFor(`${count} records on ${topic} (saw ${seen.length})`, () => seen.length >= count, {
+      timeoutMs,
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** A Continuum service (or test fixture) running as a child process, as in production. */
+export class ServiceProcess {
+  readonly output: string[] = [];
+  private exit: Promise<number | null>;
+
+  private constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    readonly baseUrl: string | undefined,
+  ) {
+    const collect = (chunk: Buffer) => this.output.push(...chunk.toString().split('\n').filter(Boolean));
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  /** Starts `services/<service>/src/main.ts` and waits until /health reports ready. */
+  static async startService(
+    service: string,
+    env: Record<string, string>,
+    readyTimeoutMs = 60_000,
+  ): Promise<ServiceProcess> {
+    const port = await freePort();
+    const proc = ServiceProcess.spawnScript(service, join(REPO_ROOT, 'services', service, 'src', 'main.ts'), {
+      HTTP_PORT: String(port),
+      ...env,
+    });
+    const started = new ServiceProcess(service, proc, `http://127.0.0.1:${port}`);
+    await waitFor(
+      `${service} to become ready`,
+      async () => {
+        if (proc.exitCode !== null)
+          throw new Error(`${service} exited with ${proc.exitCode}:\n${started.output.join('\n')}`);
+        const res = await fetch(`${started.baseUrl}/health/ready`);
+        return res.status === 200;
+      },
+      { timeoutMs: readyTimeoutMs, intervalMs: 200 },
+    ).catch((error: unknown) => {
+      proc.kill('SIGKILL');
+      throw new Error(`${String(error)}\n--- ${service} output ---\n${started.output.slice(-40).join('\n')}`);
+    });
+    return started;
+  }
+
+  /** Runs any TypeScript file (e.g. a test fixture) in a child process. */
+  static startScript(name: string, script: string, env: Record<string, string>): ServiceProcess {
+    return new ServiceProcess(name, ServiceProcess.spawnScript(name, script, env), undefined);
+  }
+
+  private static spawnScript(_name: string, script: string, env: Record<string, string>): ChildProcess {
+    return spawn(process.execPath, ['-r', '@swc-node/register', script], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOG_LEVEL: 'info', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  }
+
+  async metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+    const body = await (await fetch(`${this.baseUrl}/metrics`)).text();
+    return sumSeries(body, name, labels);
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited(): Promise<number | null> {
+    return this.exit;
+  }
+
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    return this.exit;
+  }
+}
+
+/** Sums the samples of a metric whose labels include `labels`, from Prometheus text format. */
+export function sumSeries(exposition: string, name: string, labels: Record<string, string> = {}): number {
+  let total = 0;
+  for (const line of exposition.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const matches = Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
+    if (matches) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
