@@ -1,3 +1,4 @@
+export * from './co-partitioned-assigner';
 export * from './batch-consumer';
 export * from './consumer-metrics';
 export * from './dead-letter';
