@@ -144,8 +144,14 @@ export class BatchConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isStale }) => {
-        await this.handleBatch(batch, heartbeat, isStale);
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isStale, commitOffsetsIfNecessary }) => {
+        // Commit through the batch payload: consumer.commitOffsets() silently does nothing once
+        // stop() has begun, which would lose the commit of the batch a SIGTERM lets finish.
+        const commit = (offset: string) =>
+          commitOffsetsIfNecessary({
+            topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
+          });
+        await this.handleBatch(batch, heartbeat, isStale, commit);
         resolveOffset(batch.lastOffset());
       },
     });
@@ -155,6 +161,7 @@ export class BatchConsumer {
     batch: Batch,
     heartbeat: () => Promise<void>,
     isStale: () => boolean,
+    commitBatch: (nextOffset: string) => Promise<void>,
   ): Promise<void> {
     if (batch.isEmpty()) return;
     const active = this.subscriptions.get(batch.topic);
@@ -190,7 +197,7 @@ export class BatchConsumer {
       // A revoked partition's offsets belong to its new owner, which replays from the last commit.
       if (isStale()) return;
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
-      if (commit) await this.commit(batch.topic, batch.partition, next);
+      if (commit) await commitBatch(next);
       this.metrics.recordsIn.inc(labels, records.length);
       this.metrics.lag.set(
         { ...labels, partition: String(batch.partition) },
@@ -255,7 +262,11 @@ export class BatchConsumer {
     return records;
   }
 
-  /** Commits `nextOffset` (the offset of the next record to read) for a partition of this group. */
+  /**
+   * Commits `nextOffset` (the offset of the next record to read) for a partition of this group,
+   * for handlers that defer commits. Only effective while the consumer runs (kafkajs ignores
+   * commits once stop() has begun), so flush deferred commits before stopping.
+   */
   async commit(topic: string, partition: number, nextOffset: string): Promise<void> {
     await this.consumer.commitOffsets([{ topic, partition, offset: nextOffset }]);
   }
