@@ -2,6 +2,7 @@ import { type Contract } from './contract';
 import {
   DeadLetterContract,
   DriftReportContract,
+  EvaluatorPartialContract,
   FeatureObservationContract,
   LabelContract,
   LabelledExampleContract,
@@ -127,6 +128,18 @@ export const Topics = {
     cleanupPolicy: 'delete',
     key: 'modelId',
     description: 'PROMOTE, REJECT or ROLLBACK with statistical evidence',
+  }),
+  evaluatorPartials: topic({
+    defaultName: 'ct.evaluator-partials',
+    env: 'CT_TOPIC_EVALUATOR_PARTIALS',
+    contract: EvaluatorPartialContract,
+    // One partition: the combiner must see every source partition's progress in order; its load
+    // grows with models x partitions per window, not with events.
+    partitions: 1,
+    retentionMs: 7 * DAY_MS,
+    cleanupPolicy: 'delete',
+    key: 'source partition',
+    description: 'evaluator-internal: per-partition window partials merged into ct.performance',
   }),
   deadLetter: topic({
     defaultName: 'ct.dead-letter',
