@@ -26,10 +26,13 @@ export class EventProducer {
     private readonly codecs: EventCodecs,
     private readonly metrics?: Metrics,
   ) {
+    // Unbounded retries are what idempotence needs: a send waits out a broker outage instead of
+    // failing a batch whose offsets would then be retried anyway.
     this.producer = client.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 },
     });
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
   }
