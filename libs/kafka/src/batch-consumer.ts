@@ -21,6 +21,10 @@ export interface ConsumedRecord<T> {
 export interface BatchContext {
   readonly topic: string;
   readonly partition: number;
+  /** Offset of the batch's last record, including records that failed to decode or validate. */
+  readonly lastOffset: string;
+  /** The partition's high watermark when the batch was fetched (lag = highWatermark - lastOffset - 1). */
+  readonly highWatermark: string;
   /** Sends a record the handler cannot use to the dead-letter topic; the stream goes on. */
   reject(record: ConsumedRecord<unknown>, reason: string): void;
   /** Call during long handlers to keep the group membership alive. */
@@ -43,6 +47,13 @@ export interface Subscription<T> {
   handler: BatchHandlerFn<T>;
   /** Domain validation after decoding: a message names the problem, undefined means valid. */
   validate?: (value: T) => string | undefined;
+  /**
+   * The handler owns this topic's offsets: the runtime never commits them, dead-letters the
+   * records that fail to decode or validate before calling the handler, and calls the handler even
+   * when no record of the batch is valid (with an empty array), so that it can account for every
+   * offset in its own checkpoints and commit with BatchConsumer.commit().
+   */
+  manualCommit?: boolean;
 }
 
 export interface BatchConsumerOptions {
@@ -79,6 +90,7 @@ export class BatchConsumer {
   private joined = false;
   private crashed: string | undefined;
   private running = false;
+  private readonly stopHooks: Array<() => Promise<void>> = [];
 
   constructor(
     client: KafkaClient,
@@ -171,11 +183,18 @@ export class BatchConsumer {
     try {
       const failed: FailedRecord[] = [];
       const records = await this.decode(batch, active, failed);
-      let commit = true;
-      if (records.length > 0) {
+      const manual = active.subscription.manualCommit === true;
+      let commit = !manual;
+      if (manual && failed.length > 0) {
+        // The handler may commit past these offsets before it returns: dead-letter them first.
+        await this.publishDeadLetters(failed.splice(0), labels);
+      }
+      if (records.length > 0 || manual) {
         const context: BatchContext = {
           topic: batch.topic,
           partition: batch.partition,
+          lastOffset: batch.lastOffset(),
+          highWatermark: batch.highWatermark,
           heartbeat,
           reject: (record, reason) =>
             failed.push({
@@ -190,10 +209,7 @@ export class BatchConsumer {
         if (outcome && outcome.commit === false) commit = false;
       }
       // Dead letters are acknowledged by the broker before the offsets that skip them are committed.
-      if (failed.length > 0) {
-        await this.deadLetters.publish(failed);
-        for (const f of failed) this.metrics.deadLettered.inc({ ...labels, kind: f.kind });
-      }
+      if (failed.length > 0) await this.publishDeadLetters(failed, labels);
       // A revoked partition's offsets belong to its new owner, which replays from the last commit.
       if (isStale()) return;
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
@@ -213,6 +229,14 @@ export class BatchConsumer {
     } finally {
       endTimer();
     }
+  }
+
+  private async publishDeadLetters(
+    failed: FailedRecord[],
+    labels: { topic: string; group: string },
+  ): Promise<void> {
+    await this.deadLetters.publish(failed);
+    for (const f of failed) this.metrics.deadLettered.inc({ ...labels, kind: f.kind });
   }
 
   private async decode(
@@ -279,10 +303,27 @@ export class BatchConsumer {
       : { ok: false, detail: 'not in consumer group' };
   }
 
-  /** Finishes the batch in flight (which commits it), then leaves the group. */
+  /**
+   * Registers work to run when stop() begins, before the consumer stops: while the group
+   * membership is still valid, so a handler that keeps its own checkpoints can flush them and
+   * commit with commit() (kafkajs ignores commits once its stop() has begun). Hooks run in
+   * registration order; a batch may still be in flight while they run.
+   */
+  beforeStop(hook: () => Promise<void>): void {
+    this.stopHooks.push(hook);
+  }
+
+  /** Runs the stop hooks, finishes the batch in flight (which commits it), then leaves the group. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    for (const hook of this.stopHooks) {
+      try {
+        await hook();
+      } catch (error) {
+        this.logger.error({ err: error }, 'stop hook failed; stopping the consumer anyway');
+      }
+    }
     await this.consumer.stop();
     await this.consumer.disconnect();
   }

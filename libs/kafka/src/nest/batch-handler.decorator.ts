@@ -7,6 +7,8 @@ export interface BatchHandlerMetadata {
   topic: TopicKey;
   /** Domain validation after decoding; a returned message dead-letters the record. */
   validate?: (value: never) => string | undefined;
+  /** The handler commits this topic's offsets itself (see Subscription.manualCommit). */
+  manualCommit?: boolean;
 }
 
 /**

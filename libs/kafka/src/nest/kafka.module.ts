@@ -64,6 +64,7 @@ class KafkaRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown 
         contract: Topics[metadata.topic].contract as never,
         handler,
         validate: metadata.validate as ((value: unknown) => string | undefined) | undefined,
+        manualCommit: metadata.manualCommit,
       });
     }
     const consumer = this.consumer;
