@@ -190,6 +190,112 @@ export interface ModelVersionEvent {
   /** Who made the change: a service or a user. */
   actor: string;
 }
+export interface MonitorCheckpointManifest {
+  slot: number;
+  chunks: number;
+  /** Bytes of the checkpoint body. */
+  size: number;
+  /** Hex SHA-256 of the checkpoint body. */
+  sha256: string;
+  /** The state covers every record of the partition before this offset. */
+  nextOffset: number;
+  writtenAt: number;
+}
+export interface MonitorCheckpointChunk {
+  slot: number;
+  index: number;
+  data: Buffer;
+}
+/** Internal to the monitor: the stage 1 state of one source partition, written in chunks to one of two slots, then a manifest naming the slot (so a crash while writing leaves the previous checkpoint intact). Exactly one of manifest and chunk is set. Topic ct.monitor-checkpoints (compacted), key: group|topic|partition for the manifest, group|topic|partition|slot|index for a chunk. */
+export interface MonitorCheckpoint {
+  /** Consumer group of the stage 1 instances. */
+  group: string;
+  sourceTopic: string;
+  sourcePartition: number;
+  manifest: null | MonitorCheckpointManifest;
+  chunk: null | MonitorCheckpointChunk;
+}
+export type MonitorSource = 'PREDICTIONS' | 'FEATURES';
+export const MonitorSourceValues: readonly MonitorSource[] = ['PREDICTIONS', 'FEATURES'];
+/** What a reference profile belongs to: a model version's predictions or a model's feature observations. */
+export interface MonitorSubject {
+  modelId: string;
+  source: MonitorSource;
+  modelVersion: string;
+}
+/** What a window describes: a subject in one segment. */
+export interface MonitorStream {
+  subject: MonitorSubject;
+  /** '*', 'key=value' or 'key=other'. */
+  segment: string;
+}
+/** One source partition's state of one closed window of one stream. */
+export interface MonitorWindowPartial {
+  stream: MonitorStream;
+  windowStart: number;
+  windowEnd: number;
+  sourceTopic: string;
+  sourcePartition: number;
+  /** The reference profile the state is binned against (states of different references never merge). */
+  referenceId: string;
+  eventCount: number;
+  /** Events of this stream dropped on this partition since its previous window because every window they belonged to had closed. */
+  droppedLateEvents: number;
+  /** WindowProfile.serialize() of libs/drift. */
+  state: Buffer;
+}
+/** Event-time progress of one source partition: every window ending at or before the watermark has been published. */
+export interface MonitorPartitionProgress {
+  sourceTopic: string;
+  sourcePartition: number;
+  /** Epoch ms; -Infinity before the first event. */
+  watermark: number;
+  /** Largest event time seen on the partition (epoch ms; -Infinity before the first event). */
+  maxEventTime: number;
+  /** No record for the idle timeout and nothing left to read: the partition holds no data for windows starting after maxEventTime. */
+  idle: boolean;
+  publishedAt: number;
+}
+/** Windows of a stream stage 2 has reported: a later partial for one of them is late and dropped. */
+export interface MonitorClosedWindows {
+  stream: MonitorStream;
+  /** Every window ending at or before this time (epoch ms) counts as closed. */
+  floor: number;
+  /** Ends of the closed windows after the floor, ascending. */
+  windowEnds: Array<number>;
+}
+export interface MonitorSample {
+  offset: number;
+  eventId: string;
+  timestamp: number;
+  numeric: Record<string, null | number>;
+  categorical: Record<string, null | string>;
+  prediction: null | number | string;
+}
+/** Raw events of a subject without a registered reference profile, for stage 2 to bootstrap one. */
+export interface MonitorBootstrapSamples {
+  subject: MonitorSubject;
+  sourceTopic: string;
+  sourcePartition: number;
+  events: Array<MonitorSample>;
+}
+/** Internal to the monitor: exactly one of the fields is set. Its stage 1 publishes per source partition the state of each closed window (window), its event-time progress (progress) and bootstrap samples (samples); its stage 2 merges the window states of every source partition into one ct.drift-reports record and marks the windows it closed (closed). Topic ct.monitor-partials (compacted), key: the record's identity, partition: murmur2(modelId), progress on every partition. */
+export interface MonitorPartial {
+  window: null | MonitorWindowPartial;
+  progress: null | MonitorPartitionProgress;
+  closed: null | MonitorClosedWindows;
+  samples: null | MonitorBootstrapSamples;
+}
+/** Internal to the monitor: a bootstrap reference profile built from a subject's first events because no registered model version had one. Topic ct.monitor-references (compacted), key: the subject (modelId|source|modelVersion). */
+export interface MonitorReference {
+  subject: MonitorSubject;
+  /** JSON of the ReferenceProfile (libs/drift). */
+  referenceProfile: string;
+  /** Events from this event time on are windowed against the profile (a window boundary). */
+  effectiveFrom: number;
+  sampleCount: number;
+  builtAt: number;
+}
 /** Label delay distribution in milliseconds (label time - prediction time; negative when the label came first). */
 export interface LabelDelay {
   p50: number;
@@ -320,6 +426,12 @@ export const FeatureObservationContract = defineContract<FeatureObservation>('fe
 export const LabelContract = defineContract<Label>('labels.avsc', {"type":"record","name":"Label","namespace":"continuum.events","doc":"Ground truth for a prediction, possibly days late. Topic ct.labels, key: eventId of the prediction.","fields":[{"name":"eventId","type":"string"},{"name":"modelId","type":"string"},{"name":"timestamp","type":{"type":"long","logicalType":"timestamp-millis"},"doc":"When the truth became known, epoch milliseconds."},{"name":"label","type":["double","string"],"doc":"The true value (regression, or 0/1) or class."}]});
 /** Contract of ModelVersionEvent (schemas/model-versions.avsc). */
 export const ModelVersionEventContract = defineContract<ModelVersionEvent>('model-versions.avsc', {"type":"record","name":"ModelVersionEvent","namespace":"continuum.events","doc":"A model version was registered or changed (event-sourced registry). Topic ct.model-versions, key: modelId.","fields":[{"name":"eventId","type":"string"},{"name":"modelId","type":"string"},{"name":"version","type":"string"},{"name":"parentVersion","type":["null","string"],"default":null},{"name":"change","type":{"type":"enum","name":"VersionChange","symbols":["REGISTERED","STAGE_CHANGED","METRICS_UPDATED"]}},{"name":"stage","type":{"type":"enum","name":"ModelStage","symbols":["CANDIDATE","SHADOW","CHAMPION","ARCHIVED","REJECTED"]}},{"name":"strategy","type":{"type":"enum","name":"TrainingStrategy","symbols":["ONLINE","WARM_START","FULL","EXTERNAL"]},"doc":"EXTERNAL: trained outside Continuum and registered."},{"name":"trainingWindow","type":["null",{"type":"record","name":"TrainingWindow","fields":[{"name":"start","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"end","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"exampleCount","type":"long"}]}],"default":null},{"name":"metrics","type":{"type":"map","values":"double"},"default":{}},{"name":"artifactUri","type":["null","string"],"default":null},{"name":"contract","doc":"What the model expects as input.","type":["null",{"type":"record","name":"ModelContract","fields":[{"name":"task","type":{"type":"enum","name":"ModelTask","symbols":["BINARY_CLASSIFICATION","MULTICLASS_CLASSIFICATION","REGRESSION"]}},{"name":"features","type":{"type":"array","items":{"type":"record","name":"FeatureSpec","fields":[{"name":"name","type":"string"},{"name":"type","type":{"type":"enum","name":"FeatureKind","symbols":["NUMERIC","CATEGORICAL"]}},{"name":"required","type":"boolean","default":true},{"name":"min","type":["null","double"],"default":null},{"name":"max","type":["null","double"],"default":null},{"name":"categories","type":{"type":"array","items":"string"},"default":[]}]}}}]}],"default":null},{"name":"referenceProfile","type":["null","string"],"default":null,"doc":"JSON of the training-time ReferenceProfile (libs/drift) drift is measured against."},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"actor","type":"string","doc":"Who made the change: a service or a user."}]});
+/** Contract of MonitorCheckpoint (schemas/monitor-checkpoints.avsc). */
+export const MonitorCheckpointContract = defineContract<MonitorCheckpoint>('monitor-checkpoints.avsc', {"type":"record","name":"MonitorCheckpoint","namespace":"continuum.events","doc":"Internal to the monitor: the stage 1 state of one source partition, written in chunks to one of two slots, then a manifest naming the slot (so a crash while writing leaves the previous checkpoint intact). Exactly one of manifest and chunk is set. Topic ct.monitor-checkpoints (compacted), key: group|topic|partition for the manifest, group|topic|partition|slot|index for a chunk.","fields":[{"name":"group","type":"string","doc":"Consumer group of the stage 1 instances."},{"name":"sourceTopic","type":"string"},{"name":"sourcePartition","type":"int"},{"name":"manifest","type":["null",{"type":"record","name":"MonitorCheckpointManifest","fields":[{"name":"slot","type":"int"},{"name":"chunks","type":"int"},{"name":"size","type":"long","doc":"Bytes of the checkpoint body."},{"name":"sha256","type":"string","doc":"Hex SHA-256 of the checkpoint body."},{"name":"nextOffset","type":"long","doc":"The state covers every record of the partition before this offset."},{"name":"writtenAt","type":{"type":"long","logicalType":"timestamp-millis"}}]}],"default":null},{"name":"chunk","type":["null",{"type":"record","name":"MonitorCheckpointChunk","fields":[{"name":"slot","type":"int"},{"name":"index","type":"int"},{"name":"data","type":"bytes"}]}],"default":null}]});
+/** Contract of MonitorPartial (schemas/monitor-partials.avsc). */
+export const MonitorPartialContract = defineContract<MonitorPartial>('monitor-partials.avsc', {"type":"record","name":"MonitorPartial","namespace":"continuum.events","doc":"Internal to the monitor: exactly one of the fields is set. Its stage 1 publishes per source partition the state of each closed window (window), its event-time progress (progress) and bootstrap samples (samples); its stage 2 merges the window states of every source partition into one ct.drift-reports record and marks the windows it closed (closed). Topic ct.monitor-partials (compacted), key: the record's identity, partition: murmur2(modelId), progress on every partition.","fields":[{"name":"window","type":["null",{"type":"record","name":"MonitorWindowPartial","doc":"One source partition's state of one closed window of one stream.","fields":[{"name":"stream","type":{"type":"record","name":"MonitorStream","doc":"What a window describes: a subject in one segment.","fields":[{"name":"subject","type":{"type":"record","name":"MonitorSubject","doc":"What a reference profile belongs to: a model version's predictions or a model's feature observations.","fields":[{"name":"modelId","type":"string"},{"name":"source","type":{"type":"enum","name":"MonitorSource","symbols":["PREDICTIONS","FEATURES"]}},{"name":"modelVersion","type":"string"}]}},{"name":"segment","type":"string","doc":"'*', 'key=value' or 'key=other'."}]}},{"name":"windowStart","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"windowEnd","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"sourceTopic","type":"string"},{"name":"sourcePartition","type":"int"},{"name":"referenceId","type":"string","doc":"The reference profile the state is binned against (states of different references never merge)."},{"name":"eventCount","type":"long"},{"name":"droppedLateEvents","type":"long","doc":"Events of this stream dropped on this partition since its previous window because every window they belonged to had closed."},{"name":"state","type":"bytes","doc":"WindowProfile.serialize() of libs/drift."}]}],"default":null},{"name":"progress","type":["null",{"type":"record","name":"MonitorPartitionProgress","doc":"Event-time progress of one source partition: every window ending at or before the watermark has been published.","fields":[{"name":"sourceTopic","type":"string"},{"name":"sourcePartition","type":"int"},{"name":"watermark","type":"double","doc":"Epoch ms; -Infinity before the first event."},{"name":"maxEventTime","type":"double","doc":"Largest event time seen on the partition (epoch ms; -Infinity before the first event)."},{"name":"idle","type":"boolean","doc":"No record for the idle timeout and nothing left to read: the partition holds no data for windows starting after maxEventTime."},{"name":"publishedAt","type":{"type":"long","logicalType":"timestamp-millis"}}]}],"default":null},{"name":"closed","type":["null",{"type":"record","name":"MonitorClosedWindows","doc":"Windows of a stream stage 2 has reported: a later partial for one of them is late and dropped.","fields":[{"name":"stream","type":"continuum.events.MonitorStream"},{"name":"floor","type":"double","doc":"Every window ending at or before this time (epoch ms) counts as closed."},{"name":"windowEnds","type":{"type":"array","items":"long"},"doc":"Ends of the closed windows after the floor, ascending."}]}],"default":null},{"name":"samples","type":["null",{"type":"record","name":"MonitorBootstrapSamples","doc":"Raw events of a subject without a registered reference profile, for stage 2 to bootstrap one.","fields":[{"name":"subject","type":"continuum.events.MonitorSubject"},{"name":"sourceTopic","type":"string"},{"name":"sourcePartition","type":"int"},{"name":"events","type":{"type":"array","items":{"type":"record","name":"MonitorSample","fields":[{"name":"offset","type":"long"},{"name":"eventId","type":"string"},{"name":"timestamp","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"numeric","type":{"type":"map","values":["null","double"]}},{"name":"categorical","type":{"type":"map","values":["null","string"]}},{"name":"prediction","type":["null","double","string"],"default":null}]}}}]}],"default":null}]});
+/** Contract of MonitorReference (schemas/monitor-references.avsc). */
+export const MonitorReferenceContract = defineContract<MonitorReference>('monitor-references.avsc', {"type":"record","name":"MonitorReference","namespace":"continuum.events","doc":"Internal to the monitor: a bootstrap reference profile built from a subject's first events because no registered model version had one. Topic ct.monitor-references (compacted), key: the subject (modelId|source|modelVersion).","fields":[{"name":"subject","type":{"type":"record","name":"MonitorSubject","doc":"What a reference profile belongs to: a model version's predictions or a model's feature observations.","fields":[{"name":"modelId","type":"string"},{"name":"source","type":{"type":"enum","name":"MonitorSource","symbols":["PREDICTIONS","FEATURES"]}},{"name":"modelVersion","type":"string"}]}},{"name":"referenceProfile","type":"string","doc":"JSON of the ReferenceProfile (libs/drift)."},{"name":"effectiveFrom","type":{"type":"long","logicalType":"timestamp-millis"},"doc":"Events from this event time on are windowed against the profile (a window boundary)."},{"name":"sampleCount","type":"long"},{"name":"builtAt","type":{"type":"long","logicalType":"timestamp-millis"}}]});
 /** Contract of PerformanceReport (schemas/performance.avsc). */
 export const PerformanceReportContract = defineContract<PerformanceReport>('performance.avsc', {"type":"record","name":"PerformanceReport","namespace":"continuum.events","doc":"Live performance of one model version over one window of labelled predictions. Topic ct.performance, key: modelId.","fields":[{"name":"reportId","type":"string"},{"name":"modelId","type":"string"},{"name":"modelVersion","type":"string"},{"name":"windowStart","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"windowEnd","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"task","type":{"type":"enum","name":"ModelTask","symbols":["BINARY_CLASSIFICATION","MULTICLASS_CLASSIFICATION","REGRESSION"]}},{"name":"predictionCount","type":"long"},{"name":"labelledCount","type":"long"},{"name":"labelCoverage","type":"double","doc":"labelledCount / predictionCount."},{"name":"metrics","type":{"type":"map","values":"double"},"doc":"accuracy, precision, recall, f1, roc_auc, log_loss, brier, ece; mae, rmse, mape, r2."},{"name":"baselineMetrics","type":{"type":"map","values":"double"},"default":{},"doc":"The same metrics for the persistence baseline (predict the last seen label)."},{"name":"labelDelay","type":["null",{"type":"record","name":"LabelDelay","doc":"Label delay distribution in milliseconds (label time - prediction time; negative when the label came first).","fields":[{"name":"p50","type":"double"},{"name":"p90","type":"double"},{"name":"p99","type":"double"},{"name":"max","type":"double"},{"name":"mean","type":"double"}]}],"default":null},{"name":"conceptDrift","type":{"type":"array","items":{"type":"record","name":"DetectorSignal","fields":[{"name":"detector","type":"string","doc":"e.g. ADWIN, DDM, PAGE_HINKLEY"},{"name":"driftDetected","type":"boolean"},{"name":"warningDetected","type":"boolean","default":false},{"name":"observations","type":"long","doc":"Errors the detector has seen for this model version."},{"name":"detections","type":"long","doc":"Drifts detected within this window."}]}},"default":[]},{"name":"producedAt","type":{"type":"long","logicalType":"timestamp-millis"}}]});
 /** Contract of Prediction (schemas/predictions.avsc). */
@@ -329,4 +441,4 @@ export const PromotionDecisionContract = defineContract<PromotionDecision>('prom
 /** Contract of RetrainRequest (schemas/retrain-requests.avsc). */
 export const RetrainRequestContract = defineContract<RetrainRequest>('retrain-requests.avsc', {"type":"record","name":"RetrainRequest","namespace":"continuum.events","doc":"A decision that a model must be retrained, with why. Topic ct.retrain-requests, key: modelId.","fields":[{"name":"requestId","type":"string"},{"name":"modelId","type":"string"},{"name":"modelVersion","type":["null","string"],"default":null,"doc":"The version in production when the request was raised."},{"name":"reason","type":{"type":"enum","name":"RetrainReason","symbols":["SCHEDULE","PERFORMANCE","DATA_DRIFT","CONCEPT_DRIFT","CONTRACT_CHANGE","MANUAL"]}},{"name":"requestedAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"requestedBy","type":"string","doc":"controller policy name, or the user/CLI for MANUAL."},{"name":"evidence","type":{"type":"array","items":{"type":"record","name":"Evidence","fields":[{"name":"kind","type":"string","doc":"DRIFT_REPORT, PERFORMANCE_REPORT, SCHEDULE, MANUAL..."},{"name":"reference","type":"string","doc":"Id of the report (or cron expression) this evidence comes from."},{"name":"summary","type":"string"},{"name":"values","type":{"type":"map","values":"double"},"default":{}}]}},"default":[]},{"name":"window","doc":"Which data to retrain on.","type":{"type":"record","name":"WindowStrategy","fields":[{"name":"kind","type":{"type":"enum","name":"WindowKind","symbols":["FIXED_COUNT","FIXED_DURATION","DYNAMIC","REPRESENTATIVE"]}},{"name":"count","type":["null","long"],"default":null,"doc":"FIXED_COUNT: last N examples."},{"name":"durationMs","type":["null","long"],"default":null,"doc":"FIXED_DURATION: last T of event time."},{"name":"candidateCounts","type":{"type":"array","items":"long"},"default":[],"doc":"DYNAMIC: window sizes to try."},{"name":"holdoutCount","type":["null","long"],"default":null,"doc":"DYNAMIC: newest examples kept as the test set."}]}},{"name":"mode","type":{"type":"enum","name":"TrainingMode","symbols":["ONLINE","WARM_START","FULL"]},"doc":"ONLINE: incremental updates; WARM_START: fine-tune the parent; FULL: train from scratch."}]});
 
-export const AllContracts = [DeadLetterContract, DriftReportContract, EvaluatorPartialContract, LabelledExampleContract, FeatureObservationContract, LabelContract, ModelVersionEventContract, PerformanceReportContract, PredictionContract, PromotionDecisionContract, RetrainRequestContract] as const;
+export const AllContracts = [DeadLetterContract, DriftReportContract, EvaluatorPartialContract, LabelledExampleContract, FeatureObservationContract, LabelContract, ModelVersionEventContract, MonitorCheckpointContract, MonitorPartialContract, MonitorReferenceContract, PerformanceReportContract, PredictionContract, PromotionDecisionContract, RetrainRequestContract] as const;
