@@ -1,0 +1,45 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { KafkaModule } from '@continuum/kafka';
+import { ObservabilityModule } from '@continuum/observability';
+import { PerformanceReporter } from './combine/performance-reporter';
+import { type EvaluatorConfig } from './evaluator.config';
+import { PredictionLabelJoin } from './join/prediction-label-join';
+import { AssignmentListener } from './kafka/assignment';
+import { SourcePartitions } from './kafka/source-partitions';
+import { EvaluatorMetrics } from './observability/evaluator-metrics';
+import { StateStore } from './state/state-store';
+import { EVALUATOR_CONFIG } from './tokens';
+
+@Module({})
+export class EvaluatorModule {
+  static forRoot(config: EvaluatorConfig): DynamicModule {
+    const assignment = new AssignmentListener();
+    return {
+      module: EvaluatorModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: 'evaluator' }),
+        KafkaModule.forRoot({
+          service: 'evaluator',
+          config: config.kafka,
+          consumer: {
+            groupId: config.groupId,
+            // Partition p of ct.predictions, ct.labels (and the combiner's single partition 0) to one member.
+            coPartitioned: true,
+            partitionsConsumedConcurrently: config.partitionConcurrency,
+            maxBytesPerPartition: config.maxBatchBytes,
+            onAssignment: (a) => assignment.assigned(a),
+          },
+        }),
+      ],
+      providers: [
+        { provide: EVALUATOR_CONFIG, useValue: config },
+        { provide: AssignmentListener, useValue: assignment },
+        StateStore,
+        SourcePartitions,
+        EvaluatorMetrics,
+        PredictionLabelJoin,
+        PerformanceReporter,
+      ],
+    };
+  }
+}

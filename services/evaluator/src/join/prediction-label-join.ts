@@ -1,0 +1,188 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  EvaluatorPartialContract,
+  type EvaluatorPartial,
+  type Label,
+  LabelledExampleContract,
+  type Prediction,
+  topicName,
+  validateLabel,
+  validatePrediction,
+} from '@continuum/events';
+import { type BatchContext, BatchHandler, type ConsumedRecord, EventProducer } from '@continuum/kafka';
+import { LOGGER, type Logger } from '@continuum/observability';
+import { type EvaluatorConfig } from '../evaluator.config';
+import { AssignmentListener } from '../kafka/assignment';
+import { PartitionLock } from '../kafka/partition-lock';
+import { SourcePartitions } from '../kafka/source-partitions';
+import { EvaluatorMetrics } from '../observability/evaluator-metrics';
+import { StateStore } from '../state/state-store';
+import { EVALUATOR_CONFIG } from '../tokens';
+import { type BatchResult, PartitionEvaluator, type SourceTopic } from './partition-evaluator';
+
+const SEND_CHUNK = 500;
+
+/** NUL separates the components of state keys, so ids must not contain it. */
+function checkIds(...ids: string[]): string | undefined {
+  return ids.some((id) => id.includes('\u0000'))
+    ? 'eventId/modelId/modelVersion contains a NUL character'
+    : undefined;
+}
+
+/**
+ * First stage: joins each partition's predictions and labels (PartitionEvaluator), publishes the
+ * labelled examples, the partials of the windows it closed and its progress marker, and only then
+ * writes the batch's state and offset in one atomic store write; the runtime commits the Kafka
+ * offsets after that. A crash before the write replays the batch: examples and partials are
+ * published again (same content), the state is unchanged.
+ */
+@Injectable()
+export class PredictionLabelJoin {
+  private readonly partitions = new Map<number, PartitionEvaluator>();
+  private readonly lock = new PartitionLock();
+
+  constructor(
+    @Inject(EVALUATOR_CONFIG) private readonly config: EvaluatorConfig,
+    private readonly store: StateStore,
+    private readonly producer: EventProducer,
+    private readonly sourcePartitions: SourcePartitions,
+    private readonly metrics: EvaluatorMetrics,
+    assignment: AssignmentListener,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    assignment.subscribe((a) => {
+      // State of partitions this instance no longer owns stays on disk; caches are dropped so a
+      // partition that comes back is read from the store again.
+      const owned = new Set(a[topicName('predictions')] ?? []);
+      for (const p of [...this.partitions.keys()]) if (!owned.has(p)) this.partitions.delete(p);
+    });
+  }
+
+  @BatchHandler('predictions', {
+    validate: (p: Prediction) => validatePrediction(p) ?? checkIds(p.eventId, p.modelId, p.modelVersion),
+  })
+  async predictions(records: Array<ConsumedRecord<Prediction>>, context: BatchContext): Promise<void> {
+    await this.handle('predictions', records, context);
+  }
+
+  @BatchHandler('labels', { validate: (l: Label) => validateLabel(l) ?? checkIds(l.eventId, l.modelId) })
+  async labels(records: Array<ConsumedRecord<Label>>, context: BatchContext): Promise<void> {
+    await this.handle('labels', records, context);
+  }
+
+  private evaluator(partition: number): PartitionEvaluator {
+    let e = this.partitions.get(partition);
+    if (!e) {
+      e = new PartitionEvaluator(partition, this.store, {
+        horizonMs: this.config.labelHorizonMs,
+        windowMs: this.config.windowMs,
+        allowedLatenessMs: this.config.allowedLatenessMs,
+        detector: this.config.detector,
+        taskOverrides: this.config.modelTasks,
+      });
+      this.partitions.set(partition, e);
+    }
+    return e;
+  }
+
+  private async handle(
+    topic: SourceTopic,
+    records: Array<ConsumedRecord<Prediction | Label>>,
+    context: BatchContext,
+  ): Promise<void> {
+    const partition = context.partition;
+    await this.lock.run(String(partition), async () => {
+      const evaluator = this.evaluator(partition);
+      try {
+        await this.checkContinuity(evaluator, topic, records[0]);
+        const result =
+          topic === 'predictions'
+            ? await evaluator.processPredictions(records as Array<ConsumedRecord<Prediction>>)
+            : await evaluator.processLabels(records as Array<ConsumedRecord<Label>>);
+        for (const { index, reason } of result.rejected) context.reject(records[index], reason);
+        await this.publish(partition, result, context);
+        await this.store.write(result.ops);
+        evaluator.committed(result);
+        for (const g of result.garbage) await this.store.clearRange(g.gte, g.lt);
+        this.metrics.batch(result.stats);
+        this.metrics.partition(
+          partition,
+          evaluator.watermark(result.meta),
+          result.meta.waitingPredictions,
+          result.meta.waitingLabels,
+        );
+        if (result.stats.detections > 0)
+          this.logger.info({ partition, detections: result.stats.detections }, 'concept drift detected');
+      } catch (error) {
+        evaluator.reset();
+        throw error;
+      }
+    });
+  }
+
+  /** A first record beyond the stored next offset means records were applied elsewhere (another instance's disk). */
+  private async checkContinuity(
+    evaluator: PartitionEvaluator,
+    topic: SourceTopic,
+    first: ConsumedRecord<unknown> | undefined,
+  ): Promise<void> {
+    if (!first) return;
+    const meta = await evaluator.progress();
+    const next = meta.next[topic];
+    const gap = next === undefined ? BigInt(first.offset) > 0n : BigInt(first.offset) > BigInt(next);
+    if (gap) {
+      this.metrics.count('state_gap');
+      this.logger.warn(
+        {
+          topic: first.topic,
+          partition: first.partition,
+          firstOffset: first.offset,
+          storedNext: next ?? null,
+        },
+        'local state does not cover the records before this offset (partition processed by another instance, or a new state directory): joins with those records are lost',
+      );
+    }
+  }
+
+  private async publish(partition: number, result: BatchResult, context: BatchContext): Promise<void> {
+    const examples = topicName('examples');
+    for (let i = 0; i < result.examples.length; i += SEND_CHUNK) {
+      await this.producer.send(
+        examples,
+        LabelledExampleContract,
+        result.examples.slice(i, i + SEND_CHUNK).map((e) => ({ key: e.eventId, value: e })),
+      );
+      await context.heartbeat();
+    }
+    this.metrics.count('example_published', result.examples.length);
+    if (result.closedThrough === null) return;
+    const partitionCount = await this.sourcePartitions.get();
+    const partials = topicName('evaluatorPartials');
+    const key = String(partition);
+    const closedThrough = result.closedThrough;
+    const messages: EvaluatorPartial[] = result.closed.map((w) => ({
+      sourcePartition: partition,
+      partitionCount,
+      closedThrough,
+      partial: {
+        modelId: w.modelId,
+        modelVersion: w.modelVersion,
+        windowStart: w.windowStart,
+        windowEnd: w.windowEnd,
+        state: JSON.stringify(w.state.toJSON()),
+      },
+    }));
+    for (let i = 0; i < messages.length; i += SEND_CHUNK) {
+      await this.producer.send(
+        partials,
+        EvaluatorPartialContract,
+        messages.slice(i, i + SEND_CHUNK).map((value) => ({ key, value })),
+      );
+    }
+    // The marker goes last: the combiner treats the partition's windows up to closedThrough as complete.
+    await this.producer.send(partials, EvaluatorPartialContract, [
+      { key, value: { sourcePartition: partition, partitionCount, closedThrough, partial: null } },
+    ]);
+    this.metrics.count('partial_published', messages.length);
+  }
+}

@@ -1,0 +1,1 @@
+export const EVALUATOR_CONFIG = Symbol('EvaluatorConfig');
