@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { runService, startOrExit } from '@continuum/observability';
+import { ControllerModule } from './app.module';
+import { loadControllerConfig } from './controller.config';
+import { loadPolicyFile } from './policy/policy-file';
+
+startOrExit('controller', async () => {
+  const config = loadControllerConfig();
+  // A bad policy stops the start with every problem named; no trigger runs half-configured.
+  const policy = loadPolicyFile(config.policyFile);
+  await runService(ControllerModule.forRoot(config, policy), {
+    service: 'controller',
+    httpHost: config.httpHost,
+    httpPort: config.httpPort,
+  });
+});

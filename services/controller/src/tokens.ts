@@ -1,0 +1,2 @@
+export const CONTROLLER_CONFIG = Symbol('ControllerConfig');
+export const RETRAIN_POLICY = Symbol('RetrainPolicy');
