@@ -62,7 +62,7 @@ export const evaluatorConfigSpec = {
   modelTasks: modelTasks({
     env: 'EVALUATOR_MODEL_TASKS',
     description:
-      'Task per model instead of inferring it from the first labelled pair: modelId=BINARY_CLASSIFICATION|MULTICLASS_CLASSIFICATION|REGRESSION, comma-separated.',
+      'Task per model instead of inferring it from the first labelled pair: comma-separated modelId=TASK, TASK one of BINARY_CLASSIFICATION, MULTICLASS_CLASSIFICATION, REGRESSION.',
   }),
   partitionConcurrency: integer({
     env: 'EVALUATOR_PARTITION_CONCURRENCY',

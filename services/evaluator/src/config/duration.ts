@@ -41,7 +41,7 @@ export function formatDuration(ms: number): string {
   if (ms === 0) return '0';
   const parts: string[] = [];
   let rest = ms;
-  for (const unit of ['w', 'd', 'h', 'm', 's', 'ms'] as const) {
+  for (const unit of ['d', 'h', 'm', 's', 'ms'] as const) {
     const size = UNIT_MS[unit];
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);

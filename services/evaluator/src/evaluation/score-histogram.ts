@@ -28,7 +28,8 @@ export class ScoreHistogram {
   readonly neg = new Float64Array(SCORE_BINS);
 
   static bin(score: number): number {
-    return Math.min(SCORE_BINS - 1, Math.max(0, Math.floor(score * SCORE_BINS)));
+    // The nudge keeps k/1000 in bin k although k/1000 * 1000 can round to just below k.
+    return Math.min(SCORE_BINS - 1, Math.max(0, Math.floor(score * SCORE_BINS + 1e-9)));
   }
 
   add(score: number, positive: boolean): void {

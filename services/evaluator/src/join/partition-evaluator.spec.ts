@@ -1,0 +1,344 @@
+import { type Label, type LabelledExample, type Prediction } from '@continuum/events';
+import { MemoryStore } from '../state/key-value-store';
+import { keys } from '../state/keys';
+import {
+  type BatchResult,
+  type ClosedWindow,
+  type EvaluatorSettings,
+  PartitionEvaluator,
+  type SourceRecord,
+} from './partition-evaluator';
+
+const H = 3_600_000;
+const DAY = 24 * H;
+const T0 = Date.UTC(2026, 0, 1);
+
+const settings: EvaluatorSettings = {
+  horizonMs: 7 * DAY,
+  windowMs: H,
+  allowedLatenessMs: 0,
+  detector: 'ADWIN',
+  taskOverrides: new Map(),
+};
+
+function prediction(eventId: string, t: number, score = 0.8, version = '1', modelId = 'm'): Prediction {
+  return {
+    eventId,
+    modelId,
+    modelVersion: version,
+    timestamp: t,
+    entityId: null,
+    numeric: { x: 1 },
+    categorical: {},
+    segments: {},
+    output: { score, predictedClass: null, classProbabilities: {} },
+  };
+}
+
+function label(eventId: string, t: number, y: number | string = 1, modelId = 'm'): Label {
+  return { eventId, modelId, timestamp: t, label: y };
+}
+
+/** Plays the service's part: applies each batch's write and garbage collection, numbering offsets per topic. */
+class Harness {
+  readonly examples: LabelledExample[] = [];
+  readonly closed: ClosedWindow[] = [];
+  readonly rejected: string[] = [];
+  private readonly offsets = { predictions: 0, labels: 0 };
+  evaluator: PartitionEvaluator;
+
+  constructor(
+    readonly store = new MemoryStore(),
+    readonly config = settings,
+  ) {
+    this.evaluator = new PartitionEvaluator(0, store, config);
+  }
+
+  records<T>(topic: 'predictions' | 'labels', values: T[]): Array<SourceRecord<T>> {
+    return values.map((value) => ({ offset: String(this.offsets[topic]++), value }));
+  }
+
+  async predictions(...values: Prediction[]): Promise<BatchResult> {
+    return this.apply(await this.evaluator.processPredictions(this.records('predictions', values)));
+  }
+
+  async labels(...values: Label[]): Promise<BatchResult> {
+    return this.apply(await this.evaluator.processLabels(this.records('labels', values)));
+  }
+
+  async apply(result: BatchResult): Promise<BatchResult> {
+    this.examples.push(...result.examples);
+    this.closed.push(...result.closed);
+    this.rejected.push(...result.rejected.map((r) => r.reason));
+    await this.store.write(result.ops);
+    this.evaluator.committed(result);
+    for (const g of result.garbage) await this.store.clearRange(g.gte, g.lt);
+    return result;
+  }
+
+  /** A prediction and a label at `t` for another model: moves the watermark to t. */
+  async tick(t: number): Promise<void> {
+    await this.predictions(prediction(`tick-${t}`, t, 0.5, '1', 'tick'));
+    await this.labels(label(`tick-${t}`, t, 1, 'tick'));
+  }
+
+  windows(
+    modelId = 'm',
+  ): Array<{ version: string; start: number; state: ReturnType<ClosedWindow['state']['toJSON']> }> {
+    return this.closed
+      .filter((c) => c.modelId === modelId)
+      .map((c) => ({ version: c.modelVersion, start: c.windowStart, state: c.state.toJSON() }));
+  }
+}
+
+describe('PartitionEvaluator join', () => {
+  it('joins a label that comes after its prediction and one that comes before it', async () => {
+    const h = new Harness();
+    await h.predictions(prediction('a', T0 + 1000, 0.9));
+    await h.labels(label('a', T0 + 2 * DAY, 1), label('b', T0 + 5000, 0));
+    await h.predictions(prediction('b', T0 + 3 * DAY, 0.2));
+    expect(h.examples.map((e) => [e.eventId, e.predictionTimestamp, e.labelTimestamp, e.label])).toEqual([
+      ['a', T0 + 1000, T0 + 2 * DAY, 1],
+      ['b', T0 + 3 * DAY, T0 + 5000, 0],
+    ]);
+    expect(h.examples[0]).toMatchObject({
+      modelId: 'm',
+      modelVersion: '1',
+      numeric: { x: 1 },
+      output: { score: 0.9 },
+    });
+    const meta = await h.evaluator.progress();
+    expect(meta.waitingPredictions).toBe(0);
+    expect(meta.waitingLabels).toBe(2); // labels stay until their horizon: a later version's prediction joins them too
+  });
+
+  it('joins one label with every version that predicted the event, whenever each prediction comes', async () => {
+    const h = new Harness();
+    await h.predictions(prediction('e', T0, 0.7, 'champion'));
+    await h.labels(label('e', T0 + H, 1));
+    await h.predictions(prediction('e', T0 + 10, 0.4, 'shadow'));
+    expect(h.examples.map((e) => e.modelVersion)).toEqual(['champion', 'shadow']);
+  });
+
+  it('never joins pairs further apart than the horizon, in either order', async () => {
+    const h = new Harness();
+    await h.predictions(prediction('late', T0));
+    await h.labels(label('late', T0 + 7 * DAY, 1), label('early', T0 + 7 * DAY + 1, 1));
+    await h.predictions(prediction('early', T0 + 14 * DAY + 1));
+    expect(h.examples).toHaveLength(0);
+  });
+
+  it('ignores duplicate predictions and labels, and dead-letters a conflicting second label', async () => {
+    const h = new Harness();
+    const first = await h.predictions(prediction('d', T0), prediction('d', T0));
+    expect(first.stats.duplicatePredictions).toBe(1);
+    const labels = await h.labels(label('d', T0 + 5, 1), label('d', T0 + 6, 1), label('d', T0 + 7, 0));
+    expect(labels.stats.duplicateLabels).toBe(1);
+    expect(labels.rejected).toEqual([
+      { index: 2, reason: expect.stringMatching(/different label \(1\).*first label is kept/) },
+    ]);
+    const again = await h.predictions(prediction('d', T0));
+    expect(again.stats.duplicatePredictions).toBe(1);
+    expect(h.examples).toHaveLength(1);
+  });
+
+  it("dead-letters a label whose type cannot match the version's task, naming the override", async () => {
+    const h = new Harness();
+    await h.predictions(prediction('x', T0, 0.3), prediction('y', T0, 0.3));
+    await h.labels(label('x', T0 + 1, 1));
+    const result = await h.labels(label('y', T0 + 2, 'spam'));
+    expect(result.rejected[0].reason).toMatch(
+      /label "spam" is not 0 or 1 \(task BINARY_CLASSIFICATION\).*EVALUATOR_MODEL_TASKS/,
+    );
+    expect(h.examples).toHaveLength(1);
+  });
+
+  it('takes the task from EVALUATOR_MODEL_TASKS when given', async () => {
+    const h = new Harness(new MemoryStore(), {
+      ...settings,
+      taskOverrides: new Map([['m', 'REGRESSION' as const]]),
+    });
+    await h.predictions(prediction('r1', T0, 0.5), prediction('r2', T0, 3.5));
+    await h.labels(label('r1', T0 + 1, 1), label('r2', T0 + 1, 2.5));
+    await h.tick(T0 + 2 * H);
+    const [w] = h.windows();
+    expect(w.state.task).toBe('REGRESSION');
+    expect(w.state.metrics).toMatchObject({ kind: 'regression', n: 2, absSum: 1.5 });
+  });
+});
+
+describe('PartitionEvaluator expiry and windows', () => {
+  it('expires by the event-time watermark: unlabelled predictions count in the window of their expiry', async () => {
+    const h = new Harness(new MemoryStore(), { ...settings, horizonMs: 2 * H });
+    await h.predictions(prediction('p', T0 + 10));
+    await h.labels(label('orphan', T0 + 20, 1));
+    await h.tick(T0 + 2 * H + 9); // before both horizons
+    expect((await h.evaluator.progress()).waitingPredictions).toBe(1);
+    const result = await h.predictions(prediction('z', T0 + 3 * H));
+    expect(result.stats.expiredPredictions).toBe(0); // labels are behind: the watermark is still T0 + 2h + 9
+    const labels = await h.labels(label('zz', T0 + 3 * H, 1, 'tick'));
+    expect(labels.stats.expiredPredictions).toBe(1);
+    expect(labels.stats.expiredLabelsUnmatched).toBe(1);
+    await h.tick(T0 + 4 * H);
+    const windows = h.windows();
+    const expiredIn = windows.find((w) => w.start === T0 + 2 * H);
+    expect(expiredIn?.state.expiredUnlabelled).toBe(1);
+    expect(windows.find((w) => w.start === T0)?.state.predictionCount).toBe(1);
+    // TTL index and entries are gone.
+    const left = [...h.store.entries.keys()].filter((k) => k.startsWith('P') || k.startsWith('X'));
+    expect(left.every((k) => !k.includes('\u0000p\u0000'))).toBe(true);
+  });
+
+  it('closes a window only when both topics passed its end, by the join time max(prediction, label)', async () => {
+    const h = new Harness();
+    await h.predictions(prediction('a', T0 + 10, 0.9), prediction('b', T0 + 20, 0.1));
+    await h.labels(label('a', T0 + 30, 1));
+    await h.predictions(prediction('c', T0 + 5 * H, 0.5, '1', 'tick'));
+    expect(h.closed).toHaveLength(0); // predictions are ahead, labels are not
+    await h.labels(label('b', T0 + H + 5, 0)); // b joins in the second window
+    expect(h.windows().map((w) => [w.start, w.state.labelledCount, w.state.predictionCount])).toEqual([
+      [T0, 1, 2],
+    ]);
+    await h.labels(label('c', T0 + 5 * H, 1, 'tick'));
+    expect(h.windows().map((w) => [w.start, w.state.labelledCount, w.state.predictionCount])).toEqual([
+      [T0, 1, 2],
+      [T0 + H, 1, 0],
+    ]);
+    const [, second] = h.windows();
+    expect(second.state.delay.n).toBe(1);
+    expect(second.state.drift).toMatchObject({ detector: 'ADWIN', observations: 2, detections: 0 });
+    // Pairs and counts of closed windows are cleared from the store (the tick's window is still open).
+    const open = [...h.store.entries.keys()].filter((k) => k.startsWith('R') || k.startsWith('N'));
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.every((k) => k.includes('\u0000tick\u0000'))).toBe(true);
+  });
+
+  it('waits for the allowed lateness before closing', async () => {
+    const h = new Harness(new MemoryStore(), { ...settings, allowedLatenessMs: 30 * 60_000 });
+    await h.predictions(prediction('a', T0 + 10));
+    await h.labels(label('a', T0 + 20));
+    await h.tick(T0 + H + 29 * 60_000);
+    expect(h.windows()).toHaveLength(0);
+    await h.tick(T0 + H + 30 * 60_000);
+    expect(h.windows()).toHaveLength(1);
+  });
+
+  it('computes the persistence baseline from the previous label of the model, in join-time order', async () => {
+    const h = new Harness();
+    await h.predictions(
+      prediction('1', T0 + 1, 0.9),
+      prediction('2', T0 + 2, 0.9),
+      prediction('3', T0 + 3, 0.9),
+    );
+    await h.labels(label('1', T0 + 10, 1), label('2', T0 + 11, 0), label('3', T0 + 12, 0));
+    await h.tick(T0 + 2 * H);
+    const [w] = h.windows();
+    // Baseline predicts 1 then 0 for the 2nd and 3rd pairs (labels 0, 0): one hit of two.
+    expect(w.state.baseline).toMatchObject({ kind: 'binary', confusion: [1, 1, 0, 0] });
+  });
+});
+
+describe('PartitionEvaluator exactly-once', () => {
+  it('skips records below the stored next offset: a replayed batch changes nothing', async () => {
+    const h = new Harness();
+    const records = h.records('predictions', [prediction('a', T0), prediction('b', T0 + 1)]);
+    await h.apply(await h.evaluator.processPredictions(records));
+    const before = new Map(h.store.entries);
+    const replay = await h.evaluator.processPredictions(records);
+    expect(replay.stats).toMatchObject({ fresh: 0, replayed: 2 });
+    expect(replay.examples).toHaveLength(0);
+    await h.store.write(replay.ops);
+    expect(new Map(h.store.entries)).toEqual(before);
+  });
+
+  it('a batch processed but not written (crash) gives the same result when processed again after a restart', async () => {
+    const h = new Harness();
+    await h.predictions(prediction('a', T0), prediction('b', T0 + 1));
+    const records = h.records('labels', [label('a', T0 + 2, 1), label('b', T0 + 3, 0)]);
+    const lost = await h.evaluator.processLabels(records);
+    const restarted = new PartitionEvaluator(0, h.store, settings);
+    const again = await restarted.processLabels(records);
+    expect(again.examples).toEqual(lost.examples);
+    expect(again.ops).toEqual(lost.ops);
+  });
+
+  it('closes the same windows with the same states whatever the batching, interleaving and restarts', async () => {
+    // A stream of predictions and labels (up to 3 days late, some early), each topic in time order.
+    const preds: Prediction[] = [];
+    const labs: Label[] = [];
+    let seed = 42;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 400; i++) {
+      const pt = T0 + i * 60_000;
+      const s = rnd();
+      preds.push(prediction(`e${i}`, pt, s, i % 3 === 0 ? '2' : '1'));
+      const delay = i % 7 === 0 ? -Math.floor(rnd() * H) : Math.floor(rnd() * 3 * DAY);
+      labs.push(label(`e${i}`, pt + delay, rnd() < s ? 1 : 0));
+    }
+    preds.sort((a, b) => a.timestamp - b.timestamp);
+    labs.sort((a, b) => a.timestamp - b.timestamp);
+    const end = T0 + 10 * DAY;
+    preds.push(prediction('tick', end, 0.5, '1', 'tick'));
+    labs.push(label('tick', end, 1, 'tick'));
+
+    async function run(batch: number, seedOrder: number, restartEvery: number): Promise<string> {
+      const store = new MemoryStore();
+      let h = new Harness(store);
+      const pr = h.records('predictions', preds);
+      const lr = h.records('labels', labs);
+      let i = 0;
+      let j = 0;
+      let n = 0;
+      let order = seedOrder;
+      const closed: ClosedWindow[] = [];
+      while (i < pr.length || j < lr.length) {
+        order = (order * 48271) % 2147483647;
+        const takePredictions = j >= lr.length || (i < pr.length && order % 2 === 0);
+        // Keep each topic in time order but let one run ahead of the other by up to a batch.
+        const result = takePredictions
+          ? await h.evaluator.processPredictions(pr.slice(i, (i += batch)))
+          : await h.evaluator.processLabels(lr.slice(j, (j += batch)));
+        await h.apply(result);
+        closed.push(...result.closed);
+        if (++n % restartEvery === 0) {
+          // Restart: a new process on the same disk; sometimes the last batch is replayed too.
+          h = Object.assign(new Harness(store), { evaluator: new PartitionEvaluator(0, store, settings) });
+        }
+      }
+      return JSON.stringify(
+        closed.filter((c) => c.modelId === 'm').map((c) => [c.modelVersion, c.windowStart, c.state.toJSON()]),
+      );
+    }
+
+    const reference = await run(1000, 1, 1_000_000);
+    expect(JSON.parse(reference).length).toBeGreaterThan(50);
+    for (const [batch, order, restart] of [
+      [7, 3, 5],
+      [50, 11, 2],
+      [13, 17, 1],
+    ]) {
+      expect(await run(batch, order, restart)).toBe(reference);
+    }
+    // And the labelled total is every pair: 400 labels, each joining its one prediction.
+    const total = (JSON.parse(reference) as Array<[string, number, { labelledCount: number }]>).reduce(
+      (s, [, , st]) => s + st.labelledCount,
+      0,
+    );
+    expect(total).toBe(400);
+  });
+
+  it('clears entries of windows whose clean-up a crash interrupted', async () => {
+    const h = new Harness();
+    await h.predictions(prediction('a', T0));
+    await h.labels(label('a', T0 + 1));
+    const pairKey = [...h.store.entries.keys()].find((k) => k.startsWith('R')) as string;
+    const row = h.store.entries.get(pairKey) as string;
+    await h.tick(T0 + 2 * H);
+    // Simulate the crash between the atomic write and the range clear.
+    h.store.entries.set(pairKey, row);
+    const restarted = new PartitionEvaluator(0, h.store, settings);
+    await restarted.sweep();
+    expect(h.store.entries.has(pairKey)).toBe(false);
+    expect(h.store.entries.has(keys.meta(0))).toBe(true);
+  });
+});
