@@ -22,6 +22,7 @@ export class ControllerModule {
         KafkaModule.forRoot({
           service: 'controller',
           config: config.kafka,
+          topics: ['driftReports', 'performance', 'retrainRequests', 'deadLetter'],
           consumer: {
             groupId: config.groupId,
             // Partition p of both report topics to one instance: it owns the models keyed to p.

@@ -61,7 +61,12 @@ export function onlyKnownKeys(
 ): void {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
-    const close = known.filter((k) => distance(k.toLowerCase(), key.toLowerCase()) <= 2);
+    const lower = key.toLowerCase();
+    const close = known.filter(
+      (k) =>
+        distance(k.toLowerCase(), lower) <= 2 ||
+        (lower.length >= 4 && (k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()))),
+    );
     const hint = close.length > 0 ? `did you mean '${close[0]}'? ` : '';
     problems.add(
       path ? `${path}.${key}` : key,
@@ -172,17 +177,21 @@ export const windowStrategy: FieldReader<WindowStrategy> = (raw, path, problems)
     candidateCounts: [],
     holdoutCount: null,
   };
-  const given = new Set(Object.keys(value).filter((k) => k !== 'kind' && value[k] !== undefined));
-  if (given.has('duration') && given.has('durationMs')) {
+  const given = Object.keys(value).filter((k) => k !== 'kind' && value[k] !== undefined);
+  if (given.includes('duration') && given.includes('durationMs')) {
     problems.add(`${path}.duration`, 'and durationMs are the same setting; give one of them');
   }
-  if (given.delete('duration')) given.add('durationMs');
+  const canonical = (key: string) => (key === 'duration' ? 'durationMs' : key);
   const fields = WINDOW_FIELDS[kind];
   for (const key of fields.required) {
-    if (!given.has(key)) problems.add(`${path}.${key}`, `is required for kind ${kind}`);
+    if (!given.some((g) => canonical(g) === key)) {
+      const name = key === 'durationMs' ? 'duration (or durationMs)' : key;
+      problems.add(`${path}.${name}`, `is required for kind ${kind}`);
+    }
   }
   for (const key of given) {
-    if (!fields.required.includes(key) && !fields.optional.includes(key)) {
+    const c = canonical(key);
+    if (!fields.required.includes(c) && !fields.optional.includes(c)) {
       problems.add(`${path}.${key}`, `is not used by kind ${kind}`);
     }
   }

@@ -115,6 +115,7 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
         this.log('drift-report', value.reportId, this.engine.onDriftReport(value, Date.now()));
       }
       await this.checkpoint();
+      this.refreshGauges();
     });
   }
 
@@ -126,6 +127,7 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
         this.log('performance', value.reportId, this.engine.onPerformanceReport(value, Date.now()));
       }
       await this.checkpoint();
+      this.refreshGauges();
     });
   }
 
@@ -204,6 +206,10 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
     }
     this.engine.pruneHistory(now);
     await this.checkpoint();
+    this.refreshGauges();
+  }
+
+  private refreshGauges(): void {
     this.metrics.pendingRequests.set(this.engine.pendingCount());
     this.metrics.setConsecutiveBreaches(this.engine.consecutiveBreaches());
   }

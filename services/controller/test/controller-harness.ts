@@ -1,0 +1,161 @@
+/**
+ * Runs the controller as a child process against the real broker and registry, with topics, group
+ * and policy file private to one test, and publishes synthetic reports as the monitor and the
+ * evaluator would (Avro, keyed by modelId).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Kafka } from 'kafkajs';
+import {
+  type Contract,
+  type DriftReport,
+  DriftReportContract,
+  type PerformanceReport,
+  PerformanceReportContract,
+  type RetrainRequest,
+  RetrainRequestContract,
+  Topics,
+  type TopicKey,
+} from '@continuum/events';
+import {
+  ServiceProcess,
+  createTopics,
+  privateTopics,
+  readTopic,
+  testCodecs,
+  uniqueName,
+  waitFor,
+} from '../../../tools/testing/integration';
+
+export const API_TOKEN = 'integration-test-token-0123456789';
+
+export interface ControllerUnderTest {
+  names: Record<TopicKey, string>;
+  stateTopic: string;
+  env: Record<string, string>;
+  process: ServiceProcess;
+}
+
+export function writePolicy(yaml: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'controller-policy-')), 'policy.yaml');
+  writeFileSync(file, yaml);
+  return file;
+}
+
+/** Topics and env of a fresh controller deployment (not started). */
+export async function prepareController(
+  kafka: Kafka,
+  prefix: string,
+  policyYaml: string,
+): Promise<Omit<ControllerUnderTest, 'process'>> {
+  const { names, env } = privateTopics(prefix);
+  const stateTopic = `${names.retrainRequests}.controller-state`;
+  await createTopics(
+    kafka,
+    (['driftReports', 'performance', 'retrainRequests', 'deadLetter'] as const).map((key) => ({
+      topic: names[key],
+      partitions: Topics[key].partitions,
+    })),
+  );
+  return {
+    names,
+    stateTopic,
+    env: {
+      ...env,
+      CT_TOPIC_CONTROLLER_STATE: stateTopic,
+      CONTROLLER_POLICY_FILE: writePolicy(policyYaml),
+      CONTROLLER_API_TOKEN: API_TOKEN,
+      CONTROLLER_GROUP_ID: uniqueName('controller'),
+      CONTROLLER_TICK_MS: '200',
+      // The broker's minimum: a SIGKILLed instance's partitions are reassigned after 6 s.
+      CONTROLLER_SESSION_TIMEOUT_MS: '6000',
+    },
+  };
+}
+
+export async function startController(
+  kafka: Kafka,
+  prefix: string,
+  policyYaml: string,
+): Promise<ControllerUnderTest> {
+  const prepared = await prepareController(kafka, prefix, policyYaml);
+  return { ...prepared, process: await ServiceProcess.startService('controller', prepared.env) };
+}
+
+async function publish<T extends { modelId: string }>(
+  kafka: Kafka,
+  topic: string,
+  contract: Contract<T>,
+  values: T[],
+): Promise<void> {
+  const encoder = await testCodecs().encoderFor(topic, contract);
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    await producer.send({
+      topic,
+      messages: values.map((v) => ({ key: v.modelId, value: encoder.encode(v) })),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export function publishDriftReports(
+  kafka: Kafka,
+  c: ControllerUnderTest,
+  reports: DriftReport[],
+): Promise<void> {
+  return publish(kafka, c.names.driftReports, DriftReportContract, reports);
+}
+
+export function publishPerformanceReports(
+  kafka: Kafka,
+  c: ControllerUnderTest,
+  reports: PerformanceReport[],
+): Promise<void> {
+  return publish(kafka, c.names.performance, PerformanceReportContract, reports);
+}
+
+/** Records on a topic (sum of end offsets): exact, whatever was or was not read. */
+export async function recordCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Every retrain request on the topic, decoded. */
+export async function retrainRequests(kafka: Kafka, topic: string): Promise<RetrainRequest[]> {
+  const count = await recordCount(kafka, topic);
+  if (count === 0) return [];
+  const messages = await readTopic(kafka, topic, count);
+  const decoder = testCodecs().decoderFor(RetrainRequestContract);
+  await decoder.prepare(messages.map((m) => m.value));
+  return messages.map((m) => decoder.decode(m.value)).sort((a, b) => a.requestedAt - b.requestedAt);
+}
+
+/** Waits until the controller has applied (or ignored) this many reports of a topic. */
+export function reportsConsumed(c: ControllerUnderTest, topic: 'drift-report' | 'performance', n: number) {
+  return waitFor(`the controller to consume ${n} ${topic} reports`, async () => {
+    const seen = await c.process.metric('continuum_controller_reports_total', { topic });
+    return seen >= n && seen;
+  });
+}
+
+/**
+ * Waits until nothing is pending and a few ticks have passed: every request the reports so far
+ * can cause has been emitted.
+ */
+export async function settled(c: ControllerUnderTest): Promise<void> {
+  await waitFor('pending requests to be emitted', async () => {
+    const pending = await c.process.metric('continuum_controller_pending_requests');
+    return pending === 0;
+  });
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(await c.process.metric('continuum_controller_pending_requests')).toBe(0);
+}

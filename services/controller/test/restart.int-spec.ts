@@ -1,0 +1,105 @@
+/**
+ * Recovery: the controller killed with SIGKILL between reports, while a request is pending, and
+ * right after a request was emitted, loses no consecutive-window count and emits no request twice.
+ */
+import { type Kafka } from 'kafkajs';
+import { ServiceProcess, groupProgress, testKafka, waitFor } from '../../../tools/testing/integration';
+import {
+  type ControllerUnderTest,
+  publishPerformanceReports,
+  recordCount,
+  reportsConsumed,
+  retrainRequests,
+  settled,
+  startController,
+} from './controller-harness';
+import { performanceReport } from './report-fixtures';
+
+const POLICY = `
+models:
+  churn:
+    cooldown: 1h
+    dedupInterval: 5s
+    performance: { metric: accuracy, threshold: 0.8, consecutiveWindows: 3, minLabelled: 1 }
+`;
+
+describe('controller restarts on the real broker', () => {
+  let kafka: Kafka;
+  let controller: ControllerUnderTest | undefined;
+
+  beforeAll(() => {
+    kafka = testKafka();
+  });
+
+  afterEach(async () => {
+    await controller?.process.stop();
+  });
+
+  /** SIGKILL, then a new process with the same configuration (group, topics, state topic). */
+  async function killAndRestart(c: ControllerUnderTest): Promise<void> {
+    c.process.kill('SIGKILL');
+    expect(await c.process.exited()).toBeNull();
+    c.process = await ServiceProcess.startService('controller', c.env, 90_000);
+  }
+
+  async function committed(c: ControllerUnderTest): Promise<void> {
+    await waitFor('the performance reports to be committed', async () => {
+      const { committed, end } = await groupProgress(kafka, c.env.CONTROLLER_GROUP_ID, c.names.performance);
+      return end > 0 && committed === end;
+    });
+  }
+
+  it('(e) SIGKILL between reports, with a request pending, and after emitting: count kept, request emitted once', async () => {
+    controller = await startController(kafka, 'ctl-restart', POLICY);
+    const c = controller;
+    const breaches = () =>
+      c.process.metric('continuum_controller_consecutive_breaches', { model_id: 'churn' });
+
+    // Two breaching windows, checkpointed and committed; then the process dies.
+    await publishPerformanceReports(kafka, c, [
+      performanceReport('churn', 0, { accuracy: 0.7 }),
+      performanceReport('churn', 1, { accuracy: 0.71 }),
+    ]);
+    await committed(c);
+    await waitFor('the count to reach 2', async () => (await breaches()) === 2);
+    await killAndRestart(c);
+    await waitFor('the count to come back from the state topic', async () => (await breaches()) === 2);
+
+    // The third window fires; the request waits out its 5 s de-duplication interval. Kill it then.
+    await publishPerformanceReports(kafka, c, [performanceReport('churn', 2, { accuracy: 0.69 })]);
+    await committed(c);
+    expect(await c.process.metric('continuum_controller_pending_requests')).toBe(1);
+    expect(await recordCount(kafka, c.names.retrainRequests)).toBe(0);
+    await killAndRestart(c);
+
+    // The restored pending request goes out once; kill the process as soon as it is on the topic.
+    await waitFor(
+      'the restored request',
+      async () => (await recordCount(kafka, c.names.retrainRequests)) === 1,
+      {
+        intervalMs: 20,
+      },
+    );
+    await killAndRestart(c);
+
+    // Another breaching window: the trigger is disarmed (hysteresis) and nothing is emitted again.
+    await publishPerformanceReports(kafka, c, [performanceReport('churn', 3, { accuracy: 0.6 })]);
+    await reportsConsumed(c, 'performance', 1);
+    await settled(c);
+    expect(
+      await c.process.metric('continuum_controller_signals_suppressed_total', {
+        model_id: 'churn',
+        guard: 'hysteresis',
+      }),
+    ).toBe(1);
+    const requests = await retrainRequests(kafka, c.names.retrainRequests);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ modelId: 'churn', reason: 'PERFORMANCE' });
+    expect(requests[0].evidence.map((e) => e.reference)).toEqual([
+      'perf-churn-1-0',
+      'perf-churn-1-1',
+      'perf-churn-1-2',
+    ]);
+    expect(await breaches()).toBe(4);
+  });
+});
