@@ -109,6 +109,8 @@ export class RetrainEngine {
   private readonly history = new RequestHistory();
   private readonly dirty = new Set<string>();
   private readonly schedules = new Map<string, CronSchedule>();
+  /** No slot can be due before this time (per model): spares a cron search on most ticks. */
+  private readonly nextSlotAt = new Map<string, number>();
 
   constructor(
     readonly policy: ControllerPolicy,
@@ -142,6 +144,7 @@ export class RetrainEngine {
         this.dirty.add(state.modelId);
       }
       this.states.set(state.modelId, state);
+      this.nextSlotAt.delete(state.modelId);
     }
   }
 
@@ -150,6 +153,7 @@ export class RetrainEngine {
     for (const id of modelIds) {
       this.states.delete(id);
       this.dirty.delete(id);
+      this.nextSlotAt.delete(id);
     }
   }
 
@@ -294,6 +298,8 @@ export class RetrainEngine {
     const schedule = this.schedules.get(modelId);
     const policy = this.policy.models.get(modelId);
     if (!schedule || !policy?.schedule) return { kind: 'none' };
+    if (now < (this.nextSlotAt.get(modelId) ?? -Infinity)) return { kind: 'none' };
+    this.nextSlotAt.set(modelId, schedule.nextSlot(now) ?? Infinity);
     const slot = schedule.latestSlot(now);
     if (slot === null) return { kind: 'none' };
     const existing = this.states.get(modelId);
