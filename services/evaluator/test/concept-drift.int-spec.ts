@@ -5,10 +5,12 @@
  */
 import { rmSync } from 'node:fs';
 import { type Kafka } from 'kafkajs';
-import { type PerformanceReport, PerformanceReportContract } from '@continuum/events';
+import { DeadLetterContract, type PerformanceReport, PerformanceReportContract } from '@continuum/events';
 import {
   ServiceProcess,
   privateTopics,
+  readTopic,
+  testCodecs,
   testKafka,
   uniqueName,
   waitFor,
@@ -28,6 +30,7 @@ const WINDOWS = 24;
 const PER_WINDOW = 200;
 const FLIP_WINDOW = 12;
 const T0 = Date.UTC(2026, 1, 2);
+const BAD_LABELS = 10;
 
 function generate(): TimedEvent[] {
   const rnd = random(11);
@@ -59,6 +62,31 @@ function generate(): TimedEvent[] {
     // Labels come 5 minutes after their prediction; the join time stays in the prediction's window mostly.
     const lt = pt + 5 * 60_000;
     events.push({ kind: 'label', time: lt, value: { eventId, modelId: 'fraud', timestamp: lt, label } });
+  }
+  // Labels that cannot fit a binary model: dead-lettered with the reason, the stream goes on.
+  for (let i = 0; i < BAD_LABELS; i++) {
+    const eventId = `bad-${i}`;
+    const t = T0 + 3 * HOUR + i * 1000;
+    events.push({
+      kind: 'prediction',
+      time: t,
+      value: {
+        eventId,
+        modelId: 'fraud',
+        modelVersion: '7',
+        timestamp: t,
+        entityId: null,
+        numeric: { x: 0.5 },
+        categorical: {},
+        segments: {},
+        output: { score: 0.5, predictedClass: null, classProbabilities: {} },
+      },
+    });
+    events.push({
+      kind: 'label',
+      time: t + 1000,
+      value: { eventId, modelId: 'fraud', timestamp: t + 1000, label: 'yes' },
+    });
   }
   events.push(...ticks(T0 + (WINDOWS + 2) * HOUR));
   return events;
@@ -140,6 +168,17 @@ describe('evaluator on the real broker: concept drift', () => {
     expect(
       await evaluator.metric('continuum_evaluator_metric', { model_id: 'fraud', metric: 'labelled_count' }),
     ).toBeGreaterThan(0);
+    const letters = await readTopic(kafka, names.deadLetter, BAD_LABELS);
+    const decoder = testCodecs().decoderFor(DeadLetterContract);
+    await decoder.prepare(letters.map((l) => l.value));
+    for (const letter of letters) {
+      const dead = decoder.decode(letter.value);
+      // The record read second of the pair carries the rejection (labels and predictions are read independently).
+      expect([names.labels, names.predictions]).toContain(dead.originalTopic);
+      expect(dead).toMatchObject({ errorKind: 'REJECTED_BY_HANDLER', service: 'evaluator' });
+      expect(dead.error).toMatch(/"yes"/);
+    }
+    expect(letters).toHaveLength(BAD_LABELS);
     process.stdout.write(
       `concept-drift: accuracy ${before.at(-1)?.metrics.accuracy.toFixed(3)} -> ${after[0].metrics.accuracy.toFixed(3)}; first ADWIN detection in window ${new Date(detected[0].windowStart).toISOString()} (flip at ${new Date(flipAt).toISOString()})\n`,
     );
