@@ -151,6 +151,18 @@ describe('PartitionEvaluator join', () => {
       /label "spam" is not 0 or 1 \(task BINARY_CLASSIFICATION\).*EVALUATOR_MODEL_TASKS/,
     );
     expect(h.examples).toHaveLength(1);
+    // The prediction is settled (dead-lettered pair), not left to expire as unlabelled; it still counts as made.
+    expect((await h.evaluator.progress()).waitingPredictions).toBe(0);
+    const other = await h.labels(label('z', T0 + 3, 'spam'));
+    expect(other.rejected).toHaveLength(0); // no prediction yet: it waits
+    const late = await h.predictions(prediction('z', T0 + 4, 0.5));
+    expect(late.rejected[0].reason).toMatch(/label "spam"/);
+    await h.tick(T0 + 2 * H);
+    expect(h.windows()[0].state).toMatchObject({
+      predictionCount: 3,
+      labelledCount: 1,
+      expiredUnlabelled: 0,
+    });
   });
 
   it('takes the task from EVALUATOR_MODEL_TASKS when given', async () => {

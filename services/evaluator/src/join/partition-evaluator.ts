@@ -318,13 +318,13 @@ class BatchRun {
       const label = this.state.get<LabelEntry>(keys.label(p, x.eventId, x.modelId));
       if (label && this.withinHorizon(x.timestamp, label.t)) {
         const problem = this.join(x.eventId, x.modelId, x.modelVersion, storedPrediction(x), label);
-        if (problem) {
-          this.rejected.push({ index, reason: problem });
-          continue;
+        // A pair that cannot be evaluated is settled too (dead-lettered), not left waiting.
+        if (problem) this.rejected.push({ index, reason: problem });
+        else {
+          label.m++;
+          this.state.set(keys.label(p, x.eventId, x.modelId), label);
         }
         entry.v[x.modelVersion] = { t: x.timestamp, joined: true };
-        label.m++;
-        this.state.set(keys.label(p, x.eventId, x.modelId), label);
       } else {
         entry.v[x.modelVersion] = storedPrediction(x);
         this.meta.waitingPredictions++;
@@ -377,12 +377,9 @@ class BatchRun {
           const prediction = entry.v[version];
           if (prediction.joined || !this.withinHorizon(prediction.t, label.t)) continue;
           const problem = this.join(y.eventId, y.modelId, version, prediction, label);
-          if (problem) {
-            problems.push(problem);
-            continue;
-          }
+          if (problem) problems.push(problem);
+          else label.m++;
           entry.v[version] = { t: prediction.t, joined: true };
-          label.m++;
           this.meta.waitingPredictions--;
         }
         this.state.set(pKey, entry);
