@@ -636,7 +636,8 @@ class BatchRun {
         state.expiredUnlabelled = c.x;
         const key = keys.version(p, modelId, version);
         await this.state.load([key]);
-        const info = this.state.get<VersionInfo>(key);
+        // The detector's count may have moved on in an earlier window of this close.
+        const info = detectors.get(key)?.info ?? this.state.get<VersionInfo>(key);
         if (info) {
           state.task = info.task;
           state.drift = {
