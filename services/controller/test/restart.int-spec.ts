@@ -102,4 +102,37 @@ describe('controller restarts on the real broker', () => {
     ]);
     expect(await breaches()).toBe(4);
   });
+
+  it('a cron schedule fires at most once per slot, also across a SIGKILL restart', async () => {
+    controller = await startController(
+      kafka,
+      'ctl-schedule',
+      `
+models:
+  churn:
+    cooldown: 0
+    dailyBudget: 1000
+    dedupInterval: 0
+    schedule: { cron: '*/2 * * * * *' }   # every 2 seconds (6 fields: seconds first)
+`,
+    );
+    const c = controller;
+    const count = () => recordCount(kafka, c.names.retrainRequests);
+    await waitFor('three scheduled requests', async () => (await count()) >= 3, { timeoutMs: 30_000 });
+    await killAndRestart(c);
+    const afterRestart = await count();
+    await waitFor('two more after the restart', async () => (await count()) >= afterRestart + 2, {
+      timeoutMs: 30_000,
+    });
+    expect(await c.process.stop()).toBe(0);
+
+    const requests = await retrainRequests(kafka, c.names.retrainRequests);
+    expect(
+      requests.every((r) => r.reason === 'SCHEDULE' && r.evidence[0].reference === '*/2 * * * * *'),
+    ).toBe(true);
+    const slots = requests.map((r) => r.evidence[0].values.slot);
+    expect(new Set(slots).size).toBe(slots.length); // never twice for one slot
+    expect(slots.every((s) => s % 2000 === 0)).toBe(true);
+    expect([...slots].sort((a, b) => a - b)).toEqual(slots); // in slot order
+  });
 });
