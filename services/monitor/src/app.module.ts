@@ -1,13 +1,20 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule } from '@continuum/kafka';
 import { ObservabilityModule } from '@continuum/observability';
+import { DriftMetrics } from './combining/drift-metrics';
+import { ModelCombiner } from './combining/model-combiner';
+import { MonitorRuntime } from './monitor-runtime';
 import { type MonitorConfig } from './monitor.config';
 import { PredictionCounter } from './prediction-counts/prediction-counter';
-import { MONITOR_CONFIG } from './tokens';
+import { ReferenceCatalog } from './references/reference-catalog';
+import { ASSIGNMENT_RELAY, MONITOR_CONFIG } from './tokens';
+import { AssignmentRelay } from './windowing/assignment-relay';
+import { PartitionWindowing } from './windowing/partition-windowing';
 
 @Module({})
 export class MonitorModule {
   static forRoot(config: MonitorConfig): DynamicModule {
+    const relay = new AssignmentRelay();
     return {
       module: MonitorModule,
       imports: [
@@ -15,10 +22,24 @@ export class MonitorModule {
         KafkaModule.forRoot({
           service: 'monitor',
           config: config.kafka,
-          consumer: { groupId: config.groupId },
+          consumer: {
+            groupId: config.groupId,
+            sessionTimeoutMs: config.sessionTimeoutMs,
+            maxBytesPerPartition: config.maxBytesPerPartition,
+            onAssignment: relay.onAssignment,
+          },
         }),
       ],
-      providers: [{ provide: MONITOR_CONFIG, useValue: config }, PredictionCounter],
+      providers: [
+        { provide: MONITOR_CONFIG, useValue: config },
+        { provide: ASSIGNMENT_RELAY, useValue: relay },
+        PredictionCounter,
+        ReferenceCatalog,
+        DriftMetrics,
+        ModelCombiner,
+        PartitionWindowing,
+        MonitorRuntime,
+      ],
     };
   }
 }

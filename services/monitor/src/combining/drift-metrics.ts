@@ -1,0 +1,108 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Counter, type Gauge, type Histogram } from 'prom-client';
+import { type DriftReport } from '@continuum/events';
+import { Metrics } from '@continuum/observability';
+import { type MonitorConfig } from '../monitor.config';
+import { ALL_TRAFFIC, type Stream } from '../streams/stream-identity';
+import { MONITOR_CONFIG } from '../tokens';
+
+/**
+ * Prometheus view of the drift reports, with bounded cardinality: segment '*' only, the first
+ * MONITOR_MAX_MODELS models, the first MONITOR_MAX_FEATURES_PER_MODEL features of each model.
+ */
+@Injectable()
+export class DriftMetrics {
+  private readonly value: Gauge<'model_id' | 'source' | 'feature' | 'statistic'>;
+  private readonly featureDrifted: Gauge<'model_id' | 'source' | 'feature'>;
+  private readonly driftedFeatures: Gauge<'model_id' | 'source'>;
+  private readonly predictionDrifted: Gauge<'model_id'>;
+  private readonly windowEvents: Gauge<'model_id' | 'source'>;
+  private readonly reports: Counter<'source'>;
+  private readonly latency: Histogram;
+  private readonly lateParts: Counter;
+  private readonly models = new Set<string>();
+  private readonly features = new Map<string, Map<string, string>>();
+
+  constructor(
+    metrics: Metrics,
+    @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
+  ) {
+    this.value = metrics.gauge(
+      'continuum_monitor_drift_value',
+      "Drift statistic of each feature in the model's latest reported window (segment '*').",
+      ['model_id', 'source', 'feature', 'statistic'],
+    );
+    this.featureDrifted = metrics.gauge(
+      'continuum_monitor_feature_drifted',
+      "1 when the feature drifted in the model's latest reported window (segment '*').",
+      ['model_id', 'source', 'feature'],
+    );
+    this.driftedFeatures = metrics.gauge(
+      'continuum_monitor_drifted_features',
+      "Features that drifted in the model's latest reported window (segment '*').",
+      ['model_id', 'source'],
+    );
+    this.predictionDrifted = metrics.gauge(
+      'continuum_monitor_prediction_drifted',
+      "1 when the model's output drifted in its latest reported window (segment '*').",
+      ['model_id'],
+    );
+    this.windowEvents = metrics.gauge(
+      'continuum_monitor_window_events',
+      "Events in the model's latest reported window (segment '*').",
+      ['model_id', 'source'],
+    );
+    this.reports = metrics.counter(
+      'continuum_monitor_reports_total',
+      'Drift reports published (every segment).',
+      ['source'],
+    );
+    this.latency = metrics.histogram(
+      'continuum_monitor_report_latency_seconds',
+      'Processing time from the moment the last source partition passed a window end (its progress record) to the report being published.',
+      [],
+      [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+    );
+    this.lateParts = metrics.counter(
+      'continuum_monitor_late_partials_total',
+      'Window partials that arrived after their window was reported (an idle partition woke up with older events, or a replay): dropped.',
+    );
+  }
+
+  latePartials(n: number): void {
+    this.lateParts.inc(n);
+  }
+
+  reported(
+    stream: Stream,
+    report: DriftReport,
+    closableSince: number | undefined,
+    publishedAt: number,
+  ): void {
+    const source = stream.subject.source === 'FEATURES' ? 'features' : 'predictions';
+    this.reports.inc({ source });
+    if (closableSince !== undefined) this.latency.observe(Math.max(0, publishedAt - closableSince) / 1000);
+    if (stream.segment !== ALL_TRAFFIC) return;
+    const modelId = report.modelId;
+    if (!this.models.has(modelId)) {
+      if (this.models.size >= this.config.maxModels) return;
+      this.models.add(modelId);
+    }
+    const model_id = modelId;
+    let known = this.features.get(`${modelId}\u0000${source}`);
+    if (!known) this.features.set(`${modelId}\u0000${source}`, (known = new Map()));
+    for (const f of report.features) {
+      const statistic = known.get(f.feature);
+      if (statistic === undefined && known.size >= this.config.maxFeaturesPerModel) continue;
+      if (statistic !== undefined && statistic !== f.statistic) {
+        this.value.remove({ model_id, source, feature: f.feature, statistic });
+      }
+      known.set(f.feature, f.statistic);
+      this.value.set({ model_id, source, feature: f.feature, statistic: f.statistic }, f.value);
+      this.featureDrifted.set({ model_id, source, feature: f.feature }, f.drifted ? 1 : 0);
+    }
+    this.driftedFeatures.set({ model_id, source }, report.driftedFeatures);
+    this.windowEvents.set({ model_id, source }, report.eventCount);
+    if (report.prediction) this.predictionDrifted.set({ model_id }, report.prediction.drifted ? 1 : 0);
+  }
+}

@@ -1,0 +1,363 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Consumer } from 'kafkajs';
+import { type Gauge } from 'prom-client';
+import { ReferenceProfileBuilder, evaluateDrift } from '@continuum/drift';
+import {
+  DecodeError,
+  type DriftReport,
+  DriftReportContract,
+  EventCodecs,
+  type MonitorPartial,
+  MonitorPartialContract,
+  MonitorReferenceContract,
+  topicName,
+} from '@continuum/events';
+import { KAFKA_CLIENT, type KafkaClient } from '@continuum/kafka';
+import { type CheckResult, HealthChecks, LOGGER, type Logger, Metrics } from '@continuum/observability';
+import { type InternalWriter, type KeyedRecord } from '../kafka/internal-writer';
+import { Mutex } from '../kafka/mutex';
+import { type MonitorConfig } from '../monitor.config';
+import { ReferenceCatalog } from '../references/reference-catalog';
+import { type ResolvedReference } from '../references/catalog-state';
+import { type Source, subjectKey } from '../streams/stream-identity';
+import { MONITOR_CONFIG } from '../tokens';
+import { closedRecordKey } from '../windowing/partial-keys';
+import { CombinerState, type PendingWindow, type SampleSet } from './combiner-state';
+import { DriftMetrics } from './drift-metrics';
+import { mergePartials, referencesOf, toDriftReportEvent } from './report-mapping';
+
+/**
+ * Stage 2: owns some partitions of ct.monitor-partials (hence some models) in its own consumer
+ * group. On every assignment it rebuilds its state by reading those partitions from the
+ * beginning (it never commits), and takes no decision until it has read what they held at
+ * assignment. Then: closes windows by the close rule, merges their partials in source-partition
+ * order, evaluates drift, publishes the report, marks the window closed and tombstones its
+ * partials; builds bootstrap reference profiles from forwarded samples.
+ */
+@Injectable()
+export class ModelCombiner {
+  private writer!: InternalWriter;
+  private consumer?: Consumer;
+  private state: CombinerState;
+  private generation = 0;
+  private assigned: number[] = [];
+  private targets?: Map<number, number>;
+  private readonly positions = new Map<number, number>();
+  private readonly partitionCounts = new Map<string, number>();
+  private readonly mutex = new Mutex();
+  private timer?: NodeJS.Timeout;
+  private joined = false;
+  private caughtUpLogged = -1;
+  private readonly waitingFor = new Set<string>();
+  private readonly partialsTopic = topicName('monitorPartials');
+  private readonly sourceTopics: Record<Source, string> = {
+    PREDICTIONS: topicName('predictions'),
+    FEATURES: topicName('features'),
+  };
+  private readonly pendingGauge: Gauge;
+
+  constructor(
+    @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
+    @Inject(KAFKA_CLIENT) private readonly client: KafkaClient,
+    private readonly codecs: EventCodecs,
+    private readonly catalog: ReferenceCatalog,
+    private readonly driftMetrics: DriftMetrics,
+    private readonly health: HealthChecks,
+    @Inject(LOGGER) private readonly logger: Logger,
+    metrics: Metrics,
+  ) {
+    this.state = this.newState();
+    this.pendingGauge = metrics.gauge(
+      'continuum_monitor_pending_windows',
+      'Windows stage 2 holds partials of, waiting for every source partition.',
+    );
+  }
+
+  private newState(): CombinerState {
+    return new CombinerState({
+      sourceTopics: this.sourceTopics,
+      closedWindowsKept: this.config.closedWindowsKept,
+    });
+  }
+
+  async start(writer: InternalWriter): Promise<void> {
+    this.writer = writer;
+    await this.refreshPartitionCounts();
+    const consumer = this.client.consumer({
+      groupId: this.config.combinerGroupId,
+      sessionTimeout: this.config.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(this.config.sessionTimeoutMs / 3)),
+      maxBytesPerPartition: 32 * 1024 * 1024,
+      maxWaitTimeInMs: 250,
+      allowAutoTopicCreation: false,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.joined = true;
+      this.onAssignment(e.payload.memberAssignment[this.partialsTopic] ?? []);
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.joined = false;
+      this.logger.error({ err: e.payload.error }, 'combiner consumer crashed');
+    });
+    this.health.addReadinessCheck('monitor-combiner', () => this.readiness());
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.partialsTopic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch, isStale }) => {
+        const generation = this.generation;
+        await this.mutex.run(async () => {
+          if (isStale() || generation !== this.generation || batch.messages.length === 0) return;
+          await this.apply(batch.partition, batch.messages);
+          this.positions.set(batch.partition, Number(batch.lastOffset()) + 1);
+          await this.decide();
+        });
+      },
+    });
+    this.timer = setInterval(() => void this.mutex.run(() => this.decide()), 1000);
+    this.timer.unref();
+  }
+
+  private readiness(): CheckResult {
+    return this.joined
+      ? { ok: true, detail: `combiner in group ${this.config.combinerGroupId}` }
+      : { ok: false, detail: 'combiner not in its group' };
+  }
+
+  private async refreshPartitionCounts(): Promise<void> {
+    const admin = this.client.admin();
+    await admin.connect();
+    try {
+      const topics = [this.partialsTopic, ...Object.values(this.sourceTopics)];
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      for (const t of metadata.topics) this.partitionCounts.set(t.name, t.partitions.length);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** New assignment: forget everything and re-read the assigned partitions from the beginning. */
+  private onAssignment(partitions: number[]): void {
+    const generation = ++this.generation;
+    this.state = this.newState();
+    this.positions.clear();
+    this.targets = undefined;
+    this.assigned = [...partitions].sort((a, b) => a - b);
+    this.logger.info({ generation, partitions: this.assigned }, 'combiner assignment; rebuilding its state');
+    void this.fetchTargets(generation).catch((error: unknown) =>
+      this.logger.error({ err: error }, 'could not read the end offsets of ct.monitor-partials'),
+    );
+  }
+
+  private async fetchTargets(generation: number): Promise<void> {
+    await this.refreshPartitionCounts();
+    const admin = this.client.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(this.partialsTopic);
+      if (generation !== this.generation) return;
+      const targets = new Map<number, number>();
+      for (const o of offsets) {
+        if (this.assigned.includes(o.partition) && Number(o.high) > Number(o.low)) {
+          targets.set(o.partition, Number(o.high));
+        }
+      }
+      this.targets = targets;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private caughtUp(): boolean {
+    if (!this.targets) return false;
+    for (const [p, end] of this.targets) if ((this.positions.get(p) ?? 0) < end) return false;
+    return true;
+  }
+
+  private async apply(
+    partition: number,
+    messages: Array<{ key: Buffer | null; value: Buffer | null; offset: string }>,
+  ): Promise<void> {
+    const decoder = this.codecs.decoderFor(MonitorPartialContract);
+    await decoder.prepare(messages.map((m) => m.value));
+    for (const m of messages) {
+      const key = m.key?.toString();
+      if (!key) continue;
+      let value: MonitorPartial | null = null;
+      if (m.value) {
+        try {
+          value = decoder.decode(m.value);
+        } catch (error) {
+          if (!(error instanceof DecodeError)) throw error;
+          this.logger.warn({ err: error, key, offset: m.offset }, 'skipped an undecodable partials record');
+          continue;
+        }
+      }
+      this.state.apply(partition, key, value);
+    }
+  }
+
+  /** Takes every decision the state allows (only once caught up with the assignment's end offsets). */
+  private async decide(): Promise<void> {
+    if (!this.consumer || !this.caughtUp()) return;
+    if (this.caughtUpLogged !== this.generation) {
+      this.caughtUpLogged = this.generation;
+      this.logger.info(
+        { generation: this.generation, pendingWindows: this.state.pending.size },
+        'combiner caught up; deciding',
+      );
+    }
+    await this.dropLatePartials();
+    for (const window of this.state.closable((topic) => this.partitionCounts.get(topic))) {
+      await this.close(window);
+    }
+    for (const set of [...this.state.samples.values()]) await this.bootstrap(set);
+    this.pendingGauge.set(this.state.pending.size);
+  }
+
+  private async dropLatePartials(): Promise<void> {
+    for (const window of this.state.late()) {
+      const keys = this.state.removeWindow(window);
+      const partition = window.partialsPartition;
+      await this.writer.send(
+        this.partialsTopic,
+        MonitorPartialContract,
+        keys.map((key) => ({ key, value: null, partition })),
+      );
+      this.driftMetrics.latePartials(keys.length);
+      this.logger.warn(
+        { stream: window.stream, windowStart: window.start, windowEnd: window.end, partials: keys.length },
+        'partials arrived after their window was reported; dropped',
+      );
+    }
+  }
+
+  private async close(window: PendingWindow): Promise<void> {
+    const references: ResolvedReference[] = [];
+    for (const id of referencesOf(window)) {
+      const reference = this.catalog.byReferenceId(id);
+      if (!reference) {
+        if (!this.waitingFor.has(id)) {
+          this.waitingFor.add(id);
+          this.logger.info({ referenceId: id }, 'window waits for the catalog to know its reference');
+        }
+        return;
+      }
+      references.push(reference);
+    }
+    const producedAt = Date.now();
+    const reports: DriftReport[] = [];
+    for (const reference of references) {
+      const merged = mergePartials(reference.profile, window, reference.id);
+      const report = evaluateDrift(reference.profile, merged, {
+        correction: this.config.correction,
+        thresholds: { KS: this.config.alpha, CHI_SQUARE: this.config.alpha, Z_TEST: this.config.alpha },
+      });
+      reports.push(
+        toDriftReportEvent(report, {
+          stream: window.stream,
+          start: window.start,
+          end: window.end,
+          reference,
+          producedAt,
+        }),
+      );
+    }
+    if (references.length > 1) {
+      this.logger.warn(
+        { stream: window.stream, windowStart: window.start, references: references.map((r) => r.id) },
+        'source partitions windowed this window against different references (a reference changed): one report per reference',
+      );
+    }
+    const modelId = window.stream.subject.modelId;
+    await this.writer.send(
+      topicName('driftReports'),
+      DriftReportContract,
+      reports.map((value) => ({ key: modelId, value })),
+    );
+    const publishedAt = Date.now();
+    const topic = this.sourceTopics[window.stream.subject.source];
+    const since = this.state.closableSince(window, this.partitionCounts.get(topic) ?? 0);
+    for (const r of reports) this.driftMetrics.reported(window.stream, r, since, publishedAt);
+    // Then the closed mark, then the tombstones: a crash before the mark re-publishes the same
+    // reports (same reportIds); after it, the partials are recognised as reported.
+    const partition = window.partialsPartition;
+    const closed = this.state.markClosed(window);
+    const records: Array<KeyedRecord<MonitorPartial>> = [
+      {
+        key: closedRecordKey(window.stream),
+        partition,
+        value: { window: null, progress: null, closed, samples: null },
+      },
+      ...this.state.removeWindow(window).map((key) => ({ key, value: null, partition })),
+    ];
+    await this.writer.send(this.partialsTopic, MonitorPartialContract, records);
+  }
+
+  /** Builds a bootstrap reference from the first N samples (by event time, then eventId) once it has N. */
+  private async bootstrap(set: SampleSet): Promise<void> {
+    const { subject } = set;
+    const partition = set.partialsPartition;
+    const discard = async () => {
+      const keys = [...set.records.keys()];
+      this.state.dropSamples(subject);
+      await this.writer.send(
+        this.partialsTopic,
+        MonitorPartialContract,
+        keys.map((key) => ({ key, value: null, partition })),
+      );
+    };
+    if (this.catalog.referenceFor(subject)) return discard();
+    const n = this.config.bootstrapEvents;
+    if (set.events.size < n) return;
+    // Another instance (or an earlier run of this one) may have built it already.
+    await this.catalog.syncToEnd();
+    if (this.catalog.referenceFor(subject)) return discard();
+    const chosen = [...set.events.values()]
+      .sort(
+        (a, b) =>
+          a.timestamp - b.timestamp ||
+          (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0) ||
+          a.sourcePartition - b.sourcePartition ||
+          a.offset - b.offset,
+      )
+      .slice(0, n);
+    const builder = new ReferenceProfileBuilder({ maxRows: n });
+    let maxTimestamp = -Infinity;
+    for (const e of chosen) {
+      builder.observe({ numeric: e.numeric, categorical: e.categorical, prediction: e.prediction });
+      maxTimestamp = Math.max(maxTimestamp, e.timestamp);
+    }
+    const profile = builder.build();
+    // Events stage 1 already passed before it learns of the profile cannot be windowed: start
+    // after everything the source partitions reported having seen.
+    const seen = Math.max(maxTimestamp, this.state.maxEventTime(set));
+    const hop = this.config.windowHopMs;
+    const effectiveFrom = Math.floor(seen / hop) * hop + hop;
+    await this.writer.send(topicName('monitorReferences'), MonitorReferenceContract, [
+      {
+        key: `${subject.modelId}|${subject.source}|${subject.modelVersion}`,
+        value: {
+          subject,
+          referenceProfile: JSON.stringify(profile.toJSON()),
+          effectiveFrom,
+          sampleCount: chosen.length,
+          builtAt: Date.now(),
+        },
+      },
+    ]);
+    this.logger.info(
+      { subject: subjectKey(subject), samples: chosen.length, effectiveFrom },
+      'published a bootstrap reference profile',
+    );
+    await this.catalog.syncToEnd();
+    await discard();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.joined = false;
+    if (this.consumer) await this.consumer.disconnect();
+  }
+}

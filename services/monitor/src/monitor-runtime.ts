@@ -1,0 +1,92 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  DriftReportContract,
+  EventCodecs,
+  MonitorCheckpointContract,
+  MonitorPartialContract,
+  MonitorReferenceContract,
+  Topics,
+  type TopicKey,
+  topicName,
+} from '@continuum/events';
+import { KAFKA_CLIENT, type KafkaClient, provisionTopics } from '@continuum/kafka';
+import { LOGGER, type Logger } from '@continuum/observability';
+import { ModelCombiner } from './combining/model-combiner';
+import { InternalWriter } from './kafka/internal-writer';
+import { ensureInternalTopics } from './kafka/internal-topics';
+import { type MonitorConfig } from './monitor.config';
+import { ReferenceCatalog } from './references/reference-catalog';
+import { MONITOR_CONFIG } from './tokens';
+import { PartitionWindowing } from './windowing/partition-windowing';
+
+/** Topics the monitor reads or writes besides its internal ones. */
+const USED_TOPICS: TopicKey[] = ['predictions', 'features', 'modelVersions', 'driftReports', 'deadLetter'];
+
+/**
+ * Start-up order: topics, the internal producer, the reference catalog (caught up), stage 2, then
+ * stage 1 (whose consumer the Kafka runtime starts once every module is initialised). Shutdown:
+ * stage 1 checkpoints in its consumer's stop hook; stage 2, the catalog and the producer stop
+ * after the Kafka runtime.
+ */
+@Injectable()
+export class MonitorRuntime implements OnModuleInit, OnApplicationShutdown {
+  private writer?: InternalWriter;
+
+  constructor(
+    @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
+    @Inject(KAFKA_CLIENT) private readonly client: KafkaClient,
+    private readonly codecs: EventCodecs,
+    private readonly catalog: ReferenceCatalog,
+    private readonly combiner: ModelCombiner,
+    private readonly windowing: PartitionWindowing,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.config.kafka.provisionTopics) await this.provision();
+    const writer = new InternalWriter(this.client, this.codecs);
+    this.writer = writer;
+    await writer.connect();
+    await writer.prepare(topicName('monitorPartials'), MonitorPartialContract);
+    await writer.prepare(topicName('monitorCheckpoints'), MonitorCheckpointContract);
+    await writer.prepare(topicName('monitorReferences'), MonitorReferenceContract);
+    await writer.prepare(topicName('driftReports'), DriftReportContract);
+    await this.catalog.start();
+    await this.combiner.start(writer);
+    await this.windowing.start(writer);
+    this.logger.info(
+      {
+        windowMs: this.config.windowMs,
+        hopMs: this.config.windowHopMs,
+        allowedLatenessMs: this.config.allowedLatenessMs,
+        segmentKeys: this.config.segmentKeys,
+      },
+      'monitor stages started',
+    );
+  }
+
+  private async provision(): Promise<void> {
+    const admin = this.client.admin();
+    await admin.connect();
+    try {
+      // The internal topics first, with their settings; then the rest from the catalog (the Kafka
+      // runtime provisions again later and finds them).
+      const internal = await ensureInternalTopics(admin, this.config.kafka.replicationFactor);
+      if (internal.created.length + internal.updated.length > 0)
+        this.logger.info(internal, 'internal topics ready');
+      await provisionTopics(
+        admin,
+        USED_TOPICS.map((key) => ({ name: topicName(key), definition: Topics[key] })),
+        this.config.kafka.replicationFactor,
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.combiner.stop();
+    await this.catalog.stop();
+    await this.writer?.disconnect();
+  }
+}
