@@ -337,7 +337,8 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
       this.logger.debug({ reportId, modelId: outcome.modelId, ignored: outcome.ignored }, 'report ignored');
     }
     for (const signal of outcome.signals) {
-      this.logger.info(
+      // Hysteresis holds a trigger for every window of an episode: debug, or the log repeats itself.
+      this.logger[signal.disposition === 'hysteresis' ? 'debug' : 'info'](
         {
           reportId,
           modelId: signal.modelId,
