@@ -28,7 +28,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services,tools}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,tools,deploy}/**/*.spec.ts'],
     },
     {
       ...common,
