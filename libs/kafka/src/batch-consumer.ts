@@ -1,7 +1,7 @@
 import { type Batch, type Consumer, type IHeaders, type KafkaMessage } from 'kafkajs';
 import { type Contract, DecodeError, type EventCodecs, type EventDecoder } from '@continuum/events';
 import { type CheckResult, type Logger, type Metrics } from '@continuum/observability';
-import { CoPartitionedAssigner } from './co-partitioned-assigner';
+import { coPartitionedAssigner } from './co-partitioned-assigner';
 import { ConsumerMetrics } from './consumer-metrics';
 import { type DeadLetterPublisher, type FailedRecord } from './dead-letter';
 import { type KafkaClient } from './kafka-client';
@@ -65,8 +65,12 @@ export interface BatchConsumerOptions {
   maxBytesPerPartition?: number;
   maxWaitTimeInMs?: number;
   sessionTimeoutMs?: number;
-  /** Give partition p of every subscribed topic to the same member (for co-partitioned joins). */
-  coPartitioned?: boolean;
+  /**
+   * Give partition p of every subscribed topic to the same member (for co-partitioned joins).
+   * `{ instanceId }` also keeps the assignment stable across restarts of a fixed set of
+   * instances (for services with state on local disk).
+   */
+  coPartitioned?: boolean | { instanceId: string };
   /** Called (synchronously) with the new assignment after every rebalance, before its batches. */
   onAssignment?: (assignment: Record<string, number[]>) => void;
 }
@@ -108,7 +112,15 @@ export class BatchConsumer {
       maxBytesPerPartition: options.maxBytesPerPartition ?? 2 * 1024 * 1024,
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
       allowAutoTopicCreation: false,
-      ...(options.coPartitioned ? { partitionAssigners: [CoPartitionedAssigner] } : {}),
+      ...(options.coPartitioned
+        ? {
+            partitionAssigners: [
+              coPartitionedAssigner(
+                typeof options.coPartitioned === 'object' ? options.coPartitioned.instanceId : '',
+              ),
+            ],
+          }
+        : {}),
     });
     const { events } = this.consumer;
     this.consumer.on(events.GROUP_JOIN, (e) => {

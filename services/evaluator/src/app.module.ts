@@ -23,8 +23,9 @@ export class EvaluatorModule {
           config: config.kafka,
           consumer: {
             groupId: config.groupId,
-            // Partition p of ct.predictions, ct.labels (and the combiner's single partition 0) to one member.
-            coPartitioned: true,
+            // Partition p of ct.predictions, ct.labels (and the combiner's single partition 0) to one
+            // member, chosen by instance id so a restarted instance finds its partitions' state on disk.
+            coPartitioned: { instanceId: config.instanceId },
             partitionsConsumedConcurrently: config.partitionConcurrency,
             maxBytesPerPartition: config.maxBatchBytes,
             onAssignment: (a) => assignment.assigned(a),

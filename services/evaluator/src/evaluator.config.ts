@@ -2,6 +2,7 @@ import { type ConfigField, integer, loadConfig, oneOf, text, type ConfigOf } fro
 import { type DetectorName } from '@continuum/drift';
 import { type ModelTask, ModelTaskValues } from '@continuum/events';
 import { type KafkaConfig, loadKafkaConfig } from '@continuum/kafka';
+import { hostname } from 'node:os';
 import { duration } from './config/duration';
 import { DETECTOR_NAMES } from './evaluation/detectors';
 
@@ -16,7 +17,7 @@ export const evaluatorConfigSpec = {
   httpPort: integer({
     env: 'HTTP_PORT',
     description: 'HTTP port for /health and /metrics.',
-    default: 9466,
+    default: 9465,
     min: 0,
     max: 65535,
   }),
@@ -26,6 +27,15 @@ export const evaluatorConfigSpec = {
       'Kafka consumer group of the evaluator instances (ct.predictions, ct.labels, ct.evaluator-partials).',
     default: 'continuum-evaluator',
   }),
+  instanceId: {
+    ...text({
+      env: 'EVALUATOR_INSTANCE_ID',
+      description:
+        'Stable name of this instance (a StatefulSet pod name). Partitions are assigned by it, so a restarted instance gets back the partitions whose state is on its disk.',
+      default: hostname(),
+    }),
+    defaultText: 'the host name',
+  },
   stateDir: text({
     env: 'EVALUATOR_STATE_DIR',
     description:
