@@ -55,6 +55,7 @@ export class ModelCombiner {
     FEATURES: topicName('features'),
   };
   private readonly pendingGauge: Gauge;
+  private readonly assignedGauge: Gauge<'stage'>;
 
   constructor(
     @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
@@ -67,6 +68,11 @@ export class ModelCombiner {
     metrics: Metrics,
   ) {
     this.state = this.newState();
+    this.assignedGauge = metrics.gauge(
+      'continuum_monitor_assigned_partitions',
+      'Partitions assigned to this instance: source partitions (stage 1, windowing) or ct.monitor-partials partitions (stage 2, combiner).',
+      ['stage'],
+    );
     this.pendingGauge = metrics.gauge(
       'continuum_monitor_pending_windows',
       'Windows stage 2 holds partials of, waiting for every source partition.',
@@ -144,6 +150,7 @@ export class ModelCombiner {
     this.positions.clear();
     this.targets = undefined;
     this.assigned = [...partitions].sort((a, b) => a - b);
+    this.assignedGauge.set({ stage: 'combiner' }, this.assigned.length);
     this.logger.info({ generation, partitions: this.assigned }, 'combiner assignment; rebuilding its state');
     void this.fetchTargets(generation).catch((error: unknown) =>
       this.logger.error({ err: error }, 'could not read the end offsets of ct.monitor-partials'),

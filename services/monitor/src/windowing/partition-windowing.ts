@@ -84,6 +84,7 @@ export class PartitionWindowing {
   private readonly watermarkGauge: Gauge<'topic' | 'partition'>;
   private readonly idleGauge: Gauge<'topic' | 'partition'>;
   private readonly streamsGauge: Gauge<'topic' | 'partition'>;
+  private readonly assignedGauge: Gauge<'stage'>;
 
   constructor(
     @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
@@ -126,6 +127,11 @@ export class PartitionWindowing {
       '1 when the source partition is idle (caught up and no record for MONITOR_IDLE_TIMEOUT).',
       ['topic', 'partition'],
     );
+    this.assignedGauge = metrics.gauge(
+      'continuum_monitor_assigned_partitions',
+      'Partitions assigned to this instance: source partitions (stage 1, windowing) or ct.monitor-partials partitions (stage 2, combiner).',
+      ['stage'],
+    );
     this.streamsGauge = metrics.gauge(
       'continuum_monitor_open_streams',
       'Streams (subject × segment) with open windows per source partition.',
@@ -143,8 +149,12 @@ export class PartitionWindowing {
       const metadata = await admin.fetchTopicMetadata({
         topics: [this.partialsTopic, topicName('monitorCheckpoints')],
       });
-      this.partialsPartitions = metadata.topics[0].partitions.length;
-      checkpointPartitions = metadata.topics[1].partitions.length;
+      // The response's topic order is the broker's, not the request's.
+      const count = (name: string) => metadata.topics.find((t) => t.name === name)?.partitions.length ?? 0;
+      this.partialsPartitions = count(this.partialsTopic);
+      checkpointPartitions = count(topicName('monitorCheckpoints'));
+      if (this.partialsPartitions === 0 || checkpointPartitions === 0)
+        throw new Error('ct.monitor-partials and ct.monitor-checkpoints must exist before stage 1 starts');
     } finally {
       await admin.disconnect();
     }
@@ -188,6 +198,17 @@ export class PartitionWindowing {
     const pc = await this.contextFor(context.topic, context.partition, kind);
     await pc.lock.run(async () => {
       if (this.stopping || pc.generation !== this.generation) return;
+      if (pc.lastBatchAt === 0) {
+        this.logger.info(
+          {
+            topic: pc.source.topic,
+            partition: pc.source.partition,
+            firstOffset: records[0]?.offset ?? context.lastOffset,
+            nextOffset: pc.state.nextOffset,
+          },
+          'first batch after assignment',
+        );
+      }
       const out = new StageOneOutput();
       let unattributed = 0;
       pc.state.beginBatch();
@@ -286,6 +307,10 @@ export class PartitionWindowing {
       this.checkpoints.observe(body.length);
       await this.consumer.commit(pc.source.topic, pc.source.partition, String(nextOffset));
       pc.checkpointedOffset = nextOffset;
+      this.logger.debug(
+        { topic: pc.source.topic, partition: pc.source.partition, nextOffset, bytes: body.length },
+        'checkpointed and committed',
+      );
     }
     pc.lastCheckpointAt = Date.now();
   }
@@ -308,6 +333,7 @@ export class PartitionWindowing {
       if (!kind) continue;
       for (const partition of partitions) sources.push({ topic, partition, kind });
     }
+    this.assignedGauge.set({ stage: 'windowing' }, sources.length);
     this.logger.info(
       { generation, sources: sources.map((s) => `${s.topic}/${s.partition}`) },
       'stage 1 assignment',
