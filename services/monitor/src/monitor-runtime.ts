@@ -10,7 +10,7 @@ import {
   topicName,
 } from '@continuum/events';
 import { KAFKA_CLIENT, type KafkaClient, provisionTopics } from '@continuum/kafka';
-import { LOGGER, type Logger } from '@continuum/observability';
+import { HealthChecks, LOGGER, type Logger } from '@continuum/observability';
 import { ModelCombiner } from './combining/model-combiner';
 import { InternalWriter } from './kafka/internal-writer';
 import { ensureInternalTopics } from './kafka/internal-topics';
@@ -39,6 +39,7 @@ export class MonitorRuntime implements OnModuleInit, OnApplicationShutdown {
     private readonly catalog: ReferenceCatalog,
     private readonly combiner: ModelCombiner,
     private readonly windowing: PartitionWindowing,
+    private readonly health: HealthChecks,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -47,6 +48,9 @@ export class MonitorRuntime implements OnModuleInit, OnApplicationShutdown {
     const writer = new InternalWriter(this.client, this.codecs);
     this.writer = writer;
     await writer.connect();
+    this.health.addReadinessCheck('monitor-producer', () =>
+      writer.isConnected() ? { ok: true } : { ok: false, detail: 'internal producer disconnected' },
+    );
     await writer.prepare(topicName('monitorPartials'), MonitorPartialContract);
     await writer.prepare(topicName('monitorCheckpoints'), MonitorCheckpointContract);
     await writer.prepare(topicName('monitorReferences'), MonitorReferenceContract);

@@ -1,0 +1,204 @@
+import {
+  type MonitorPartial,
+  type MonitorPartitionProgress,
+  type MonitorWindowPartial,
+} from '@continuum/events';
+import { type Stream } from '../streams/stream-identity';
+import {
+  closedRecordKey,
+  partialRecordKey,
+  progressRecordKey,
+  samplesRecordKey,
+} from '../windowing/partial-keys';
+import { CombinerState } from './combiner-state';
+
+const TOPIC = 'ct.predictions';
+const stream: Stream = { subject: { modelId: 'm', source: 'PREDICTIONS', modelVersion: '1' }, segment: '*' };
+const N = 3;
+const K = 2; // the model's partials partition
+
+function state(): CombinerState {
+  return new CombinerState({
+    sourceTopics: { PREDICTIONS: TOPIC, FEATURES: 'ct.features' },
+    closedWindowsKept: 3,
+  });
+}
+
+function partial(sourcePartition: number, start = 0, eventCount = 10): MonitorWindowPartial {
+  return {
+    stream,
+    windowStart: start,
+    windowEnd: start + 100,
+    sourceTopic: TOPIC,
+    sourcePartition,
+    referenceId: 'ref',
+    eventCount,
+    droppedLateEvents: 0,
+    state: Buffer.from([sourcePartition]),
+  };
+}
+
+const none = { window: null, progress: null, closed: null, samples: null };
+
+function addPartial(s: CombinerState, p: MonitorWindowPartial, partition = K): string {
+  const key = partialRecordKey(p);
+  s.apply(partition, key, { ...none, window: p });
+  return key;
+}
+
+function progress(
+  s: CombinerState,
+  sourcePartition: number,
+  watermark: number,
+  extra: Partial<MonitorPartitionProgress> = {},
+  partition = K,
+) {
+  const value: MonitorPartial = {
+    ...none,
+    progress: {
+      sourceTopic: TOPIC,
+      sourcePartition,
+      watermark,
+      maxEventTime: watermark,
+      idle: false,
+      publishedAt: 1000 + watermark,
+      ...extra,
+    },
+  };
+  s.apply(partition, progressRecordKey(TOPIC, sourcePartition), value);
+}
+
+const closable = (s: CombinerState) => s.closable(() => N).map((w) => `${w.start}-${w.end}`);
+
+describe('CombinerState close rule', () => {
+  it('closes a window once every source partition has progress past its end', () => {
+    const s = state();
+    addPartial(s, partial(0));
+    addPartial(s, partial(2));
+    progress(s, 0, 100);
+    progress(s, 1, 100);
+    expect(closable(s)).toEqual([]); // partition 2 has published no progress
+    progress(s, 2, 99);
+    expect(closable(s)).toEqual([]); // partition 2 is not past the end (windows are [start, end))
+    progress(s, 2, 100);
+    expect(closable(s)).toEqual(['0-100']);
+  });
+
+  it('an idle partition blocks only the windows it may hold events for', () => {
+    const s = state();
+    addPartial(s, partial(0, 0));
+    addPartial(s, partial(0, 100));
+    progress(s, 0, 500);
+    progress(s, 1, 500);
+    // Partition 2 stopped at event time 150 (watermark 50 with lateness 100) and is idle.
+    progress(s, 2, 50, { idle: true, maxEventTime: 150 });
+    expect(closable(s)).toEqual([]); // both windows start at or before 150
+    progress(s, 2, 50, { idle: true, maxEventTime: 99 });
+    expect(closable(s)).toEqual(['100-200']);
+    // Not idle any more: it blocks again until its watermark passes.
+    progress(s, 2, 50, { idle: false, maxEventTime: 99 });
+    expect(closable(s)).toEqual([]);
+  });
+
+  it("judges a window only by the progress read on the window's own partials partition", () => {
+    const s = state();
+    addPartial(s, partial(0));
+    for (const p of [0, 1, 2]) progress(s, p, 1000, {}, 5); // another partials partition, read further
+    expect(closable(s)).toEqual([]);
+    for (const p of [0, 1, 2]) progress(s, p, 1000);
+    expect(closable(s)).toEqual(['0-100']);
+  });
+
+  it('a closed window stays closed: its later partials are late, an older closed record does not reopen it', () => {
+    const s = state();
+    const first = addPartial(s, partial(0));
+    const w = s.pending.values().next().value!;
+    const closedNow = s.markClosed(w);
+    expect(s.removeWindow(w)).toEqual([first]);
+    const older = { ...closedNow, windowEnds: [] };
+    s.apply(K, closedRecordKey(stream), { ...none, closed: older });
+    addPartial(s, partial(1));
+    expect(s.late().map((x) => x.start)).toEqual([0]);
+    expect(closable(s)).toEqual([]);
+    s.apply(K, closedRecordKey(stream), { ...none, closed: closedNow });
+    expect(s.isClosed(stream, 100)).toBe(true);
+  });
+
+  it('remembers a bounded number of closed windows; older ones fall under the floor', () => {
+    const s = state();
+    for (const start of [0, 100, 200, 300, 400]) {
+      addPartial(s, partial(0, start));
+      const w = [...s.pending.values()].find((x) => x.start === start)!;
+      s.markClosed(w);
+      s.removeWindow(w);
+    }
+    const record = s.markClosed({
+      key: 'x',
+      partialsPartition: K,
+      stream,
+      start: 500,
+      end: 600,
+      parts: new Map(),
+    });
+    expect(record.windowEnds).toEqual([400, 500, 600]);
+    expect(record.floor).toBe(300);
+    expect(s.isClosed(stream, 100)).toBe(true);
+    expect(s.isClosed(stream, 700)).toBe(false);
+  });
+
+  it('a tombstone forgets one partial; the window disappears with its last', () => {
+    const s = state();
+    const a = addPartial(s, partial(0));
+    const b = addPartial(s, partial(1));
+    s.apply(K, a, null);
+    expect([...s.pending.values()][0].parts.size).toBe(1);
+    s.apply(K, b, null);
+    expect(s.pending.size).toBe(0);
+    // A partial re-published after a crash (same key) replaces itself.
+    addPartial(s, partial(0, 0, 10));
+    addPartial(s, partial(0, 0, 10));
+    expect([...s.pending.values()][0].parts.size).toBe(1);
+  });
+
+  it('reports when the last partition passed the end, from the progress history', () => {
+    const s = state();
+    addPartial(s, partial(0));
+    progress(s, 0, 50);
+    progress(s, 0, 120); // publishedAt 1120
+    progress(s, 1, 300); // publishedAt 1300
+    progress(s, 2, 110); // publishedAt 1110
+    progress(s, 2, 400); // later records do not move the crossing time
+    const w = [...s.pending.values()][0];
+    expect(s.closableSince(w, N)).toBe(1300);
+  });
+});
+
+describe('CombinerState bootstrap samples', () => {
+  const subject = stream.subject;
+  const sample = (offset: number) => ({
+    offset,
+    eventId: `e${offset}`,
+    timestamp: offset,
+    numeric: { x: offset },
+    categorical: {},
+    prediction: null,
+  });
+
+  it('keeps samples by source partition and offset (replays are not counted twice) and forgets tombstoned records', () => {
+    const s = state();
+    const k1 = samplesRecordKey('s', TOPIC, 0, 0);
+    const k2 = samplesRecordKey('s', TOPIC, 0, 1);
+    const samples = (events: ReturnType<typeof sample>[]) => ({
+      ...none,
+      samples: { subject, sourceTopic: TOPIC, sourcePartition: 0, events },
+    });
+    s.apply(K, k1, samples([sample(0), sample(1)]));
+    s.apply(K, k2, samples([sample(1), sample(2)])); // a replay cut the batch differently
+    const set = [...s.samples.values()][0];
+    expect(set.events.size).toBe(3);
+    s.apply(K, k1, null);
+    expect([...set.events.keys()].sort()).toEqual(['0:1', '0:2']);
+    s.apply(K, k2, null);
+    expect(s.samples.size).toBe(0);
+  });
+});

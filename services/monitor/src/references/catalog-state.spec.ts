@@ -1,0 +1,82 @@
+import { ReferenceProfile } from '@continuum/drift';
+import { type ModelVersionEvent } from '@continuum/events';
+import { featuresSubject, predictionsSubject } from '../streams/stream-identity';
+import { CatalogState } from './catalog-state';
+
+const profile = (shift: number) =>
+  ReferenceProfile.fromColumns({
+    numeric: { x: Array.from({ length: 100 }, (_, i) => i + shift) },
+    prediction: Array.from({ length: 100 }, (_, i) => i / 100),
+  });
+
+function event(
+  version: string,
+  change: ModelVersionEvent['change'],
+  stage: ModelVersionEvent['stage'],
+  p?: ReferenceProfile | string,
+): ModelVersionEvent {
+  return {
+    eventId: `${version}-${change}-${stage}`,
+    modelId: 'm',
+    version,
+    parentVersion: null,
+    change,
+    stage,
+    strategy: 'FULL',
+    trainingWindow: null,
+    metrics: {},
+    artifactUri: null,
+    contract: null,
+    referenceProfile: p === undefined ? null : typeof p === 'string' ? p : JSON.stringify(p.toJSON()),
+    occurredAt: 1,
+    actor: 't',
+  };
+}
+
+describe('CatalogState', () => {
+  it("measures a version's predictions against its own registered profile", () => {
+    const c = new CatalogState();
+    c.applyVersionEvent(event('1', 'REGISTERED', 'CHAMPION', profile(0)));
+    c.applyVersionEvent(event('2', 'REGISTERED', 'CANDIDATE', profile(5)));
+    const r1 = c.referenceFor(predictionsSubject('m', '1'));
+    const r2 = c.referenceFor(predictionsSubject('m', '2'));
+    expect(r1?.kind).toBe('MODEL_VERSION');
+    expect(r1?.profile.fingerprint).toBe(profile(0).fingerprint);
+    expect(r2?.profile.fingerprint).toBe(profile(5).fingerprint);
+    expect(c.referenceFor(predictionsSubject('m', '3'))).toBeUndefined();
+    expect(c.byReferenceId(r1!.id)).toBe(r1);
+  });
+
+  it("measures feature observations against the inputs of the latest champion's profile, else the latest registered", () => {
+    const c = new CatalogState();
+    c.applyVersionEvent(event('1', 'REGISTERED', 'CANDIDATE', profile(0)));
+    c.applyVersionEvent(event('2', 'REGISTERED', 'CANDIDATE', profile(5)));
+    expect(c.referenceFor(featuresSubject('m'))?.modelVersion).toBe('2');
+    c.applyVersionEvent(event('1', 'STAGE_CHANGED', 'CHAMPION'));
+    const f = c.referenceFor(featuresSubject('m'));
+    expect(f?.modelVersion).toBe('1');
+    expect(f?.profile.prediction).toBeNull();
+    expect(f?.profile.features.map((x) => x.name)).toEqual(['x']);
+    c.applyVersionEvent(event('2', 'STAGE_CHANGED', 'CHAMPION'));
+    expect(c.referenceFor(featuresSubject('m'))?.modelVersion).toBe('2');
+  });
+
+  it('reports an invalid profile instead of throwing, and falls back to a bootstrap profile', () => {
+    const c = new CatalogState();
+    const update = c.applyVersionEvent(event('1', 'REGISTERED', 'CHAMPION', '{"format":"nope"}'));
+    expect(update.invalidProfile).toMatchObject({ modelId: 'm', version: '1' });
+    expect(c.referenceFor(predictionsSubject('m', '1'))).toBeUndefined();
+    c.applyBootstrap({
+      subject: predictionsSubject('m', '1'),
+      referenceProfile: JSON.stringify(profile(1).toJSON()),
+      effectiveFrom: 120_000,
+      sampleCount: 100,
+      builtAt: 1,
+    });
+    const r = c.referenceFor(predictionsSubject('m', '1'));
+    expect(r).toMatchObject({ kind: 'BOOTSTRAP', effectiveFrom: 120_000 });
+    // A registered profile takes over from the bootstrap one.
+    c.applyVersionEvent(event('1', 'REGISTERED', 'CHAMPION', profile(2)));
+    expect(c.referenceFor(predictionsSubject('m', '1'))?.kind).toBe('MODEL_VERSION');
+  });
+});
