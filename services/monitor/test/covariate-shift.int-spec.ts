@@ -24,8 +24,9 @@ import {
   T0,
   closers,
   featureNames,
+  collectReports,
+  produceFeatureObservations,
   producePredictions,
-  readReports,
   registerVersion,
   syntheticPredictions,
   syntheticReference,
@@ -53,6 +54,7 @@ describe('monitor: covariate shift in 3 of 20 features', () => {
     const { names, env } = privateTopics('monitor-shift');
     await createTopics(kafka, [
       { topic: names.predictions, partitions: Topics.predictions.partitions },
+      { topic: names.features, partitions: Topics.features.partitions },
       { topic: names.modelVersions, partitions: Topics.modelVersions.partitions },
     ]);
     await registerVersion(kafka, names.modelVersions, 'shift-model', '1', syntheticReference(7, 1000, 20));
@@ -81,12 +83,17 @@ describe('monitor: covariate shift in 3 of 20 features', () => {
       }
       return p;
     });
-    await producePredictions(
-      kafka,
-      names.predictions,
-      [...edited, ...closers('shift-model', '1', Topics.predictions.partitions, T0 + WINDOWS * MINUTE)],
-      { partition: (p) => (p.eventId.includes('-closer-') ? Number(p.eventId.split('-')[3]) : undefined) },
-    );
+    const closerPartition = (p: Prediction) =>
+      p.eventId.includes('-closer-') ? Number(p.eventId.split('-')[3]) : undefined;
+    const ending = closers('shift-model', '1', Topics.predictions.partitions, T0 + WINDOWS * MINUTE);
+    await producePredictions(kafka, names.predictions, [...edited, ...ending], {
+      partition: closerPartition,
+    });
+    // The same inputs as feature observations of the model: measured against the inputs of its
+    // champion's profile, reported in segment 'features:*'.
+    await produceFeatureObservations(kafka, names.features, [...stream, ...ending], {
+      partition: closerPartition,
+    });
 
     monitor = await ServiceProcess.startService('monitor', {
       ...env,
@@ -99,7 +106,28 @@ describe('monitor: covariate shift in 3 of 20 features', () => {
       MONITOR_SESSION_TIMEOUT: '6s',
     });
 
-    const reports = await readReports(kafka, names.driftReports, WINDOWS);
+    const all = await collectReports(kafka, names.driftReports, (r) => r.length >= 2 * WINDOWS);
+    expect(all).toHaveLength(2 * WINDOWS);
+    const reports = all.filter((r) => r.segment === '*');
+    const observed = all.filter((r) => r.segment === 'features:*');
+    expect(observed).toHaveLength(WINDOWS);
+    for (const r of observed) {
+      const drifted = r.features
+        .filter((f) => f.drifted)
+        .map((f) => f.feature)
+        .sort();
+      expect({ window: r.windowStart, drifted }).toEqual({
+        window: r.windowStart,
+        drifted: r.windowStart >= SHIFT_AT ? SHIFTED : [],
+      });
+      expect(r).toMatchObject({
+        modelVersion: '1',
+        eventCount: PER_WINDOW,
+        prediction: null,
+        referenceCount: 1000,
+      });
+      expect(r.reportId).toMatch(/^drift\|shift-model\|features\|\*\|/);
+    }
     const byStart = new Map<number, DriftReport>(reports.map((r) => [r.windowStart, r]));
     expect([...byStart.keys()].sort()).toEqual(Array.from({ length: WINDOWS }, (_, w) => T0 + w * MINUTE));
     expect(reports).toHaveLength(WINDOWS);
@@ -162,14 +190,27 @@ describe('monitor: covariate shift in 3 of 20 features', () => {
       expect(later.contractViolations).toEqual([]);
 
     // Gauges for segment '*': the latest window (after the shift) has the 3 shifted features drifted.
-    expect(await monitor.metric('continuum_monitor_drifted_features', { model_id: 'shift-model' })).toBe(3);
     expect(
-      await monitor.metric('continuum_monitor_feature_drifted', { model_id: 'shift-model', feature: 'f11' }),
-    ).toBe(1);
+      await monitor.metric('continuum_monitor_drifted_features', {
+        model_id: 'shift-model',
+        source: 'predictions',
+      }),
+    ).toBe(3);
+    const gauge = (feature: string) =>
+      monitor!.metric('continuum_monitor_feature_drifted', {
+        model_id: 'shift-model',
+        source: 'predictions',
+        feature,
+      });
+    expect(await gauge('f11')).toBe(1);
+    expect(await gauge('f12')).toBe(0);
+    expect(await monitor.metric('continuum_monitor_reports_total')).toBe(2 * WINDOWS);
     expect(
-      await monitor.metric('continuum_monitor_feature_drifted', { model_id: 'shift-model', feature: 'f12' }),
-    ).toBe(0);
-    expect(await monitor.metric('continuum_monitor_reports_total')).toBe(WINDOWS);
+      await monitor.metric('continuum_monitor_drifted_features', {
+        model_id: 'shift-model',
+        source: 'features',
+      }),
+    ).toBe(3);
     expect(await monitor.stop()).toBe(0);
     monitor = undefined;
   });

@@ -117,11 +117,11 @@ export class ModelCombiner {
           if (isStale() || generation !== this.generation || batch.messages.length === 0) return;
           await this.apply(batch.partition, batch.messages);
           this.positions.set(batch.partition, Number(batch.lastOffset()) + 1);
-          await this.decide();
+          await this.decideOrRetryLater();
         });
       },
     });
-    this.timer = setInterval(() => void this.mutex.run(() => this.decide()), 1000);
+    this.timer = setInterval(() => void this.mutex.run(() => this.decideOrRetryLater()), 1000);
     this.timer.unref();
   }
 
@@ -202,6 +202,15 @@ export class ModelCombiner {
         }
       }
       this.state.apply(partition, key, value);
+    }
+  }
+
+  /** A failed decision (e.g. the broker briefly unavailable) is taken again on the next batch or tick. */
+  private async decideOrRetryLater(): Promise<void> {
+    try {
+      await this.decide();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'combiner decision failed; retried on the next batch or tick');
     }
   }
 

@@ -173,6 +173,13 @@ export class CatalogState {
     return this.bootstraps.has(subjectKey(subject));
   }
 
+  /** Registered version profiles and bootstrap profiles known. */
+  counts(): { registered: number; bootstrap: number } {
+    let registered = 0;
+    for (const versions of this.models.values()) for (const v of versions.values()) if (v.full) registered++;
+    return { registered, bootstrap: this.bootstraps.size };
+  }
+
   /** Any reference ever seen, by id (window partials name theirs). */
   byReferenceId(id: string): ResolvedReference | undefined {
     return this.byId.get(id);

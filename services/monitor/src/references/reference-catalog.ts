@@ -34,6 +34,11 @@ export class ReferenceCatalog {
     @Inject(LOGGER) private readonly logger: Logger,
     metrics: Metrics,
   ) {
+    const known = metrics.gauge(
+      'continuum_monitor_reference_profiles',
+      "Reference profiles in this instance's catalog: registered with a model version, or bootstrapped.",
+      ['kind'],
+    );
     this.invalid = metrics.counter(
       'continuum_monitor_invalid_references_total',
       'Records of ct.model-versions or ct.monitor-references skipped: undecodable, or a referenceProfile that is not a valid profile.',
@@ -56,6 +61,9 @@ export class ReferenceCatalog {
               topic === versionsTopic
                 ? this.state.applyVersionEvent(versions.decode(m.value))
                 : this.state.applyBootstrap(bootstraps.decode(m.value));
+            const counts = this.state.counts();
+            known.set({ kind: 'registered' }, counts.registered);
+            known.set({ kind: 'bootstrap' }, counts.bootstrap);
             if (update.invalidProfile) {
               this.invalid.inc({ kind: 'invalid_profile' });
               this.logger.warn(

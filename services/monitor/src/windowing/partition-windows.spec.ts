@@ -140,3 +140,63 @@ describe('PartitionWindows', () => {
     expect(PartitionWindows.restore(options, refs, state.checkpoint()).nextOffset).toBe(105);
   });
 });
+
+describe('PartitionWindows without a reference profile', () => {
+  const input = events(3000, 3).filter((e) => e.modelId === 'a');
+  const bootstrapProfile = catalog().referenceFor({
+    modelId: 'a',
+    source: 'PREDICTIONS',
+    modelVersion: '1',
+  })!.profile;
+
+  it('forwards the first N events as bootstrap samples, then windows from effectiveFrom once the catalog has a profile', () => {
+    const refs = new CatalogState();
+    const state = new PartitionWindows({ ...options, segmentKeys: [] }, refs);
+    const out = new StageOneOutput();
+    input.slice(0, 500).forEach((e, i) => state.observe(i, e, out));
+    const samples = [...out.samples.values()];
+    expect(samples).toHaveLength(1);
+    expect(samples[0].subject).toEqual({ modelId: 'a', source: 'PREDICTIONS', modelVersion: '1' });
+    expect(samples[0].events.map((s) => s.offset)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(samples[0].events[0]).toMatchObject({ eventId: input[0].eventId, timestamp: input[0].timestamp });
+    expect(out.awaitingReference).toBe(500);
+    expect(out.partials).toHaveLength(0);
+
+    const effectiveFrom = T0 + 2 * MINUTE;
+    refs.applyBootstrap({
+      subject: { modelId: 'a', source: 'PREDICTIONS', modelVersion: '1' },
+      referenceProfile: JSON.stringify(bootstrapProfile.toJSON()),
+      effectiveFrom,
+      sampleCount: 100,
+      builtAt: 1,
+    });
+    const after = new StageOneOutput();
+    state.beginBatch();
+    input.slice(500).forEach((e, i) => state.observe(500 + i, e, after));
+    expect(after.samples.size).toBe(0);
+    expect(after.partials.length).toBeGreaterThan(0);
+    expect(Math.min(...after.partials.map((p) => p.windowStart))).toBe(effectiveFrom);
+    const before = input.slice(500).filter((e) => e.timestamp < effectiveFrom).length;
+    expect(after.awaitingReference).toBe(before);
+    expect(after.windowed).toBe(input.length - 500 - before);
+  });
+});
+
+describe('PartitionWindows of feature observations', () => {
+  it("windows a model's observations against the inputs of its champion's profile", () => {
+    const refs = catalog();
+    const state = new PartitionWindows({ ...options, source: 'FEATURES', segmentKeys: [] }, refs);
+    const out = new StageOneOutput();
+    events(2000, 8).forEach((e, i) =>
+      state.observe(i, { ...e, modelVersion: '', prediction: undefined }, out),
+    );
+    expect(out.partials.length).toBeGreaterThan(0);
+    for (const p of out.partials) {
+      expect(p.stream.subject).toMatchObject({ source: 'FEATURES', modelVersion: '' });
+      expect(p.referenceId).toBe(refs.referenceFor({ ...p.stream.subject })!.id);
+    }
+    expect(
+      refs.referenceFor({ modelId: 'a', source: 'FEATURES', modelVersion: '' })!.profile.prediction,
+    ).toBeNull();
+  });
+});
