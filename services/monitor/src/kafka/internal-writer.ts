@@ -28,10 +28,13 @@ export class InternalWriter {
     client: KafkaClient,
     private readonly codecs: EventCodecs,
   ) {
+    // As the shared EventProducer: unbounded retries (idempotence needs them); a send waits out a
+    // broker outage instead of failing the batch.
     this.producer = client.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 },
     });
   }
 

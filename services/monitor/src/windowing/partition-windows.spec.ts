@@ -200,3 +200,79 @@ describe('PartitionWindows of feature observations', () => {
     ).toBeNull();
   });
 });
+
+describe('PartitionWindows with hopping windows and a reference change', () => {
+  const hopping: PartitionWindowsOptions = {
+    ...options,
+    segmentKeys: [],
+    window: { sizeMs: 3 * MINUTE, hopMs: MINUTE, latenessMs: 5000 },
+  };
+  const input = events(9000, 21).filter((e) => e.modelId === 'a');
+
+  it('emits every hopping window once per stream, identically after a restore', () => {
+    const refs = catalog();
+    const run = (cut?: number) => {
+      let state = new PartitionWindows(hopping, refs);
+      const out = new StageOneOutput();
+      input.forEach((e, i) => {
+        state.observe(i, e, out);
+        if (i === cut) state = PartitionWindows.restore(hopping, refs, state.checkpoint());
+      });
+      return out.partials;
+    };
+    const partials = run();
+    const starts = partials.map((p) => p.windowStart);
+    expect(new Set(starts).size).toBe(starts.length);
+    expect(
+      partials.every((p) => p.windowEnd - p.windowStart === 3 * MINUTE && p.windowStart % MINUTE === 0),
+    ).toBe(true);
+    // A window holds the events of its three panes.
+    const middle = partials[Math.floor(partials.length / 2)];
+    expect(middle.eventCount).toBeGreaterThan(2 * (input.length / 15));
+    expect(run(4321).map(identity)).toEqual(partials.map(identity));
+  });
+
+  it('a new reference takes over at the first boundary after the largest event time; no window mixes references', () => {
+    const refs = catalog();
+    const state = new PartitionWindows(hopping, refs);
+    const out = new StageOneOutput();
+    const half = Math.floor(input.length / 2);
+    input.slice(0, half).forEach((e, i) => state.observe(i, e, out));
+    const before = state.maxEventTime;
+    const oldRef = refs.referenceFor({ modelId: 'a', source: 'PREDICTIONS', modelVersion: '1' })!.id;
+    const r = rng(77);
+    const profile = ReferenceProfile.fromColumns({
+      numeric: { x: Array.from({ length: 300 }, () => r() * 12), y: Array.from({ length: 300 }, () => r()) },
+      categorical: { c: Array.from({ length: 300 }, () => 'FR') },
+      prediction: Array.from({ length: 300 }, () => r()),
+    });
+    refs.applyVersionEvent({
+      eventId: 're',
+      modelId: 'a',
+      version: '1',
+      parentVersion: null,
+      change: 'REGISTERED',
+      stage: 'CHAMPION',
+      strategy: 'FULL',
+      trainingWindow: null,
+      metrics: {},
+      artifactUri: null,
+      contract: null,
+      referenceProfile: JSON.stringify(profile.toJSON()),
+      occurredAt: 2,
+      actor: 'test',
+    });
+    const newRef = refs.referenceFor({ modelId: 'a', source: 'PREDICTIONS', modelVersion: '1' })!.id;
+    expect(newRef).not.toBe(oldRef);
+    state.beginBatch();
+    input.slice(half).forEach((e, i) => state.observe(half + i, e, out));
+    const switchAt = Math.floor(before / MINUTE) * MINUTE + MINUTE;
+    const starts = out.partials.map((p) => p.windowStart);
+    expect(new Set(starts).size).toBe(starts.length);
+    for (const p of out.partials) expect(p.referenceId).toBe(p.windowStart < switchAt ? oldRef : newRef);
+    expect(out.partials.some((p) => p.referenceId === newRef)).toBe(true);
+    // Windows overlapping the switch on the old reference still hold their later panes' events.
+    const overlapping = out.partials.find((p) => p.windowStart === switchAt - MINUTE);
+    expect(overlapping?.eventCount).toBeGreaterThan(2 * (input.length / 15));
+  });
+});
