@@ -33,7 +33,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{libs,services,tools}/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,tools,e2e}/**/*.int-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/testing/integration-setup.js'],
       globalSetup: '<rootDir>/tools/testing/require-infra.js',
     },
