@@ -160,9 +160,8 @@ describe('end to end: concept drift → performance drop → one PERFORMANCE or 
         .filter((v) => v.value.modelId === MODEL)
         .map(({ value }) => [(value.windowStart - T0) / MINUTE, value.metrics.accuracy]),
     );
+    // The flip window itself mixes both concepts (labels come 5 s after their predictions).
     for (let w = 0; w < WINDOWS; w++) {
-      if (w < FLIP_WINDOW)
-        expect({ w, accuracy: accuracy.get(w) }).toEqual({ w, accuracy: expect.any(Number) });
       if (w < FLIP_WINDOW) expect(accuracy.get(w)).toBeGreaterThan(0.99);
       if (w > FLIP_WINDOW) expect(accuracy.get(w)).toBeLessThan(0.01);
     }
