@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { type KafkaMessage } from 'kafkajs';
 import { type EventCodecs, type MonitorCheckpoint, MonitorCheckpointContract } from '@continuum/events';
 import { type KafkaClient } from '@continuum/kafka';
@@ -20,25 +20,25 @@ export interface StoredCheckpoint {
   readonly nextOffset: number;
 }
 
-interface SlotState {
-  /** Slot of the checkpoint the manifest names now (-1: none yet). */
-  slot: number;
-  /** Chunk records present in each slot (to tombstone the surplus when a slot is rewritten smaller). */
-  chunks: [number, number];
-}
-
 export function manifestKey(group: string, source: SourcePartition): string {
   return `${group}|${source.topic}|${source.partition}`;
 }
 
+function chunkKey(manifest: string, write: number, index: number): string {
+  return `${manifest}|${write}|${index}`;
+}
+
 /**
- * Stage 1 checkpoints in the compacted ct.monitor-checkpoints: a checkpoint is written as chunks
- * into the slot the manifest does not name, then the manifest naming that slot, all on one
- * partition of the topic. A crash while writing leaves the previous manifest and its chunks
- * intact; the manifest's SHA-256 catches any other inconsistency.
+ * Stage 1 checkpoints in the compacted ct.monitor-checkpoints, all records of a source partition
+ * on one partition of the topic. A checkpoint is written as chunks whose keys carry a random id of
+ * the write (the manifest's `slot`), then the manifest naming that id, then tombstones for the
+ * chunks of the writes before. Chunks of two writes never share a key, so neither a crash while
+ * writing nor a former owner still writing after a rebalance can damage the checkpoint the
+ * manifest names; the manifest's SHA-256 checks it.
  */
 export class CheckpointStore {
-  private readonly slots = new Map<string, SlotState>();
+  /** Chunk keys of each source's checkpoint writes this instance knows of (to tombstone them). */
+  private readonly written = new Map<string, string[]>();
 
   constructor(
     private readonly client: KafkaClient,
@@ -53,28 +53,33 @@ export class CheckpointStore {
   /** Reads the checkpoint topic to its current end and returns the latest checkpoint of each source. */
   async load(sources: readonly SourcePartition[]): Promise<Map<string, StoredCheckpoint>> {
     const wanted = new Set(sources.map((s) => manifestKey(this.group, s)));
+    const owner = (key: string): string | undefined => {
+      if (wanted.has(key)) return key;
+      for (const w of wanted) if (key.startsWith(`${w}|`)) return w;
+      return undefined;
+    };
     const manifests = new Map<string, MonitorCheckpoint>();
-    const chunks = new Map<string, Buffer>();
+    const chunks = new Map<string, Map<string, Buffer>>();
     const decoder = this.codecs.decoderFor(MonitorCheckpointContract);
     const tail = new TopicTail(this.client, {
       groupIdPrefix: `${this.group}-checkpoint-reader`,
       topics: [this.topic],
       sessionTimeoutMs: this.sessionTimeoutMs,
       onBatch: async (_topic, _partition, messages: KafkaMessage[]) => {
-        const mine = messages.filter((m) => {
-          const key = m.key?.toString() ?? '';
-          if (wanted.has(key)) return true;
-          for (const w of wanted) if (key.startsWith(`${w}|`)) return true;
-          return false;
-        });
+        const mine = messages.filter((m) => owner(m.key?.toString() ?? '') !== undefined);
         await decoder.prepare(mine.map((m) => m.value));
         for (const m of mine) {
           const key = (m.key as Buffer).toString();
-          if (wanted.has(key)) {
+          const source = owner(key) as string;
+          if (key === source) {
             if (m.value) manifests.set(key, decoder.decode(m.value));
             else manifests.delete(key);
-          } else if (m.value) chunks.set(key, decoder.decode(m.value).chunk?.data ?? Buffer.alloc(0));
-          else chunks.delete(key);
+            continue;
+          }
+          let perSource = chunks.get(source);
+          if (!perSource) chunks.set(source, (perSource = new Map()));
+          if (m.value) perSource.set(key, decoder.decode(m.value).chunk?.data ?? Buffer.alloc(0));
+          else perSource.delete(key);
         }
       },
     });
@@ -87,16 +92,17 @@ export class CheckpointStore {
     const out = new Map<string, StoredCheckpoint>();
     for (const source of sources) {
       const key = manifestKey(this.group, source);
-      const counts: [number, number] = [0, 0];
-      for (const slot of [0, 1] as const) while (chunks.has(`${key}|${slot}|${counts[slot]}`)) counts[slot]++;
+      const present = chunks.get(key) ?? new Map<string, Buffer>();
+      // Every chunk record present is tombstoned by the next write: the named checkpoint's and any
+      // left by an interrupted write.
+      this.written.set(key, [...present.keys()]);
       const manifest = manifests.get(key)?.manifest;
-      this.slots.set(key, { slot: manifest?.slot ?? -1, chunks: counts });
       if (!manifest) continue;
       const parts: Buffer[] = [];
       for (let i = 0; i < manifest.chunks; i++) {
-        const part = chunks.get(`${key}|${manifest.slot}|${i}`);
+        const part = present.get(chunkKey(key, manifest.slot, i));
         if (!part)
-          throw new InvalidCheckpointError(`checkpoint ${key} lacks chunk ${i} of slot ${manifest.slot}`);
+          throw new InvalidCheckpointError(`checkpoint ${key} lacks chunk ${i} of write ${manifest.slot}`);
         parts.push(part);
       }
       const body = Buffer.concat(parts);
@@ -112,32 +118,31 @@ export class CheckpointStore {
   /** Writes a checkpoint covering the records before `nextOffset`; resolves when the broker has it. */
   async save(source: SourcePartition, body: Buffer, nextOffset: number): Promise<void> {
     const key = manifestKey(this.group, source);
-    const state = this.slots.get(key) ?? { slot: -1, chunks: [0, 0] };
-    const slot = state.slot === 0 ? 1 : 0;
+    const write = randomInt(0, 2 ** 31 - 1);
     const partition = keyPartition(key, this.topicPartitions);
     const base = { group: this.group, sourceTopic: source.topic, sourcePartition: source.partition };
     const records: Array<KeyedRecord<MonitorCheckpoint>> = [];
     const count = Math.max(1, Math.ceil(body.length / CHUNK_BYTES));
+    const keys: string[] = [];
     for (let i = 0; i < count; i++) {
+      keys.push(chunkKey(key, write, i));
       records.push({
-        key: `${key}|${slot}|${i}`,
+        key: keys[i],
         partition,
         value: {
           ...base,
           manifest: null,
-          chunk: { slot, index: i, data: body.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES) },
+          chunk: { slot: write, index: i, data: body.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES) },
         },
       });
     }
-    for (let i = count; i < state.chunks[slot]; i++)
-      records.push({ key: `${key}|${slot}|${i}`, partition, value: null });
     records.push({
       key,
       partition,
       value: {
         ...base,
         manifest: {
-          slot,
+          slot: write,
           chunks: count,
           size: body.length,
           sha256: createHash('sha256').update(body).digest('hex'),
@@ -147,9 +152,8 @@ export class CheckpointStore {
         chunk: null,
       },
     });
+    for (const old of this.written.get(key) ?? []) records.push({ key: old, partition, value: null });
     await this.writer.send(this.topic, MonitorCheckpointContract, records);
-    state.slot = slot;
-    state.chunks[slot] = count;
-    this.slots.set(key, state);
+    this.written.set(key, keys);
   }
 }
