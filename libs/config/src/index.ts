@@ -1,2 +1,3 @@
 export * from './config-field';
 export * from './load-config';
+export * from './duration';

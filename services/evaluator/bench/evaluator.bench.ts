@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Label, type Prediction } from '@continuum/events';
-import { parseDuration } from '../src/config/duration';
+import { parseDuration } from '@continuum/config';
 import { PartitionEvaluator, type SourceRecord } from '../src/join/partition-evaluator';
 import { LevelStore } from '../src/state/level-store';
 
@@ -26,6 +26,7 @@ function arg(name: string, fallback: string): string {
 const EVENTS = Number(arg('events', '10000000'));
 const BATCH = Number(arg('batch', '1000'));
 const DELAY = parseDuration(arg('delay', '30m'));
+if (DELAY === undefined) throw new Error('--delay must be a duration such as 30m');
 const RATE_MS = 10; // one prediction every 10 ms of event time
 const T0 = Date.UTC(2026, 0, 1);
 const MB = 1024 * 1024;

@@ -1,9 +1,16 @@
-import { type ConfigField, integer, loadConfig, oneOf, text, type ConfigOf } from '@continuum/config';
+import {
+  type ConfigField,
+  duration,
+  integer,
+  loadConfig,
+  oneOf,
+  text,
+  type ConfigOf,
+} from '@continuum/config';
 import { type DetectorName } from '@continuum/drift';
 import { type ModelTask, ModelTaskValues } from '@continuum/events';
 import { type KafkaConfig, loadKafkaConfig } from '@continuum/kafka';
 import { hostname } from 'node:os';
-import { duration } from './config/duration';
 import { DETECTOR_NAMES } from './evaluation/detectors';
 
 const DAY_MS = 86_400_000;

@@ -1,6 +1,8 @@
 import {
   ConfigError,
   decimal,
+  duration,
+  formatDuration,
   integer,
   list,
   loadConfig,
@@ -10,7 +12,6 @@ import {
   type ConfigOf,
 } from '@continuum/config';
 import { type KafkaConfig, loadKafkaConfig } from '@continuum/kafka';
-import { duration, formatDuration } from './config/duration';
 
 export const monitorConfigSpec = {
   httpHost: text({

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { TrainingModeValues } from '@continuum/events';
-import { parseDuration } from '../policy/duration';
+import { parseDuration } from '@continuum/config';
 
 export const USAGE = `Usage: npm run retrain -w @continuum/controller-service -- <modelId> [options]
 

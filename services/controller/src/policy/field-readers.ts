@@ -4,7 +4,7 @@ import {
   type WindowKind,
   type WindowStrategy,
 } from '@continuum/events';
-import { parseDuration } from './duration';
+import { parseDuration } from '@continuum/config';
 
 /** Collects every problem of a document, each naming its field path, so one run reports them all. */
 export class Problems {
@@ -106,7 +106,7 @@ export const text: FieldReader<string> = (raw, path, problems) => {
 
 export function duration(minMs = 0): FieldReader<number> {
   return (raw, path, problems) => {
-    const ms = parseDuration(raw);
+    const ms = typeof raw === 'string' || typeof raw === 'number' ? parseDuration(raw) : undefined;
     if (ms !== undefined && ms >= minMs) return ms;
     problems.add(
       path,

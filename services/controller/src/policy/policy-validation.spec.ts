@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatDuration, parseDuration } from './duration';
 import { PolicyError } from './policy-error';
 import { loadPolicyFile } from './policy-file';
 import { validatePolicy } from './policy-validation';
@@ -302,32 +301,5 @@ describe('policy files', () => {
   it('the example policy in the README is valid', () => {
     const policy = loadPolicyFile(join(__dirname, '..', '..', 'policy.example.yaml'));
     expect([...policy.models.keys()]).toEqual(['churn', 'fraud', 'pricing']);
-  });
-});
-
-describe('durations', () => {
-  it.each([
-    ['500ms', 500],
-    ['45s', 45_000],
-    ['30m', 1_800_000],
-    ['6h', 21_600_000],
-    ['1.5d', 129_600_000],
-    ['2w', 1_209_600_000],
-    [1234, 1234],
-  ])('%s = %d ms', (raw, ms) => {
-    expect(parseDuration(raw)).toBe(ms);
-  });
-
-  it.each(['6 hours', '-1s', '1y', '', -5, null])('rejects %p', (raw) => {
-    expect(parseDuration(raw)).toBeUndefined();
-  });
-
-  it('formats exactly', () => {
-    expect([21_600_000, 90_000, 1500, 604_800_000].map(formatDuration)).toEqual([
-      '6h',
-      '90s',
-      '1500ms',
-      '1w',
-    ]);
   });
 });
