@@ -52,6 +52,23 @@ export async function createTopics(
       topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })),
       waitForLeaders: true,
     });
+    // A broker that has just started can answer createTopics before its metadata serves the new
+    // topics; producing then fails with UNKNOWN_TOPIC_OR_PARTITION. Wait until every partition has a leader.
+    await waitFor(
+      `metadata of ${topics.map((t) => t.topic).join(', ')}`,
+      async () => {
+        const { topics: found } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+        return topics.every((t) => {
+          const meta = found.find((f) => f.name === t.topic);
+          return (
+            meta !== undefined &&
+            meta.partitions.length === t.partitions &&
+            meta.partitions.every((p) => p.leader >= 0)
+          );
+        });
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
   } finally {
     await admin.disconnect();
   }
