@@ -1,15 +1,21 @@
-import { CompressionTypes, type Producer, type IHeaders, type RecordMetadata } from 'kafkajs';
+import { CompressionTypes, type IHeaders, type Message, type Producer, type RecordMetadata } from 'kafkajs';
 import { type Contract, type EventCodecs, type EventEncoder } from '@continuum/events';
 import { type Metrics } from '@continuum/observability';
 import { type KafkaClient } from './kafka-client';
 
 export interface OutgoingEvent<T> {
   key: string | Buffer | null;
-  value: T;
+  /** null publishes a tombstone: a compacted topic forgets the key. */
+  value: T | null;
   headers?: IHeaders;
   /** Event time in epoch ms; defaults to the broker's append time semantics of the producer (now). */
   timestamp?: number;
+  /** Explicit partition; default: murmur2 of the key, as the Java client. */
+  partition?: number;
 }
+
+/** Bytes per produce request: records share requests, and a large one (a checkpoint chunk) goes alone. */
+const REQUEST_BYTES = 4 * 1024 * 1024;
 
 /**
  * Publishes typed events: each contract is registered under `<topic>-value` once, then values are
@@ -57,7 +63,10 @@ export class EventProducer {
     return encoder as Promise<EventEncoder<T>>;
   }
 
-  /** Encodes and sends the events; resolves when the broker acknowledged all of them. */
+  /**
+   * Encodes and sends the events in order, in requests of at most ~4 MiB; resolves when the
+   * broker acknowledged all of them.
+   */
   async send<T>(
     topic: string,
     contract: Contract<T>,
@@ -65,22 +74,40 @@ export class EventProducer {
   ): Promise<RecordMetadata[]> {
     if (events.length === 0) return [];
     const encoder = await this.encoder(topic, contract);
-    const messages = events.map((e) => ({
-      key: e.key,
-      value: encoder.encode(e.value),
-      headers: e.headers,
-      timestamp: e.timestamp === undefined ? undefined : String(e.timestamp),
-    }));
-    const result = await this.producer.send({
-      topic,
-      messages,
-      acks: -1,
-      compression: CompressionTypes.None,
-    });
+    const results: RecordMetadata[] = [];
+    let request: Message[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (request.length === 0) return;
+      results.push(
+        ...(await this.producer.send({
+          topic,
+          messages: request,
+          acks: -1,
+          compression: CompressionTypes.None,
+        })),
+      );
+      request = [];
+      bytes = 0;
+    };
+    for (const e of events) {
+      const value = e.value === null ? null : encoder.encode(e.value);
+      const size = (value?.length ?? 0) + (e.key?.length ?? 0) + 64;
+      if (bytes + size > REQUEST_BYTES) await flush();
+      request.push({
+        key: e.key,
+        value,
+        headers: e.headers,
+        partition: e.partition,
+        timestamp: e.timestamp === undefined ? undefined : String(e.timestamp),
+      });
+      bytes += size;
+    }
+    await flush();
     this.metrics
       ?.counter('continuum_producer_records_total', 'Records published, by topic.', ['topic'])
       .inc({ topic }, events.length);
-    return result;
+    return results;
   }
 
   async disconnect(): Promise<void> {

@@ -9,10 +9,9 @@ import {
   type TopicKey,
   topicName,
 } from '@continuum/events';
-import { KAFKA_CLIENT, type KafkaClient, provisionTopics } from '@continuum/kafka';
+import { EventProducer, KAFKA_CLIENT, type KafkaClient, provisionTopics } from '@continuum/kafka';
 import { HealthChecks, LOGGER, type Logger } from '@continuum/observability';
 import { ModelCombiner } from './combining/model-combiner';
-import { InternalWriter } from './kafka/internal-writer';
 import { ensureInternalTopics } from './kafka/internal-topics';
 import { type MonitorConfig } from './monitor.config';
 import { ReferenceCatalog } from './references/reference-catalog';
@@ -30,7 +29,7 @@ const USED_TOPICS: TopicKey[] = ['predictions', 'features', 'modelVersions', 'dr
  */
 @Injectable()
 export class MonitorRuntime implements OnModuleInit, OnApplicationShutdown {
-  private writer?: InternalWriter;
+  private writer?: EventProducer;
 
   constructor(
     @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
@@ -45,16 +44,16 @@ export class MonitorRuntime implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     if (this.config.kafka.provisionTopics) await this.provision();
-    const writer = new InternalWriter(this.client, this.codecs);
+    const writer = new EventProducer(this.client, this.codecs);
     this.writer = writer;
     await writer.connect();
     this.health.addReadinessCheck('monitor-producer', () =>
       writer.isConnected() ? { ok: true } : { ok: false, detail: 'internal producer disconnected' },
     );
-    await writer.prepare(topicName('monitorPartials'), MonitorPartialContract);
-    await writer.prepare(topicName('monitorCheckpoints'), MonitorCheckpointContract);
-    await writer.prepare(topicName('monitorReferences'), MonitorReferenceContract);
-    await writer.prepare(topicName('driftReports'), DriftReportContract);
+    await writer.encoder(topicName('monitorPartials'), MonitorPartialContract);
+    await writer.encoder(topicName('monitorCheckpoints'), MonitorCheckpointContract);
+    await writer.encoder(topicName('monitorReferences'), MonitorReferenceContract);
+    await writer.encoder(topicName('driftReports'), DriftReportContract);
     await this.catalog.start();
     await this.combiner.start(writer);
     await this.windowing.start(writer);

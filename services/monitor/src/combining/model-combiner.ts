@@ -14,7 +14,7 @@ import {
 } from '@continuum/events';
 import { KAFKA_CLIENT, type KafkaClient } from '@continuum/kafka';
 import { type CheckResult, HealthChecks, LOGGER, type Logger, Metrics } from '@continuum/observability';
-import { type InternalWriter, type KeyedRecord } from '../kafka/internal-writer';
+import { type EventProducer, type OutgoingEvent } from '@continuum/kafka';
 import { Mutex } from '../kafka/mutex';
 import { type MonitorConfig } from '../monitor.config';
 import { ReferenceCatalog } from '../references/reference-catalog';
@@ -36,7 +36,7 @@ import { mergePartials, referencesOf, toDriftReportEvent } from './report-mappin
  */
 @Injectable()
 export class ModelCombiner {
-  private writer!: InternalWriter;
+  private writer!: EventProducer;
   private consumer?: Consumer;
   private state: CombinerState;
   private generation = 0;
@@ -86,7 +86,7 @@ export class ModelCombiner {
     });
   }
 
-  async start(writer: InternalWriter): Promise<void> {
+  async start(writer: EventProducer): Promise<void> {
     this.writer = writer;
     await this.refreshPartitionCounts();
     const consumer = this.client.consumer({
@@ -300,7 +300,7 @@ export class ModelCombiner {
     // reports (same reportIds); after it, the partials are recognised as reported.
     const partition = window.partialsPartition;
     const closed = this.state.markClosed(window);
-    const records: Array<KeyedRecord<MonitorPartial>> = [
+    const records: Array<OutgoingEvent<MonitorPartial>> = [
       {
         key: closedRecordKey(window.stream),
         partition,

@@ -2,7 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { type KafkaMessage } from 'kafkajs';
 import { type EventCodecs, type MonitorCheckpoint, MonitorCheckpointContract } from '@continuum/events';
 import { type KafkaClient } from '@continuum/kafka';
-import { type InternalWriter, type KeyedRecord } from '../kafka/internal-writer';
+import { type EventProducer, type OutgoingEvent } from '@continuum/kafka';
 import { keyPartition } from '../kafka/model-partition';
 import { TopicTail } from '../kafka/topic-tail';
 import { InvalidCheckpointError } from './partition-windows';
@@ -43,7 +43,7 @@ export class CheckpointStore {
   constructor(
     private readonly client: KafkaClient,
     private readonly codecs: EventCodecs,
-    private readonly writer: InternalWriter,
+    private readonly writer: EventProducer,
     private readonly topic: string,
     private readonly group: string,
     private readonly topicPartitions: number,
@@ -121,7 +121,7 @@ export class CheckpointStore {
     const write = randomInt(0, 2 ** 31 - 1);
     const partition = keyPartition(key, this.topicPartitions);
     const base = { group: this.group, sourceTopic: source.topic, sourcePartition: source.partition };
-    const records: Array<KeyedRecord<MonitorCheckpoint>> = [];
+    const records: Array<OutgoingEvent<MonitorCheckpoint>> = [];
     const count = Math.max(1, Math.ceil(body.length / CHUNK_BYTES));
     const keys: string[] = [];
     for (let i = 0; i < count; i++) {

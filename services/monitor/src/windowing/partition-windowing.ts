@@ -20,7 +20,7 @@ import {
   type KafkaClient,
 } from '@continuum/kafka';
 import { LOGGER, type Logger, Metrics } from '@continuum/observability';
-import { type InternalWriter, type KeyedRecord } from '../kafka/internal-writer';
+import { type EventProducer, type OutgoingEvent } from '@continuum/kafka';
 import { keyPartition } from '../kafka/model-partition';
 import { Mutex } from '../kafka/mutex';
 import { type MonitorConfig } from '../monitor.config';
@@ -65,7 +65,7 @@ interface PartitionContext {
  */
 @Injectable()
 export class PartitionWindowing {
-  private writer!: InternalWriter;
+  private writer!: EventProducer;
   private store!: CheckpointStore;
   private partialsPartitions = 1;
   private readonly contexts = new Map<string, PartitionContext>();
@@ -140,7 +140,7 @@ export class PartitionWindowing {
   }
 
   /** Called by the runtime before the stage 1 consumer starts. */
-  async start(writer: InternalWriter): Promise<void> {
+  async start(writer: EventProducer): Promise<void> {
     this.writer = writer;
     const admin = this.client.admin();
     await admin.connect();
@@ -246,7 +246,7 @@ export class PartitionWindowing {
 
   /** Partials and samples first, then progress: a progress record never announces a window not yet published. */
   private async publish(pc: PartitionContext, out: StageOneOutput, forceProgress = false): Promise<void> {
-    const records: Array<KeyedRecord<MonitorPartial>> = [];
+    const records: Array<OutgoingEvent<MonitorPartial>> = [];
     for (const window of out.partials) {
       records.push({
         key: partialRecordKey(window),
@@ -285,7 +285,7 @@ export class PartitionWindowing {
       publishedAt: Date.now(),
     };
     const key = progressRecordKey(pc.source.topic, pc.source.partition);
-    const records: Array<KeyedRecord<MonitorPartial>> = [];
+    const records: Array<OutgoingEvent<MonitorPartial>> = [];
     for (let partition = 0; partition < this.partialsPartitions; partition++) {
       records.push({ key, partition, value: { window: null, progress, closed: null, samples: null } });
     }
