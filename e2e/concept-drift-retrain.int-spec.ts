@@ -20,6 +20,7 @@ import { ServiceProcess, createTopics, testKafka, uniqueName, waitFor } from '..
 import {
   T0,
   collectReports,
+  monitorEnv,
   registerVersion,
   syntheticPredictions,
   syntheticReference,
@@ -116,15 +117,7 @@ describe('end to end: concept drift → performance drop → one PERFORMANCE or 
         EVALUATOR_STATE_DIR: stateDir(),
         EVALUATOR_WINDOW: '1m',
       }),
-      await ServiceProcess.startService('monitor', {
-        ...env,
-        MONITOR_GROUP_ID: uniqueName('e2e-monitor'),
-        MONITOR_COMBINER_GROUP_ID: uniqueName('e2e-monitor-combiner'),
-        MONITOR_WINDOW: '1m',
-        MONITOR_ALLOWED_LATENESS: '0',
-        MONITOR_IDLE_TIMEOUT: '3s',
-        MONITOR_CHECKPOINT_INTERVAL: '1s',
-      }),
+      await ServiceProcess.startService('monitor', monitorEnv('e2e-monitor', env)),
     );
     await produceInTimeOrder(kafka, { predictions: names.predictions, labels: names.labels }, events);
 

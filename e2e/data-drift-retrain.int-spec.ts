@@ -16,11 +16,12 @@
  */
 import { type Kafka } from 'kafkajs';
 import { type DriftReport, Topics } from '@continuum/events';
-import { ServiceProcess, createTopics, testKafka, uniqueName, waitFor } from '../tools/testing/integration';
+import { ServiceProcess, createTopics, testKafka, waitFor } from '../tools/testing/integration';
 import {
   T0,
   closers,
   collectReports,
+  monitorEnv,
   producePredictions,
   registerVersion,
   syntheticPredictions,
@@ -105,17 +106,7 @@ describe('end to end: covariate shift → drift report → one DATA_DRIFT retrai
 
     const controllerProcess = await ServiceProcess.startService('controller', env);
     running.push(controllerProcess);
-    running.push(
-      await ServiceProcess.startService('monitor', {
-        ...env,
-        MONITOR_GROUP_ID: uniqueName('e2e-monitor'),
-        MONITOR_COMBINER_GROUP_ID: uniqueName('e2e-monitor-combiner'),
-        MONITOR_WINDOW: '1m',
-        MONITOR_ALLOWED_LATENESS: '0',
-        MONITOR_IDLE_TIMEOUT: '3s',
-        MONITOR_CHECKPOINT_INTERVAL: '1s',
-      }),
-    );
+    running.push(await ServiceProcess.startService('monitor', monitorEnv('e2e-monitor', env)));
 
     // Phase 1: windows 0-5. The shift at window 3 must give one request.
     await produceWindows(0, 6);

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { ContractRegistry, EventCodecs, Topics, type TopicKey } from '@continuum/events';
+import { waitForTopicLeaders } from '@continuum/kafka';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -50,25 +51,9 @@ export async function createTopics(
   try {
     await admin.createTopics({
       topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })),
-      waitForLeaders: true,
+      waitForLeaders: false,
     });
-    // A broker that has just started can answer createTopics before its metadata serves the new
-    // topics; producing then fails with UNKNOWN_TOPIC_OR_PARTITION. Wait until every partition has a leader.
-    await waitFor(
-      `metadata of ${topics.map((t) => t.topic).join(', ')}`,
-      async () => {
-        const { topics: found } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
-        return topics.every((t) => {
-          const meta = found.find((f) => f.name === t.topic);
-          return (
-            meta !== undefined &&
-            meta.partitions.length === t.partitions &&
-            meta.partitions.every((p) => p.leader >= 0)
-          );
-        });
-      },
-      { timeoutMs: 30_000, intervalMs: 100 },
-    );
+    await waitForTopicLeaders(admin, topics);
   } finally {
     await admin.disconnect();
   }

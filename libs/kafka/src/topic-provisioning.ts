@@ -33,7 +33,11 @@ export async function provisionTopics(
       ],
     }));
     // Another instance may create the same topics concurrently; createTopics then reports them as existing.
-    await admin.createTopics({ topics: specs, waitForLeaders: true });
+    await admin.createTopics({ topics: specs, waitForLeaders: false });
+    await waitForTopicLeaders(
+      admin,
+      missing.map((t) => ({ topic: t.name, partitions: t.definition.partitions })),
+    );
   }
   const partitionMismatches: ProvisioningResult['partitionMismatches'] = [];
   if (present.length > 0) {
@@ -46,4 +50,43 @@ export async function provisionTopics(
     }
   }
   return { created: missing.map((t) => t.name), existing: present.map((t) => t.name), partitionMismatches };
+}
+
+/**
+ * Waits until every partition of the topics has a leader in the metadata the broker serves.
+ * kafkajs's own `waitForLeaders` gives up on UNKNOWN_TOPIC_OR_PARTITION, which a broker that has
+ * just started answers for a moment after creating a topic; producing then would fail the same way.
+ */
+export async function waitForTopicLeaders(
+  admin: Admin,
+  topics: Array<{ topic: string; partitions: number }>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+      const ready = topics.every((t) => {
+        const meta = found.find((f) => f.name === t.topic);
+        return (
+          meta !== undefined &&
+          meta.partitions.length === t.partitions &&
+          meta.partitions.every((p) => p.leader >= 0)
+        );
+      });
+      if (ready) return;
+    } catch (error) {
+      // Retriable metadata errors (unknown topic, leader not available) while the broker settles.
+      if (!(error as { retriable?: boolean }).retriable) throw error;
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `topics ${topics.map((t) => t.topic).join(', ')} have no leaders after ${timeoutMs} ms`,
+        { cause: last },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -19,7 +19,6 @@ import {
   readTopic,
   testCodecs,
   testKafka,
-  uniqueName,
   waitFor,
 } from '../../../tools/testing/integration';
 import {
@@ -28,6 +27,7 @@ import {
   collectReports,
   producePredictions,
   syntheticPredictions,
+  monitorEnv,
 } from './fixtures/synthetic-stream';
 
 const MINUTE = 60_000;
@@ -53,17 +53,13 @@ describe('monitor: bootstrap reference', () => {
       { topic: names.predictions, partitions: Topics.predictions.partitions },
       { topic: names.features, partitions: Topics.features.partitions },
     ]);
-    monitor = await ServiceProcess.startService('monitor', {
-      ...env,
-      MONITOR_GROUP_ID: uniqueName('monitor-bootstrap'),
-      MONITOR_COMBINER_GROUP_ID: uniqueName('monitor-bootstrap-combiner'),
-      MONITOR_WINDOW: '1m',
-      MONITOR_ALLOWED_LATENESS: '0',
-      MONITOR_BOOTSTRAP_EVENTS: String(BOOTSTRAP),
-      MONITOR_IDLE_TIMEOUT: '10m',
-      MONITOR_CHECKPOINT_INTERVAL: '1s',
-      MONITOR_SESSION_TIMEOUT: '6s',
-    });
+    monitor = await ServiceProcess.startService(
+      'monitor',
+      monitorEnv('monitor-bootstrap', env, {
+        MONITOR_BOOTSTRAP_EVENTS: String(BOOTSTRAP),
+        MONITOR_IDLE_TIMEOUT: '10m',
+      }),
+    );
 
     // The first window's events are all samples (at most BOOTSTRAP per partition are forwarded);
     // the profile is built from the first BOOTSTRAP of them and takes effect at the next boundary.

@@ -13,13 +13,7 @@
  */
 import { type Kafka } from 'kafkajs';
 import { type DriftReport, type Prediction, Topics } from '@continuum/events';
-import {
-  ServiceProcess,
-  createTopics,
-  privateTopics,
-  testKafka,
-  uniqueName,
-} from '../../../tools/testing/integration';
+import { ServiceProcess, createTopics, privateTopics, testKafka } from '../../../tools/testing/integration';
 import {
   T0,
   closers,
@@ -30,6 +24,7 @@ import {
   registerVersion,
   syntheticPredictions,
   syntheticReference,
+  monitorEnv,
 } from './fixtures/synthetic-stream';
 
 const MINUTE = 60_000;
@@ -95,16 +90,7 @@ describe('monitor: covariate shift in 3 of 20 features', () => {
       partition: closerPartition,
     });
 
-    monitor = await ServiceProcess.startService('monitor', {
-      ...env,
-      MONITOR_GROUP_ID: uniqueName('monitor-shift'),
-      MONITOR_COMBINER_GROUP_ID: uniqueName('monitor-shift-combiner'),
-      MONITOR_WINDOW: '1m',
-      MONITOR_ALLOWED_LATENESS: '0',
-      MONITOR_IDLE_TIMEOUT: '3s',
-      MONITOR_CHECKPOINT_INTERVAL: '1s',
-      MONITOR_SESSION_TIMEOUT: '6s',
-    });
+    monitor = await ServiceProcess.startService('monitor', monitorEnv('monitor-shift', env));
 
     const all = await collectReports(kafka, names.driftReports, (r) => r.length >= 2 * WINDOWS);
     expect(all).toHaveLength(2 * WINDOWS);

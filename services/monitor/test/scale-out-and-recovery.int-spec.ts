@@ -35,6 +35,7 @@ import {
   registerVersion,
   syntheticPredictions,
   syntheticReference,
+  monitorEnv,
 } from './fixtures/synthetic-stream';
 
 const MINUTE = 60_000;
@@ -83,19 +84,15 @@ function dataset(): Prediction[] {
 const closerPartition = (p: Prediction) =>
   p.eventId.includes('-closer-') ? Number(p.eventId.split('-closer-')[1].split('-')[0]) : undefined;
 
-function monitorEnv(prefix: string, env: Record<string, string>): Record<string, string> {
-  return {
-    ...env,
-    MONITOR_GROUP_ID: uniqueName(`${prefix}-windowing`),
-    MONITOR_COMBINER_GROUP_ID: uniqueName(`${prefix}-combiner`),
-    MONITOR_WINDOW: '1m',
+/** Segments, a little lateness and frequent checkpoints, so that both runs exercise them. */
+function segmentedMonitorEnv(prefix: string, env: Record<string, string>): Record<string, string> {
+  return monitorEnv(prefix, env, {
     MONITOR_ALLOWED_LATENESS: '5s',
     MONITOR_IDLE_TIMEOUT: '10m',
     MONITOR_CHECKPOINT_INTERVAL: '500ms',
-    MONITOR_SESSION_TIMEOUT: '6s',
     MONITOR_SEGMENT_KEYS: 'country,channel',
     MONITOR_MAX_SEGMENTS_PER_KEY: '3',
-  };
+  });
 }
 
 async function prepare(kafka: Kafka, prefix: string): Promise<ReturnType<typeof privateTopics>> {
@@ -150,7 +147,7 @@ describe('monitor scale-out and recovery on the real broker', () => {
     kafka = testKafka();
     // Run A: one instance.
     const { names, env } = await prepare(kafka, 'monitor-single');
-    const monitor = await ServiceProcess.startService('monitor', monitorEnv('single', env));
+    const monitor = await ServiceProcess.startService('monitor', segmentedMonitorEnv('single', env));
     running.push(monitor);
     await producePredictions(kafka, names.predictions, data, { partition: closerPartition });
     const reports = await collectReports(kafka, names.driftReports, complete);
@@ -186,7 +183,7 @@ describe('monitor scale-out and recovery on the real broker', () => {
 
   it('two instances in one consumer group publish the same reports as one instance', async () => {
     const { names, env } = await prepare(kafka, 'monitor-pair');
-    const shared = monitorEnv('pair', env);
+    const shared = segmentedMonitorEnv('pair', env);
     const first = await ServiceProcess.startService('monitor', shared);
     running.push(first);
     const second = await ServiceProcess.startService('monitor', shared);
@@ -221,7 +218,7 @@ describe('monitor scale-out and recovery on the real broker', () => {
     const { names, env } = await prepare(kafka, 'monitor-crash');
     await producePredictions(kafka, names.predictions, data, { partition: closerPartition });
     const crashEnv: Record<string, string> = {
-      ...monitorEnv('crash', env),
+      ...segmentedMonitorEnv('crash', env),
       MONITOR_MAX_BYTES_PER_PARTITION: '4096',
     };
     const victim = await ServiceProcess.startService('monitor', crashEnv);

@@ -1,5 +1,5 @@
 import { type EventCodecs, Topics } from '@continuum/events';
-import { type EventProducer, type KafkaClient } from '@continuum/kafka';
+import { type EventProducer, type KafkaClient, waitForTopicLeaders } from '@continuum/kafka';
 import { type Logger } from '@continuum/observability';
 import { type ModelState } from '../engine/model-state';
 import { ModelStateContract } from './model-state.contract';
@@ -27,8 +27,8 @@ export class ControllerStateStore {
     try {
       if ((await admin.listTopics()).includes(this.topic)) return false;
       // Another instance may create it at the same moment; createTopics then answers false.
-      return await admin.createTopics({
-        waitForLeaders: true,
+      const created = await admin.createTopics({
+        waitForLeaders: false,
         topics: [
           {
             topic: this.topic,
@@ -42,6 +42,8 @@ export class ControllerStateStore {
           },
         ],
       });
+      await waitForTopicLeaders(admin, [{ topic: this.topic, partitions: Topics.driftReports.partitions }]);
+      return created;
     } finally {
       await admin.disconnect();
     }

@@ -1,5 +1,6 @@
 import { type Admin, ConfigResourceTypes } from 'kafkajs';
 import { Topics, topicName, type TopicKey } from '@continuum/events';
+import { waitForTopicLeaders } from '@continuum/kafka';
 
 /** The monitor's compacted topics and the settings they need beyond the topic catalog's. */
 export const INTERNAL_TOPICS: readonly TopicKey[] = [
@@ -41,7 +42,7 @@ export async function ensureInternalTopics(
   const missing = names.filter((n) => !existing.has(n.name));
   if (missing.length > 0) {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map(({ key, name }) => ({
         topic: name,
         numPartitions: Topics[key].partitions,
@@ -49,6 +50,10 @@ export async function ensureInternalTopics(
         configEntries: Object.entries(wanted).map(([k, value]) => ({ name: k, value })),
       })),
     });
+    await waitForTopicLeaders(
+      admin,
+      missing.map(({ key, name }) => ({ topic: name, partitions: Topics[key].partitions })),
+    );
   }
   const present = names.filter((n) => existing.has(n.name));
   const updated: string[] = [];
