@@ -11,6 +11,21 @@ export interface SchemaRegistryOptions {
   url: string;
   username?: string;
   password?: string;
+  /** Per-request timeout; a request that times out is retried. Default 10 s. */
+  requestTimeoutMs?: number;
+  /** Attempts per call for timeouts, network errors and 5xx answers. Default 4. */
+  attempts?: number;
+}
+
+/**
+ * Whether a failed registry call is worth repeating: no answer (timeout, reset, refused) or a
+ * server error. Registering and looking up are idempotent, so repeating them is safe.
+ */
+function isTransient(error: unknown): boolean {
+  const status = (error as { status?: number }).status;
+  const message = error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error);
+  if (/Timeout|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|fetch failed|aborted/i.test(message)) return true;
+  return status !== undefined && status >= 500;
 }
 
 /** TopicNameStrategy: the value schema of topic T is registered under subject `T-value`. */
@@ -33,7 +48,32 @@ export class ContractRegistry {
       options.username !== undefined
         ? { username: options.username, password: options.password ?? '' }
         : undefined;
-    this.client = new SchemaRegistry({ host: options.url, auth, clientId: 'continuum' });
+    const timeout = options.requestTimeoutMs ?? 10_000;
+    // Without a timeout a request whose answer never comes (seen once: a registry POST on a reused
+    // keep-alive connection) would hang a service's start-up forever.
+    const withTimeout = () => ({
+      request: (request: { enhance: (changes: { timeout: number }) => unknown }) =>
+        request.enhance({ timeout }),
+    });
+    this.client = new SchemaRegistry({
+      host: options.url,
+      auth,
+      clientId: 'continuum',
+      middlewares: [withTimeout as never],
+    });
+  }
+
+  /** Runs a registry call, repeating it with backoff while it fails transiently. */
+  private async retrying<T>(call: () => Promise<T>): Promise<T> {
+    const attempts = this.options.attempts ?? 4;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (attempt >= attempts || !isTransient(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** (attempt - 1)));
+      }
+    }
   }
 
   /**
@@ -64,9 +104,11 @@ export class ContractRegistry {
   ): Promise<number> {
     await this.setCompatibility(subject, compatibility);
     try {
-      const { id } = await this.client.register(
-        { type: 'AVRO' as never, schema: contract.schemaText },
-        { subject, compatibility: compatibility as never },
+      const { id } = await this.retrying(() =>
+        this.client.register(
+          { type: 'AVRO' as never, schema: contract.schemaText },
+          { subject, compatibility: compatibility as never },
+        ),
       );
       this.writerTypes.set(id, Promise.resolve(contract.type));
       return id;
@@ -93,7 +135,19 @@ export class ContractRegistry {
     }
     let response: Response;
     try {
-      response = await fetch(url, { method: 'PUT', headers, body: JSON.stringify({ compatibility }) });
+      const timeout = this.options.requestTimeoutMs ?? 10_000;
+      response = await this.retrying(async () => {
+        const answer = await fetch(url, {
+          method: 'PUT',
+          headers,
+          body: JSON.stringify({ compatibility }),
+          signal: AbortSignal.timeout(timeout),
+        });
+        // A server error is transient: repeat it like a missing answer.
+        if (answer.status >= 500)
+          throw Object.assign(new Error(`HTTP ${answer.status}`), { status: answer.status });
+        return answer;
+      });
     } catch (error) {
       throw new SchemaRegistryError(`Schema registry unreachable at ${this.options.url}`, undefined, {
         cause: error,
@@ -130,7 +184,7 @@ export class ContractRegistry {
 
   private async fetchWriterType(id: number): Promise<Type | undefined> {
     try {
-      const schema = (await this.client.getSchema(id)) as unknown as Type;
+      const schema = (await this.retrying(() => this.client.getSchema(id))) as unknown as Type;
       // The client returns an avsc Type for Avro schemas; rebuild it from its JSON so that our
       // avsc options (no logical-type conversion: timestamps stay epoch milliseconds) apply.
       return Type.forSchema(JSON.parse(JSON.stringify(schema.schema())));
