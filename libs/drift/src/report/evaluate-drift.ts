@@ -1,3 +1,4 @@
+import { sum } from '../math/sum';
 import { IncompatibleStateError, InvalidArgumentError } from '../errors';
 import type {
   CategoricalFeature,
@@ -138,12 +139,6 @@ function baselineSide(baseline: WindowProfile): ReferenceSide {
     categoryCounts: (f) => baseline.categoryCounts(f),
     categoryTotal: (f) => sum(baseline.categoryCounts(f)),
   };
-}
-
-function sum(xs: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i];
-  return s;
 }
 
 function measure(

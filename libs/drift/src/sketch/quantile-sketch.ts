@@ -215,19 +215,7 @@ export class QuantileSketch {
     const w = this.scratchW;
     const lo = this.scratchLo;
     const hi = this.scratchHi;
-    let i = 0;
-    let j = 0;
-    for (let k = 0; k < total; k++) {
-      if (j >= b.length || (i < this.centroids && this.means[i] <= b[j])) {
-        m[k] = this.means[i];
-        w[k] = this.weights[i];
-        lo[k] = this.lows[i];
-        hi[k] = this.highs[i++];
-      } else {
-        m[k] = lo[k] = hi[k] = b[j++];
-        w[k] = 1;
-      }
-    }
+    this.interleave(b, m, w, lo, hi);
     this.buffered = 0;
     this.compressSorted(m, w, lo, hi, total);
   }
@@ -358,16 +346,18 @@ export class QuantileSketch {
     return this;
   }
 
-  /** All items (centroids and single values) sorted by value, without changing the sketch. */
-  private items(): { m: Float64Array; w: Float64Array; lo: Float64Array; hi: Float64Array } {
-    const singles = this.exact
-      ? this.exact.slice(0, this.exactSize).sort()
-      : this.buffer.slice(0, this.buffered).sort();
+  /**
+   * Writes the centroids and the sorted single values (weight 1, their own min and max) into the
+   * output arrays in value order; the arrays hold at least centroids + singles.length items.
+   */
+  private interleave(
+    singles: Float64Array,
+    m: Float64Array,
+    w: Float64Array,
+    lo: Float64Array,
+    hi: Float64Array,
+  ): void {
     const total = this.centroids + singles.length;
-    const m = new Float64Array(total);
-    const w = new Float64Array(total);
-    const lo = new Float64Array(total);
-    const hi = new Float64Array(total);
     let i = 0;
     let j = 0;
     for (let k = 0; k < total; k++) {
@@ -381,6 +371,19 @@ export class QuantileSketch {
         w[k] = 1;
       }
     }
+  }
+
+  /** All items (centroids and single values) sorted by value, without changing the sketch. */
+  private items(): { m: Float64Array; w: Float64Array; lo: Float64Array; hi: Float64Array } {
+    const singles = this.exact
+      ? this.exact.slice(0, this.exactSize).sort()
+      : this.buffer.slice(0, this.buffered).sort();
+    const total = this.centroids + singles.length;
+    const m = new Float64Array(total);
+    const w = new Float64Array(total);
+    const lo = new Float64Array(total);
+    const hi = new Float64Array(total);
+    this.interleave(singles, m, w, lo, hi);
     return { m, w, lo, hi };
   }
 

@@ -1,3 +1,4 @@
+import { sum } from '../math/sum';
 import { InvalidArgumentError } from '../errors';
 import { kolmogorovSf, twoSampleExactSf } from '../math/kolmogorov';
 import { roundHalfEven } from '../math/special';
@@ -89,8 +90,8 @@ function ksSupremum(a: WeightedSample, b: WeightedSample): { d: number; sign: 1 
   const bv = b.values;
   const aw = a.weights;
   const bw = b.weights;
-  const totalA = aw ? sumOf(aw) : av.length;
-  const totalB = bw ? sumOf(bw) : bv.length;
+  const totalA = aw ? sum(aw) : av.length;
+  const totalB = bw ? sum(bw) : bv.length;
   let i = 0;
   let j = 0;
   let cumA = 0;
@@ -116,12 +117,6 @@ function ksSupremum(a: WeightedSample, b: WeightedSample): { d: number; sign: 1 
   const minS = Math.min(Math.max(maxNeg, 0), 1);
   if (minS > maxPos) return { d: minS, sign: -1, location: maxNegAt };
   return { d: maxPos, sign: 1, location: maxPosAt };
-}
-
-function sumOf(w: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < w.length; i++) s += w[i];
-  return s;
 }
 
 /**

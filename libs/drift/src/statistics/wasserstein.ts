@@ -1,3 +1,4 @@
+import { sum } from '../math/sum';
 import { InvalidArgumentError } from '../errors';
 import { exactSample, type WeightedSample } from '../sketch/weighted-sample';
 import { isWeightedSample } from './kolmogorov-smirnov';
@@ -57,10 +58,4 @@ export function wassersteinDistance(
   const sideError = (s: WeightedSample) =>
     s.rankError === 0 ? 0 : Math.min(s.wassersteinError ?? Infinity, s.rankError * (hi - lo));
   return { distance: total + compensation, maxError: sideError(a) + sideError(b) };
-}
-
-function sum(w: Float64Array): number {
-  let s = 0;
-  for (let k = 0; k < w.length; k++) s += w[k];
-  return s;
 }
