@@ -28,6 +28,21 @@ function isTransient(error: unknown): boolean {
   return status !== undefined && status >= 500;
 }
 
+/** Two writers want different compatibility levels for one subject: a configuration error, not a race. */
+export class CompatibilityConflictError extends SchemaRegistryError {
+  constructor(
+    readonly subject: string,
+    readonly wanted: string,
+    readonly current: string,
+  ) {
+    super(
+      `Subject ${subject} has compatibility ${current}, not ${wanted}: another writer configured it differently`,
+      409,
+    );
+    this.name = 'CompatibilityConflictError';
+  }
+}
+
 /** TopicNameStrategy: the value schema of topic T is registered under subject `T-value`. */
 export function valueSubject(topic: string): string {
   return `${topic}-value`;
@@ -127,20 +142,71 @@ export class ContractRegistry {
     }
   }
 
+  /**
+   * Sets the subject's compatibility level. Idempotent under concurrency: Apicurio stores the level
+   * as a rule that only one of several simultaneous first writers can create; the others are
+   * answered 409 "A rule named 'COMPATIBILITY' already exists". The subject is then configured, so
+   * the level is read back: the wanted one is success, another one is a CompatibilityConflictError.
+   */
   async setCompatibility(subject: string, compatibility: Compatibility): Promise<void> {
+    const response = await this.configRequest(subject, 'PUT', compatibility);
+    if (response.ok) return;
+    const detail = await response.text();
+    if (response.status === 409 && /already exists/i.test(detail)) {
+      const current = await this.settledCompatibility(subject, compatibility);
+      if (current === compatibility) return;
+      throw new CompatibilityConflictError(subject, compatibility, current);
+    }
+    throw new SchemaRegistryError(
+      `Setting compatibility ${compatibility} on ${subject} failed: HTTP ${response.status} ${detail}`,
+      response.status,
+    );
+  }
+
+  /** The subject's compatibility level (the registry's default when the subject has none of its own). */
+  async compatibility(subject: string): Promise<string> {
+    const response = await this.configRequest(subject, 'GET');
+    const body = await response.text();
+    if (!response.ok) {
+      throw new SchemaRegistryError(
+        `Reading the compatibility of ${subject} failed: HTTP ${response.status} ${body}`,
+        response.status,
+      );
+    }
+    return (JSON.parse(body) as { compatibilityLevel: string }).compatibilityLevel;
+  }
+
+  /**
+   * The level after a lost race, read a few times: the winner's write may become visible a moment
+   * after the loser is refused, and a read of the default in between is not a conflict.
+   */
+  private async settledCompatibility(subject: string, wanted: Compatibility): Promise<string> {
+    let current = await this.compatibility(subject);
+    for (let read = 1; current !== wanted && read < 4; read++) {
+      await new Promise((resolve) => setTimeout(resolve, 100 * read));
+      current = await this.compatibility(subject);
+    }
+    return current;
+  }
+
+  /** One `/config/{subject}` call, repeated on timeouts, network errors and 5xx answers. */
+  private async configRequest(
+    subject: string,
+    method: 'GET' | 'PUT',
+    compatibility?: Compatibility,
+  ): Promise<Response> {
     const url = `${this.options.url}/config/${encodeURIComponent(subject)}`;
     const headers: Record<string, string> = { 'Content-Type': 'application/vnd.schemaregistry.v1+json' };
     if (this.options.username !== undefined) {
       headers.Authorization = `Basic ${Buffer.from(`${this.options.username}:${this.options.password ?? ''}`).toString('base64')}`;
     }
-    let response: Response;
+    const timeout = this.options.requestTimeoutMs ?? 10_000;
     try {
-      const timeout = this.options.requestTimeoutMs ?? 10_000;
-      response = await this.retrying(async () => {
+      return await this.retrying(async () => {
         const answer = await fetch(url, {
-          method: 'PUT',
+          method,
           headers,
-          body: JSON.stringify({ compatibility }),
+          body: method === 'PUT' ? JSON.stringify({ compatibility }) : undefined,
           signal: AbortSignal.timeout(timeout),
         });
         // A server error is transient: repeat it like a missing answer.
@@ -152,12 +218,6 @@ export class ContractRegistry {
       throw new SchemaRegistryError(`Schema registry unreachable at ${this.options.url}`, undefined, {
         cause: error,
       });
-    }
-    if (!response.ok) {
-      throw new SchemaRegistryError(
-        `Setting compatibility ${compatibility} on ${subject} failed: HTTP ${response.status} ${await response.text()}`,
-        response.status,
-      );
     }
   }
 

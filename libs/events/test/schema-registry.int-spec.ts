@@ -45,6 +45,35 @@ describe('schema registry contracts', () => {
     expect(config.compatibilityLevel).toBe('BACKWARD');
   });
 
+  it('registers the same fresh subjects from several clients at once (services starting together)', async () => {
+    const subjects = [1, 2, 3].map(() => valueSubject(uniqueName('labels-race')));
+    const clients = Array.from({ length: 6 }, () => new ContractRegistry({ url: REGISTRY_URL }));
+    // Every client configures and registers every subject at the same moment: on Apicurio all but
+    // one configuration write per subject are answered 409 "rule already exists".
+    const ids = await Promise.all(
+      clients.flatMap((client) =>
+        subjects.map(async (subject) => {
+          await client.setCompatibility(subject, 'BACKWARD');
+          return { subject, id: await client.register(subject, LabelContract) };
+        }),
+      ),
+    );
+    for (const subject of subjects) {
+      const forSubject = new Set(ids.filter((r) => r.subject === subject).map((r) => r.id));
+      expect(forSubject.size).toBe(1);
+      expect(await registry.compatibility(subject)).toBe('BACKWARD');
+    }
+  });
+
+  it('lets a later writer change the level: only a lost race is read back', async () => {
+    const subject = valueSubject(uniqueName('labels-conflict'));
+    await registry.setCompatibility(subject, 'FULL');
+    const other = new ContractRegistry({ url: REGISTRY_URL });
+    // A plain update is allowed (the last writer sets the level); only a lost race is read back.
+    await other.setCompatibility(subject, 'BACKWARD');
+    expect(await registry.compatibility(subject)).toBe('BACKWARD');
+  });
+
   it('accepts a BACKWARD-compatible change and decodes old and new data into the reader shape', async () => {
     const topic = uniqueName('labels-evolve');
     const v1 = await codecs.encoderFor(topic, LabelContract);
