@@ -32,7 +32,16 @@ export default tseslint.config(
   },
   {
     // Benchmarks, tools and tests print their results.
-    files: ['bench/**', '**/bench/**', '**/scripts/**', '**/generate/**', 'tools/**', '**/test/**', '**/*.spec.ts', '**/*.int-spec.ts'],
+    files: [
+      'bench/**',
+      '**/bench/**',
+      '**/scripts/**',
+      '**/generate/**',
+      'tools/**',
+      '**/test/**',
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
 );

@@ -14,12 +14,19 @@ describe('ObservabilityModule', () => {
   let kafkaUp = false;
 
   beforeAll(async () => {
-    @Module({ imports: [ObservabilityModule.forRoot({ service: 'test-svc', logger: pino({ enabled: false }) })] })
+    @Module({
+      imports: [ObservabilityModule.forRoot({ service: 'test-svc', logger: pino({ enabled: false }) })],
+    })
     class AppModule {}
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
-    app.get(HealthChecks).addReadinessCheck('kafka', () => ({ ok: kafkaUp, detail: kafkaUp ? 'joined' : 'not connected' }));
-    app.get(Metrics).counter('continuum_test_events_total', 'test events', ['model_id']).inc({ model_id: 'm1' }, 3);
+    app
+      .get(HealthChecks)
+      .addReadinessCheck('kafka', () => ({ ok: kafkaUp, detail: kafkaUp ? 'joined' : 'not connected' }));
+    app
+      .get(Metrics)
+      .counter('continuum_test_events_total', 'test events', ['model_id'])
+      .inc({ model_id: 'm1' }, 3);
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
   });
@@ -38,7 +45,10 @@ describe('ObservabilityModule', () => {
   it('reports readiness from registered checks: 503 until Kafka is up, then 200', async () => {
     const down = await fetch(`${base}/health/ready`);
     expect(down.status).toBe(503);
-    expect(await down.json()).toMatchObject({ ready: false, checks: { kafka: { ok: false, detail: 'not connected' } } });
+    expect(await down.json()).toMatchObject({
+      ready: false,
+      checks: { kafka: { ok: false, detail: 'not connected' } },
+    });
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
     kafkaUp = true;
     const up = await fetch(`${base}/health`);
@@ -71,13 +81,20 @@ describe('JsonLogger', () => {
         done();
       },
     });
-    const logger = new JsonLogger(pino({ base: { service: 'svc' }, formatters: { level: (l) => ({ level: l }) } }, sink));
+    const logger = new JsonLogger(
+      pino({ base: { service: 'svc' }, formatters: { level: (l) => ({ level: l }) } }, sink),
+    );
     logger.log('started', 'Bootstrap');
     logger.error(new Error('bad'), 'Consumer');
     logger.warn({ msg: 'lag', lag: 5 });
     const parsed = lines.map((l) => JSON.parse(l));
     expect(parsed[0]).toMatchObject({ level: 'info', service: 'svc', context: 'Bootstrap', msg: 'started' });
-    expect(parsed[1]).toMatchObject({ level: 'error', context: 'Consumer', msg: 'bad', err: { message: 'bad' } });
+    expect(parsed[1]).toMatchObject({
+      level: 'error',
+      context: 'Consumer',
+      msg: 'bad',
+      err: { message: 'bad' },
+    });
     expect(parsed[2]).toMatchObject({ level: 'warn', msg: 'lag', lag: 5 });
   });
 });
