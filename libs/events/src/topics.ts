@@ -14,6 +14,8 @@ import {
   PredictionContract,
   PromotionDecisionContract,
   RetrainRequestContract,
+  TrainerCheckpointContract,
+  TrainingRunEventContract,
 } from './generated/contracts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -131,6 +133,28 @@ export const Topics = {
     cleanupPolicy: 'delete',
     key: 'modelId',
     description: 'PROMOTE, REJECT or ROLLBACK with statistical evidence',
+  }),
+  trainingRuns: topic({
+    defaultName: 'ct.training-runs',
+    env: 'CT_TOPIC_TRAINING_RUNS',
+    contract: TrainingRunEventContract,
+    partitions: 3,
+    retentionMs: 90 * DAY_MS,
+    cleanupPolicy: 'delete',
+    key: 'modelId',
+    description:
+      "the trainer's answers to retrain requests: ACCEPTED (pinned offsets), PROGRESS, SUCCEEDED or FAILED",
+  }),
+  trainerCheckpoints: topic({
+    defaultName: 'ct.trainer-checkpoints',
+    env: 'CT_TOPIC_TRAINER_CHECKPOINTS',
+    contract: TrainerCheckpointContract,
+    partitions: 1,
+    retentionMs: -1,
+    cleanupPolicy: 'compact',
+    key: 'modelId',
+    description:
+      "trainer-internal: online learners' state references with the ct.examples positions they cover",
   }),
   evaluatorPartials: topic({
     defaultName: 'ct.evaluator-partials',

@@ -142,8 +142,9 @@ export interface Label {
   /** The true value (regression, or 0/1) or class. */
   label: number | string;
 }
-export type VersionChange = 'REGISTERED' | 'STAGE_CHANGED' | 'METRICS_UPDATED';
-export const VersionChangeValues: readonly VersionChange[] = ['REGISTERED', 'STAGE_CHANGED', 'METRICS_UPDATED'];
+/** REGISTERED: a new version; STAGE_CHANGED: the version moved to `stage` (a new CHAMPION archives the previous one in the same event); METRICS_UPDATED: metrics and/or reference profile replaced; MODEL_REGISTERED: the model itself (task, contract, owner, policy); ARTIFACT_ATTACHED: the version's artifact set; UNKNOWN: a change this reader does not know (ignored). */
+export type VersionChange = 'REGISTERED' | 'STAGE_CHANGED' | 'METRICS_UPDATED' | 'MODEL_REGISTERED' | 'ARTIFACT_ATTACHED' | 'UNKNOWN';
+export const VersionChangeValues: readonly VersionChange[] = ['REGISTERED', 'STAGE_CHANGED', 'METRICS_UPDATED', 'MODEL_REGISTERED', 'ARTIFACT_ATTACHED', 'UNKNOWN'];
 export type ModelStage = 'CANDIDATE' | 'SHADOW' | 'CHAMPION' | 'ARCHIVED' | 'REJECTED';
 export const ModelStageValues: readonly ModelStage[] = ['CANDIDATE', 'SHADOW', 'CHAMPION', 'ARCHIVED', 'REJECTED'];
 export type TrainingStrategy = 'ONLINE' | 'WARM_START' | 'FULL' | 'EXTERNAL';
@@ -169,18 +170,44 @@ export interface ModelContract {
   task: ModelTask;
   features: Array<FeatureSpec>;
 }
-/** A model version was registered or changed (event-sourced registry). Topic ct.model-versions, key: modelId. */
+/** Records [fromOffset, toOffset) of one partition. */
+export interface OffsetRange {
+  topic: string;
+  partition: number;
+  fromOffset: number;
+  /** Exclusive. */
+  toOffset: number;
+}
+export interface VersionLineage {
+  examples: Array<OffsetRange>;
+  seed: null | number;
+  codeVersion: null | string;
+  /** JSON object. */
+  hyperParameters: null | string;
+}
+/** A blob in the artifact store (libs/artifact-store). */
+export interface ArtifactRef {
+  /** file:///... or s3://bucket/... */
+  uri: string;
+  /** Hex SHA-256 of the bytes. */
+  sha256: string;
+  /** Bytes. */
+  size: number;
+}
+/** A model or model version was registered or changed (event-sourced registry; the fold is libs/registry). Topic ct.model-versions, key: modelId. Model-level events (MODEL_REGISTERED) have version ''. */
 export interface ModelVersionEvent {
   eventId: string;
   modelId: string;
   version: string;
   parentVersion: null | string;
   change: VersionChange;
+  /** The version's stage after the change (for MODEL_REGISTERED: CANDIDATE, ignored). */
   stage: ModelStage;
   /** EXTERNAL: trained outside Continuum and registered. */
   strategy: TrainingStrategy;
   trainingWindow: null | TrainingWindow;
   metrics: Record<string, number>;
+  /** Same as artifact.uri (kept for readers of the first schema). */
   artifactUri: null | string;
   /** What the model expects as input. */
   contract: null | ModelContract;
@@ -189,6 +216,26 @@ export interface ModelVersionEvent {
   occurredAt: number;
   /** Who made the change: a service or a user. */
   actor: string;
+  /** The model's revision after this event (1 for its first event): the registry writes revision + 1 and the fold ignores an event whose sequence is not the next one (a stale writer). 0: written without a sequence check. */
+  sequence: number;
+  /** REGISTERED: the caller's key; the same key never registers a second version of the model. */
+  idempotencyKey: null | string;
+  /** MODEL_REGISTERED: the team or person owning the model. */
+  owner: null | string;
+  /** MODEL_REGISTERED: the retrain policy the model follows (a model id of the controller's policy, or a URI). */
+  policyRef: null | string;
+  /** REGISTERED: what the version was trained on. */
+  lineage: null | VersionLineage;
+  /** The model's bytes (libs/learning's artifact format or an external format). */
+  artifact: null | ArtifactRef;
+  /** The reference profile JSON in the artifact store, when too large to travel inline in referenceProfile. */
+  referenceProfileRef: null | ArtifactRef;
+  /** A metrics table (JSON object of name to number) in the artifact store, when too large for metrics. */
+  metricsRef: null | ArtifactRef;
+  /** Why the change was made (audit trail). */
+  reason: null | string;
+  /** JSON object backing the change (test results, report ids...) (audit trail). */
+  evidence: null | string;
 }
 export interface MonitorCheckpointManifest {
   /** Random id of the write the chunks belong to. */
@@ -413,6 +460,74 @@ export interface RetrainRequest {
   /** ONLINE: incremental updates; WARM_START: fine-tune the parent; FULL: train from scratch. */
   mode: TrainingMode;
 }
+export interface TrainerPosition {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+export interface TrainerLearnerRef {
+  uri: string;
+  sha256: string;
+  size: number;
+}
+/** Internal to the trainer: an online learner's state and the ct.examples positions it covers, written together so that a restart neither skips nor re-learns an example. Topic ct.trainer-checkpoints (compacted), key: modelId. */
+export interface TrainerCheckpoint {
+  modelId: string;
+  /** Next ct.examples offset to read per partition: every record before it is in the learner state. */
+  positions: Array<TrainerPosition>;
+  /** The learner (libs/learning artifact, optimizer state included) in the artifact store. */
+  learner: TrainerLearnerRef;
+  examplesLearned: number;
+  /** Snapshot versions registered so far. */
+  snapshots: number;
+  lastSnapshotAt: number;
+  lastSnapshotExamples: number;
+  /** JSON of the prequential counters (owned by the trainer, versioned inside). */
+  prequential: string;
+  writtenAt: number;
+}
+export type TrainingRunStatus = 'ACCEPTED' | 'PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'UNKNOWN';
+export const TrainingRunStatusValues: readonly TrainingRunStatus[] = ['ACCEPTED', 'PROGRESS', 'SUCCEEDED', 'FAILED', 'UNKNOWN'];
+export interface TrainingOffsetRange {
+  topic: string;
+  partition: number;
+  fromOffset: number;
+  toOffset: number;
+}
+export interface TrainingProgress {
+  /** READING, TRAINING, EVALUATING, REGISTERING. */
+  phase: string;
+  recordsRead: number;
+  recordsTotal: number;
+  examplesKept: number;
+  etaMs: null | number;
+}
+export type TrainingFailureKind = 'UNKNOWN_MODEL' | 'EMPTY_WINDOW' | 'INVALID_REQUEST' | 'TRAINING_ERROR' | 'UNKNOWN';
+export const TrainingFailureKindValues: readonly TrainingFailureKind[] = ['UNKNOWN_MODEL', 'EMPTY_WINDOW', 'INVALID_REQUEST', 'TRAINING_ERROR', 'UNKNOWN'];
+/** What the trainer did with a retrain request: ACCEPTED (the plan and the pinned ct.examples offset ranges), PROGRESS, then exactly one SUCCEEDED (the registered version) or FAILED (why). Also the trainer's durable record of accepted requests: a restarted trainer resumes the ACCEPTED runs without a terminal event. Topic ct.training-runs, key: modelId. */
+export interface TrainingRunEvent {
+  /** requestId|status|sequence: deterministic per run step. */
+  eventId: string;
+  /** The retrain request's id (also the registry idempotency key). */
+  requestId: string;
+  modelId: string;
+  status: TrainingRunStatus;
+  occurredAt: number;
+  /** The trainer instance that wrote the event. */
+  instance: string;
+  /** ACCEPTED: JSON of the resolved training plan (strategy, window, model family, hyper-parameters, seed, hold-out size). */
+  plan: null | string;
+  /** ACCEPTED and SUCCEEDED: the exact ct.examples offsets read, [fromOffset, toOffset) per partition, pinned when the request was accepted. */
+  ranges: Array<TrainingOffsetRange>;
+  progress: null | TrainingProgress;
+  /** SUCCEEDED: the registered version. */
+  version: null | string;
+  artifactUri: null | string;
+  metrics: Record<string, number>;
+  failure: null | TrainingFailureKind;
+  /** FAILED: why, in words. */
+  reason: null | string;
+}
 
 /** Contract of DeadLetter (schemas/dead-letter.avsc). */
 export const DeadLetterContract = defineContract<DeadLetter>('dead-letter.avsc', {"type":"record","name":"DeadLetter","namespace":"continuum.events","doc":"A record a service could not decode or validate, kept with the reason so that nothing is lost. Topic ct.dead-letter, key: the original key.","fields":[{"name":"originalTopic","type":"string"},{"name":"partition","type":"int"},{"name":"offset","type":"long"},{"name":"key","type":["null","bytes"],"default":null},{"name":"value","type":["null","bytes"],"default":null,"doc":"The raw bytes as they were on the original topic."},{"name":"headers","type":{"type":"map","values":"bytes"},"default":{}},{"name":"originalTimestamp","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"errorKind","type":"string","doc":"NOT_WIRE_FORMAT, UNKNOWN_SCHEMA, MALFORMED_AVRO, INCOMPATIBLE_SCHEMA, INVALID_VALUE, CONTRACT_VIOLATION, REJECTED_BY_HANDLER"},{"name":"error","type":"string","doc":"Human-readable reason."},{"name":"service","type":"string","doc":"The service (consumer group) that dead-lettered it."},{"name":"failedAt","type":{"type":"long","logicalType":"timestamp-millis"}}]});
@@ -427,7 +542,7 @@ export const FeatureObservationContract = defineContract<FeatureObservation>('fe
 /** Contract of Label (schemas/labels.avsc). */
 export const LabelContract = defineContract<Label>('labels.avsc', {"type":"record","name":"Label","namespace":"continuum.events","doc":"Ground truth for a prediction, possibly days late. Topic ct.labels, key: eventId of the prediction.","fields":[{"name":"eventId","type":"string"},{"name":"modelId","type":"string"},{"name":"timestamp","type":{"type":"long","logicalType":"timestamp-millis"},"doc":"When the truth became known, epoch milliseconds."},{"name":"label","type":["double","string"],"doc":"The true value (regression, or 0/1) or class."}]});
 /** Contract of ModelVersionEvent (schemas/model-versions.avsc). */
-export const ModelVersionEventContract = defineContract<ModelVersionEvent>('model-versions.avsc', {"type":"record","name":"ModelVersionEvent","namespace":"continuum.events","doc":"A model version was registered or changed (event-sourced registry). Topic ct.model-versions, key: modelId.","fields":[{"name":"eventId","type":"string"},{"name":"modelId","type":"string"},{"name":"version","type":"string"},{"name":"parentVersion","type":["null","string"],"default":null},{"name":"change","type":{"type":"enum","name":"VersionChange","symbols":["REGISTERED","STAGE_CHANGED","METRICS_UPDATED"]}},{"name":"stage","type":{"type":"enum","name":"ModelStage","symbols":["CANDIDATE","SHADOW","CHAMPION","ARCHIVED","REJECTED"]}},{"name":"strategy","type":{"type":"enum","name":"TrainingStrategy","symbols":["ONLINE","WARM_START","FULL","EXTERNAL"]},"doc":"EXTERNAL: trained outside Continuum and registered."},{"name":"trainingWindow","type":["null",{"type":"record","name":"TrainingWindow","fields":[{"name":"start","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"end","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"exampleCount","type":"long"}]}],"default":null},{"name":"metrics","type":{"type":"map","values":"double"},"default":{}},{"name":"artifactUri","type":["null","string"],"default":null},{"name":"contract","doc":"What the model expects as input.","type":["null",{"type":"record","name":"ModelContract","fields":[{"name":"task","type":{"type":"enum","name":"ModelTask","symbols":["BINARY_CLASSIFICATION","MULTICLASS_CLASSIFICATION","REGRESSION"]}},{"name":"features","type":{"type":"array","items":{"type":"record","name":"FeatureSpec","fields":[{"name":"name","type":"string"},{"name":"type","type":{"type":"enum","name":"FeatureKind","symbols":["NUMERIC","CATEGORICAL"]}},{"name":"required","type":"boolean","default":true},{"name":"min","type":["null","double"],"default":null},{"name":"max","type":["null","double"],"default":null},{"name":"categories","type":{"type":"array","items":"string"},"default":[]}]}}}]}],"default":null},{"name":"referenceProfile","type":["null","string"],"default":null,"doc":"JSON of the training-time ReferenceProfile (libs/drift) drift is measured against."},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"actor","type":"string","doc":"Who made the change: a service or a user."}]});
+export const ModelVersionEventContract = defineContract<ModelVersionEvent>('model-versions.avsc', {"type":"record","name":"ModelVersionEvent","namespace":"continuum.events","doc":"A model or model version was registered or changed (event-sourced registry; the fold is libs/registry). Topic ct.model-versions, key: modelId. Model-level events (MODEL_REGISTERED) have version ''.","fields":[{"name":"eventId","type":"string"},{"name":"modelId","type":"string"},{"name":"version","type":"string"},{"name":"parentVersion","type":["null","string"],"default":null},{"name":"change","type":{"type":"enum","name":"VersionChange","symbols":["REGISTERED","STAGE_CHANGED","METRICS_UPDATED","MODEL_REGISTERED","ARTIFACT_ATTACHED","UNKNOWN"],"default":"UNKNOWN","doc":"REGISTERED: a new version; STAGE_CHANGED: the version moved to `stage` (a new CHAMPION archives the previous one in the same event); METRICS_UPDATED: metrics and/or reference profile replaced; MODEL_REGISTERED: the model itself (task, contract, owner, policy); ARTIFACT_ATTACHED: the version's artifact set; UNKNOWN: a change this reader does not know (ignored)."}},{"name":"stage","type":{"type":"enum","name":"ModelStage","symbols":["CANDIDATE","SHADOW","CHAMPION","ARCHIVED","REJECTED"]},"doc":"The version's stage after the change (for MODEL_REGISTERED: CANDIDATE, ignored)."},{"name":"strategy","type":{"type":"enum","name":"TrainingStrategy","symbols":["ONLINE","WARM_START","FULL","EXTERNAL"]},"doc":"EXTERNAL: trained outside Continuum and registered."},{"name":"trainingWindow","type":["null",{"type":"record","name":"TrainingWindow","fields":[{"name":"start","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"end","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"exampleCount","type":"long"}]}],"default":null},{"name":"metrics","type":{"type":"map","values":"double"},"default":{}},{"name":"artifactUri","type":["null","string"],"default":null,"doc":"Same as artifact.uri (kept for readers of the first schema)."},{"name":"contract","doc":"What the model expects as input.","type":["null",{"type":"record","name":"ModelContract","fields":[{"name":"task","type":{"type":"enum","name":"ModelTask","symbols":["BINARY_CLASSIFICATION","MULTICLASS_CLASSIFICATION","REGRESSION"]}},{"name":"features","type":{"type":"array","items":{"type":"record","name":"FeatureSpec","fields":[{"name":"name","type":"string"},{"name":"type","type":{"type":"enum","name":"FeatureKind","symbols":["NUMERIC","CATEGORICAL"]}},{"name":"required","type":"boolean","default":true},{"name":"min","type":["null","double"],"default":null},{"name":"max","type":["null","double"],"default":null},{"name":"categories","type":{"type":"array","items":"string"},"default":[]}]}}}]}],"default":null},{"name":"referenceProfile","type":["null","string"],"default":null,"doc":"JSON of the training-time ReferenceProfile (libs/drift) drift is measured against."},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"actor","type":"string","doc":"Who made the change: a service or a user."},{"name":"sequence","type":"long","default":0,"doc":"The model's revision after this event (1 for its first event): the registry writes revision + 1 and the fold ignores an event whose sequence is not the next one (a stale writer). 0: written without a sequence check."},{"name":"idempotencyKey","type":["null","string"],"default":null,"doc":"REGISTERED: the caller's key; the same key never registers a second version of the model."},{"name":"owner","type":["null","string"],"default":null,"doc":"MODEL_REGISTERED: the team or person owning the model."},{"name":"policyRef","type":["null","string"],"default":null,"doc":"MODEL_REGISTERED: the retrain policy the model follows (a model id of the controller's policy, or a URI)."},{"name":"lineage","default":null,"doc":"REGISTERED: what the version was trained on.","type":["null",{"type":"record","name":"VersionLineage","fields":[{"name":"examples","type":{"type":"array","items":{"type":"record","name":"OffsetRange","doc":"Records [fromOffset, toOffset) of one partition.","fields":[{"name":"topic","type":"string"},{"name":"partition","type":"int"},{"name":"fromOffset","type":"long"},{"name":"toOffset","type":"long","doc":"Exclusive."}]}},"default":[]},{"name":"seed","type":["null","long"],"default":null},{"name":"codeVersion","type":["null","string"],"default":null},{"name":"hyperParameters","type":["null","string"],"default":null,"doc":"JSON object."}]}]},{"name":"artifact","type":["null",{"type":"record","name":"ArtifactRef","doc":"A blob in the artifact store (libs/artifact-store).","fields":[{"name":"uri","type":"string","doc":"file:///... or s3://bucket/..."},{"name":"sha256","type":"string","doc":"Hex SHA-256 of the bytes."},{"name":"size","type":"long","doc":"Bytes."}]}],"default":null,"doc":"The model's bytes (libs/learning's artifact format or an external format)."},{"name":"referenceProfileRef","type":["null","ArtifactRef"],"default":null,"doc":"The reference profile JSON in the artifact store, when too large to travel inline in referenceProfile."},{"name":"metricsRef","type":["null","ArtifactRef"],"default":null,"doc":"A metrics table (JSON object of name to number) in the artifact store, when too large for metrics."},{"name":"reason","type":["null","string"],"default":null,"doc":"Why the change was made (audit trail)."},{"name":"evidence","type":["null","string"],"default":null,"doc":"JSON object backing the change (test results, report ids...) (audit trail)."}]});
 /** Contract of MonitorCheckpoint (schemas/monitor-checkpoints.avsc). */
 export const MonitorCheckpointContract = defineContract<MonitorCheckpoint>('monitor-checkpoints.avsc', {"type":"record","name":"MonitorCheckpoint","namespace":"continuum.events","doc":"Internal to the monitor: the stage 1 state of one source partition, written as chunks whose keys carry a random id of the write, then a manifest naming that id (so neither a crash while writing nor a former owner still writing can damage the checkpoint the manifest names), then tombstones of the previous write's chunks. Exactly one of manifest and chunk is set. Topic ct.monitor-checkpoints (compacted), key: group|topic|partition for the manifest, group|topic|partition|write|index for a chunk.","fields":[{"name":"group","type":"string","doc":"Consumer group of the stage 1 instances."},{"name":"sourceTopic","type":"string"},{"name":"sourcePartition","type":"int"},{"name":"manifest","type":["null",{"type":"record","name":"MonitorCheckpointManifest","fields":[{"name":"slot","type":"int","doc":"Random id of the write the chunks belong to."},{"name":"chunks","type":"int"},{"name":"size","type":"long","doc":"Bytes of the checkpoint body."},{"name":"sha256","type":"string","doc":"Hex SHA-256 of the checkpoint body."},{"name":"nextOffset","type":"long","doc":"The state covers every record of the partition before this offset."},{"name":"writtenAt","type":{"type":"long","logicalType":"timestamp-millis"}}]}],"default":null},{"name":"chunk","type":["null",{"type":"record","name":"MonitorCheckpointChunk","fields":[{"name":"slot","type":"int","doc":"Random id of the write the chunks belong to."},{"name":"index","type":"int"},{"name":"data","type":"bytes"}]}],"default":null}]});
 /** Contract of MonitorPartial (schemas/monitor-partials.avsc). */
@@ -442,5 +557,9 @@ export const PredictionContract = defineContract<Prediction>('predictions.avsc',
 export const PromotionDecisionContract = defineContract<PromotionDecision>('promotions.avsc', {"type":"record","name":"PromotionDecision","namespace":"continuum.events","doc":"The outcome of champion vs challenger on the same labelled traffic. Topic ct.promotions, key: modelId.","fields":[{"name":"decisionId","type":"string"},{"name":"modelId","type":"string"},{"name":"decision","type":{"type":"enum","name":"PromotionOutcome","symbols":["PROMOTE","REJECT","ROLLBACK"]}},{"name":"championVersion","type":["null","string"],"default":null},{"name":"challengerVersion","type":"string"},{"name":"metric","type":"string","doc":"The metric compared, e.g. log_loss or accuracy."},{"name":"championValue","type":["null","double"],"default":null},{"name":"challengerValue","type":["null","double"],"default":null},{"name":"test","type":"string","doc":"Statistical test used, e.g. MCNEMAR, PAIRED_T, SEQUENTIAL_PROBABILITY_RATIO."},{"name":"statistic","type":["null","double"],"default":null},{"name":"pValue","type":["null","double"],"default":null},{"name":"pairedCount","type":"long","doc":"Labelled events both versions scored."},{"name":"reason","type":"string"},{"name":"decidedAt","type":{"type":"long","logicalType":"timestamp-millis"}}]});
 /** Contract of RetrainRequest (schemas/retrain-requests.avsc). */
 export const RetrainRequestContract = defineContract<RetrainRequest>('retrain-requests.avsc', {"type":"record","name":"RetrainRequest","namespace":"continuum.events","doc":"A decision that a model must be retrained, with why. Topic ct.retrain-requests, key: modelId.","fields":[{"name":"requestId","type":"string"},{"name":"modelId","type":"string"},{"name":"modelVersion","type":["null","string"],"default":null,"doc":"The version in production when the request was raised."},{"name":"reason","type":{"type":"enum","name":"RetrainReason","symbols":["SCHEDULE","PERFORMANCE","DATA_DRIFT","CONCEPT_DRIFT","CONTRACT_CHANGE","MANUAL"]}},{"name":"requestedAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"requestedBy","type":"string","doc":"controller policy name, or the user/CLI for MANUAL."},{"name":"evidence","type":{"type":"array","items":{"type":"record","name":"Evidence","fields":[{"name":"kind","type":"string","doc":"DRIFT_REPORT, PERFORMANCE_REPORT, SCHEDULE, MANUAL..."},{"name":"reference","type":"string","doc":"Id of the report (or cron expression) this evidence comes from."},{"name":"summary","type":"string"},{"name":"values","type":{"type":"map","values":"double"},"default":{}}]}},"default":[]},{"name":"window","doc":"Which data to retrain on.","type":{"type":"record","name":"WindowStrategy","fields":[{"name":"kind","type":{"type":"enum","name":"WindowKind","symbols":["FIXED_COUNT","FIXED_DURATION","DYNAMIC","REPRESENTATIVE"]}},{"name":"count","type":["null","long"],"default":null,"doc":"FIXED_COUNT: last N examples."},{"name":"durationMs","type":["null","long"],"default":null,"doc":"FIXED_DURATION: last T of event time."},{"name":"candidateCounts","type":{"type":"array","items":"long"},"default":[],"doc":"DYNAMIC: window sizes to try."},{"name":"holdoutCount","type":["null","long"],"default":null,"doc":"DYNAMIC: newest examples kept as the test set."}]}},{"name":"mode","type":{"type":"enum","name":"TrainingMode","symbols":["ONLINE","WARM_START","FULL"]},"doc":"ONLINE: incremental updates; WARM_START: fine-tune the parent; FULL: train from scratch."}]});
+/** Contract of TrainerCheckpoint (schemas/trainer-checkpoints.avsc). */
+export const TrainerCheckpointContract = defineContract<TrainerCheckpoint>('trainer-checkpoints.avsc', {"type":"record","name":"TrainerCheckpoint","namespace":"continuum.events","doc":"Internal to the trainer: an online learner's state and the ct.examples positions it covers, written together so that a restart neither skips nor re-learns an example. Topic ct.trainer-checkpoints (compacted), key: modelId.","fields":[{"name":"modelId","type":"string"},{"name":"positions","doc":"Next ct.examples offset to read per partition: every record before it is in the learner state.","type":{"type":"array","items":{"type":"record","name":"TrainerPosition","fields":[{"name":"topic","type":"string"},{"name":"partition","type":"int"},{"name":"offset","type":"long"}]}}},{"name":"learner","doc":"The learner (libs/learning artifact, optimizer state included) in the artifact store.","type":{"type":"record","name":"TrainerLearnerRef","fields":[{"name":"uri","type":"string"},{"name":"sha256","type":"string"},{"name":"size","type":"long"}]}},{"name":"examplesLearned","type":"long"},{"name":"snapshots","type":"long","doc":"Snapshot versions registered so far."},{"name":"lastSnapshotAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"lastSnapshotExamples","type":"long"},{"name":"prequential","type":"string","doc":"JSON of the prequential counters (owned by the trainer, versioned inside)."},{"name":"writtenAt","type":{"type":"long","logicalType":"timestamp-millis"}}]});
+/** Contract of TrainingRunEvent (schemas/training-runs.avsc). */
+export const TrainingRunEventContract = defineContract<TrainingRunEvent>('training-runs.avsc', {"type":"record","name":"TrainingRunEvent","namespace":"continuum.events","doc":"What the trainer did with a retrain request: ACCEPTED (the plan and the pinned ct.examples offset ranges), PROGRESS, then exactly one SUCCEEDED (the registered version) or FAILED (why). Also the trainer's durable record of accepted requests: a restarted trainer resumes the ACCEPTED runs without a terminal event. Topic ct.training-runs, key: modelId.","fields":[{"name":"eventId","type":"string","doc":"requestId|status|sequence: deterministic per run step."},{"name":"requestId","type":"string","doc":"The retrain request's id (also the registry idempotency key)."},{"name":"modelId","type":"string"},{"name":"status","type":{"type":"enum","name":"TrainingRunStatus","symbols":["ACCEPTED","PROGRESS","SUCCEEDED","FAILED","UNKNOWN"],"default":"UNKNOWN"}},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"instance","type":"string","doc":"The trainer instance that wrote the event."},{"name":"plan","type":["null","string"],"default":null,"doc":"ACCEPTED: JSON of the resolved training plan (strategy, window, model family, hyper-parameters, seed, hold-out size)."},{"name":"ranges","doc":"ACCEPTED and SUCCEEDED: the exact ct.examples offsets read, [fromOffset, toOffset) per partition, pinned when the request was accepted.","type":{"type":"array","items":{"type":"record","name":"TrainingOffsetRange","fields":[{"name":"topic","type":"string"},{"name":"partition","type":"int"},{"name":"fromOffset","type":"long"},{"name":"toOffset","type":"long"}]}},"default":[]},{"name":"progress","type":["null",{"type":"record","name":"TrainingProgress","fields":[{"name":"phase","type":"string","doc":"READING, TRAINING, EVALUATING, REGISTERING."},{"name":"recordsRead","type":"long"},{"name":"recordsTotal","type":"long"},{"name":"examplesKept","type":"long"},{"name":"etaMs","type":["null","long"],"default":null}]}],"default":null},{"name":"version","type":["null","string"],"default":null,"doc":"SUCCEEDED: the registered version."},{"name":"artifactUri","type":["null","string"],"default":null},{"name":"metrics","type":{"type":"map","values":"double"},"default":{}},{"name":"failure","type":["null",{"type":"enum","name":"TrainingFailureKind","symbols":["UNKNOWN_MODEL","EMPTY_WINDOW","INVALID_REQUEST","TRAINING_ERROR","UNKNOWN"],"default":"UNKNOWN"}],"default":null},{"name":"reason","type":["null","string"],"default":null,"doc":"FAILED: why, in words."}]});
 
-export const AllContracts = [DeadLetterContract, DriftReportContract, EvaluatorPartialContract, LabelledExampleContract, FeatureObservationContract, LabelContract, ModelVersionEventContract, MonitorCheckpointContract, MonitorPartialContract, MonitorReferenceContract, PerformanceReportContract, PredictionContract, PromotionDecisionContract, RetrainRequestContract] as const;
+export const AllContracts = [DeadLetterContract, DriftReportContract, EvaluatorPartialContract, LabelledExampleContract, FeatureObservationContract, LabelContract, ModelVersionEventContract, MonitorCheckpointContract, MonitorPartialContract, MonitorReferenceContract, PerformanceReportContract, PredictionContract, PromotionDecisionContract, RetrainRequestContract, TrainerCheckpointContract, TrainingRunEventContract] as const;
