@@ -107,6 +107,29 @@ describe('event-time windows', () => {
     },
   );
 
+  it.each([
+    [60_000, 60_000],
+    [60_000, 20_000],
+  ])(
+    'size %i hop %i: openWindows() shows the open windows as flush() would, and changes nothing',
+    (size, hop) => {
+      const spec: WindowSpec = { type: 'event-time', size, hop, allowedLateness: 5_000 };
+      const w = new WindowedProfiles(profile, spec);
+      const copy = new WindowedProfiles(profile, spec);
+      const evts = timed(900, 6, 200, 3_000);
+      feed(w, evts);
+      feed(copy, evts);
+      const open = w.openWindows();
+      expect(open.length).toBeGreaterThan(0);
+      expect(open.every((c) => !c.complete && c.droppedLateEvents === 0 && c.end > w.watermark)).toBe(true);
+      const snapshot = open.map((c) => [c.id, Array.from(c.state.serialize())]);
+      expect(Array.from(w.checkpoint())).toEqual(Array.from(copy.checkpoint()));
+      const flushed = w.flush().map((c) => [c.id, Array.from(c.state.serialize())]);
+      expect(snapshot).toEqual(flushed);
+      expect(new WindowedProfiles(profile, spec).openWindows()).toEqual([]);
+    },
+  );
+
   it('partial states of two instances merge by window id into the single-instance state', () => {
     const spec: WindowSpec = { type: 'event-time', size: 60_000, hop: 30_000, allowedLateness: 10_000 };
     const evts = timed(4000, 5, 100, 2_000);

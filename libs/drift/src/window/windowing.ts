@@ -226,8 +226,37 @@ export class WindowedProfiles {
     return out ?? NOTHING;
   }
 
+  /**
+   * The event-time windows that hold events and have not closed, as they are now (`complete`
+   * false, `droppedLateEvents` 0); nothing changes. An early result: e.g. the contribution of an
+   * input that has gone idle, which may still grow if events arrive before the window closes.
+   */
+  openWindows(): readonly ClosedWindow[] {
+    if (this.spec.type !== 'event-time' || this.panes.size === 0) return NOTHING;
+    let minPane = Infinity;
+    let maxPane = -Infinity;
+    for (const k of this.panes.keys()) {
+      if (k < minPane) minPane = k;
+      if (k > maxPane) maxPane = k;
+    }
+    const earliest = minPane - this.spec.panes + 1;
+    const out: ClosedWindow[] = [];
+    const first = Number.isNaN(this.nextWindow) ? earliest : Math.max(this.nextWindow, earliest);
+    for (let w = first; w <= maxPane; w++) {
+      const open = this.merge(w, false, 0);
+      if (open) out.push(open);
+    }
+    return out;
+  }
+
   /** Merges the panes of the window starting at pane `first`; null when they hold no event. */
   private emit(first: number, complete: boolean): ClosedWindow | null {
+    const closed = this.merge(first, complete, this.droppedSinceEmit);
+    if (closed) this.droppedSinceEmit = 0;
+    return closed;
+  }
+
+  private merge(first: number, complete: boolean, droppedLateEvents: number): ClosedWindow | null {
     const start = first * this.spec.hop + this.spec.offset;
     const end = start + this.spec.size;
     const state = new WindowProfile(this.profile);
@@ -248,9 +277,8 @@ export class WindowedProfiles {
       id: `${start}-${end}`,
       state,
       complete,
-      droppedLateEvents: this.droppedSinceEmit,
+      droppedLateEvents,
     };
-    this.droppedSinceEmit = 0;
     return closed;
   }
 
