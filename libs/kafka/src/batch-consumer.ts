@@ -3,6 +3,7 @@ import { type Contract, DecodeError, type EventCodecs, type EventDecoder } from 
 import { type CheckResult, type Logger, type Metrics } from '@continuum/observability';
 import { coPartitionedAssigner } from './co-partitioned-assigner';
 import { ConsumerMetrics } from './consumer-metrics';
+import { KafkaUsageError } from './errors';
 import { type DeadLetterPublisher, type FailedRecord } from './dead-letter';
 import { type KafkaClient } from './kafka-client';
 
@@ -142,9 +143,9 @@ export class BatchConsumer {
   }
 
   subscribe<T>(subscription: Subscription<T>): void {
-    if (this.running) throw new Error('subscribe() must be called before start()');
+    if (this.running) throw new KafkaUsageError('subscribe() must be called before start()');
     if (this.subscriptions.has(subscription.topic)) {
-      throw new Error(
+      throw new KafkaUsageError(
         `topic ${subscription.topic} already has a batch handler in group ${this.options.groupId}`,
       );
     }
@@ -160,7 +161,7 @@ export class BatchConsumer {
 
   async start(): Promise<void> {
     if (this.subscriptions.size === 0)
-      throw new Error(`consumer group ${this.options.groupId} has no subscriptions`);
+      throw new KafkaUsageError(`consumer group ${this.options.groupId} has no subscriptions`);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: this.options.fromBeginning ?? true });
     this.running = true;
@@ -189,7 +190,7 @@ export class BatchConsumer {
   ): Promise<void> {
     if (batch.isEmpty()) return;
     const active = this.subscriptions.get(batch.topic);
-    if (!active) throw new Error(`received a batch for unsubscribed topic ${batch.topic}`);
+    if (!active) throw new KafkaUsageError(`received a batch for unsubscribed topic ${batch.topic}`);
     const labels = { topic: batch.topic, group: this.options.groupId };
     const endTimer = this.metrics.batchDuration.startTimer(labels);
     try {

@@ -1,10 +1,63 @@
-export * from './co-partitioned-assigner';
-export * from './batch-consumer';
-export * from './consumer-metrics';
-export * from './dead-letter';
-export * from './event-producer';
-export * from './kafka-client';
-export * from './kafka-config';
+/**
+ * @continuum/kafka — Continuum's Kafka runtime: the client seam, typed producing and batch
+ * consuming with dead letters, and the state primitives services build on (topic views, keyed
+ * state topics, key partitioning, serial queues, consumer assignments). Only this package imports
+ * values from kafkajs. The NestJS integration is on its own entry point, `@continuum/kafka/nest`.
+ */
+export { KafkaRuntimeError, KafkaUsageError, KafkaTimeoutError, TopicLayoutError } from './errors';
+
+// Client seam and configuration
+export { type KafkaClient, createKafkaClient } from './kafka-client';
+export { type KafkaConfig, kafkaConfigSpec, loadKafkaConfig } from './kafka-config';
+export type { IHeaders as RecordHeaders } from 'kafkajs';
+
+// Topics
+export {
+  provisionTopics,
+  waitForTopicLeaders,
+  type TopicToProvision,
+  type ProvisioningResult,
+} from './topic-provisioning';
+
+// Producing
+export { EventProducer, type OutgoingEvent } from './event-producer';
+export { DeadLetterPublisher, toDeadLetter, type DeadLetterKind, type FailedRecord } from './dead-letter';
+
+// Consuming in batches
+export {
+  BatchConsumer,
+  type BatchConsumerOptions,
+  type BatchContext,
+  type BatchHandlerFn,
+  type ConsumedRecord,
+  type Subscription,
+} from './batch-consumer';
+export { coPartitionedAssigner, CoPartitionedAssigner } from './co-partitioned-assigner';
+export { ConsumerMetrics } from './consumer-metrics';
+export { ConsumerAssignments, type Assignment } from './consumer-assignments';
+
+// State from topics
+export {
+  TopicView,
+  type TopicViewOptions,
+  type ViewRecord,
+  type ViewBatch,
+  type ViewStart,
+  type UndecodableRecord,
+} from './state/topic-view';
+export {
+  readRange,
+  offsetsForTimestamp,
+  topicOffsets,
+  type OffsetRanges,
+  type RangeReadOptions,
+} from './state/topic-range';
+export { KeyedStateTopic, type KeyedStateTopicOptions } from './state/keyed-state-topic';
+
+// Keys and ordering
+export { keyPartition } from './key-partition';
+export { KeyedSerialQueue } from './serial-queue';
+
+// NestJS (moving to `@continuum/kafka/nest`)
 export * from './nest/batch-handler.decorator';
 export * from './nest/kafka.module';
-export * from './topic-provisioning';

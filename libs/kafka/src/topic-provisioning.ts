@@ -1,5 +1,6 @@
 import { type Admin, type ITopicConfig } from 'kafkajs';
 import { type TopicDefinition } from '@continuum/events';
+import { KafkaTimeoutError } from './errors';
 
 export interface TopicToProvision {
   name: string;
@@ -82,9 +83,9 @@ export async function waitForTopicLeaders(
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(
+      throw new KafkaTimeoutError(
         `topics ${topics.map((t) => t.topic).join(', ')} have no leaders after ${timeoutMs} ms`,
-        { cause: last },
+        last,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
