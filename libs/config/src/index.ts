@@ -1,5 +1,4 @@
 export * from './config-field';
 export * from './load-config';
 export * from './duration';
-export * from './logging-config';
 export * from './document-fields';
