@@ -37,3 +37,4 @@ export * from './windows/representative-subsample';
 export * from './artifacts/model-artifact';
 export * from './artifacts/artifact-files';
 export { toLayersModel } from './models/layers-export';
+export * from './serving';

@@ -1,9 +1,14 @@
-import { activeTfjsBackend } from '../backend/tfjs-backend';
 import { ConfigurationError } from '../errors';
 import type { EngineInit, NetworkEngine } from './engine';
-import { HybridNetwork } from './hybrid-network';
 import { JsNetwork } from './js-network';
-import { TfjsNetwork } from './tfjs-network';
+
+// TensorFlow.js is loaded on first use: a model on the TypeScript engine (every linear model
+// on `auto`, any model on `js`, e.g. the scorer's) never loads it.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const tfjsBackend = (): typeof import('../backend/tfjs-backend') => require('../backend/tfjs-backend');
+const tfjsNetwork = (): typeof import('./tfjs-network') => require('./tfjs-network');
+const hybridNetwork = (): typeof import('./hybrid-network') => require('./hybrid-network');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Which engine computes a model:
@@ -26,12 +31,12 @@ export function createEngine(choice: EngineChoice, init: EngineInit): NetworkEng
     case 'js':
       return new JsNetwork(init);
     case 'tfjs':
-      return new TfjsNetwork(init);
+      return new (tfjsNetwork().TfjsNetwork)(init);
     case 'auto': {
-      const backend = activeTfjsBackend();
-      if (init.spec.hidden.length === 0 || (backend !== 'wasm' && backend !== 'tensorflow'))
-        return new JsNetwork(init);
-      return new HybridNetwork(init, MLP_TFJS_THRESHOLD);
+      if (init.spec.hidden.length === 0) return new JsNetwork(init);
+      const backend = tfjsBackend().activeTfjsBackend();
+      if (backend !== 'wasm' && backend !== 'tensorflow') return new JsNetwork(init);
+      return new (hybridNetwork().HybridNetwork)(init, MLP_TFJS_THRESHOLD);
     }
     default:
       throw new ConfigurationError(

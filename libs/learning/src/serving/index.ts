@@ -1,0 +1,3 @@
+export * from './serving-contract';
+export * from './serving-model';
+export * from './warm-up';
