@@ -1,4 +1,5 @@
 export * from './config-field';
 export * from './load-config';
 export * from './duration';
+export * from './logging-config';
 export * from './document-fields';
