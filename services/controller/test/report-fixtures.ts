@@ -44,6 +44,7 @@ export function driftReport(
     windowStart: T0 + index * WINDOW_MS,
     windowEnd: T0 + (index + 1) * WINDOW_MS,
     eventCount: 1000,
+    lateEvents: 0,
     referenceKind: 'MODEL_VERSION',
     referenceCount: 10_000,
     correction: 'BENJAMINI_HOCHBERG',
