@@ -3,3 +3,5 @@ export * from './json-logger';
 export * from './metrics';
 export * from './observability.module';
 export * from './run-service';
+export * from './dependency-wait';
+export * from './text-log';

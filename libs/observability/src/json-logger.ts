@@ -1,16 +1,28 @@
 import { type LoggerService, type LogLevel } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+import { type LoggingConfig, loadLoggingConfig, resolveLogFormat } from '@continuum/config';
+import { formatLogLine } from './text-log';
 
 export type { Logger } from 'pino';
 
-/** A pino logger writing one JSON object per line to stdout, tagged with the service name. */
-export function createLogger(service: string, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
-    level,
+/**
+ * A pino logger writing to stdout, tagged with the service name: one JSON object per line, or
+ * one readable line per entry when LOG_FORMAT says text (or auto, on a terminal). The settings
+ * come from LOG_LEVEL and LOG_FORMAT unless given; a typo in them throws a ConfigError.
+ */
+export function createLogger(
+  service: string,
+  logging: LoggingConfig = loadLoggingConfig(service),
+  isTerminal: boolean = process.stdout.isTTY === true,
+): Logger {
+  const options = {
+    level: logging.level,
     base: { service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  });
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  if (resolveLogFormat(logging.format, isTerminal) === 'json') return pino(options);
+  return pino(options, { write: (line: string) => void process.stdout.write(formatLogLine(line)) });
 }
 
 const NEST_TO_PINO: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
