@@ -22,6 +22,8 @@ export interface ConsumedRecord<T> {
 export interface BatchContext {
   readonly topic: string;
   readonly partition: number;
+  /** Offset of the batch's first record, including records that failed to decode or validate. */
+  readonly firstOffset: string;
   /** Offset of the batch's last record, including records that failed to decode or validate. */
   readonly lastOffset: string;
   /** The partition's high watermark when the batch was fetched (lag = highWatermark - lastOffset - 1). */
@@ -30,6 +32,16 @@ export interface BatchContext {
   reject(record: ConsumedRecord<unknown>, reason: string): void;
   /** Call during long handlers to keep the group membership alive. */
   heartbeat(): Promise<void>;
+  /**
+   * The runtime will not commit this batch: the handler commits with `commitOffsets` once its own
+   * checkpoint is durable (the same as resolving `{ commit: false }`).
+   */
+  deferCommit(): void;
+  /**
+   * Commits `nextOffset` (the offset of the next record to read) for this batch's partition in the
+   * group. Works while the consumer's stop() is in progress, unlike BatchConsumer.commit().
+   */
+  commitOffsets(nextOffset: string): Promise<void>;
 }
 
 /**
@@ -206,9 +218,12 @@ export class BatchConsumer {
         const context: BatchContext = {
           topic: batch.topic,
           partition: batch.partition,
+          firstOffset: batch.firstOffset() ?? batch.lastOffset(),
           lastOffset: batch.lastOffset(),
           highWatermark: batch.highWatermark,
           heartbeat,
+          deferCommit: () => void (commit = false),
+          commitOffsets: commitBatch,
           reject: (record, reason) =>
             failed.push({
               topic: batch.topic,

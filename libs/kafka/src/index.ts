@@ -7,7 +7,7 @@
 export { KafkaRuntimeError, KafkaUsageError, KafkaTimeoutError, TopicLayoutError } from './errors';
 
 // Client seam and configuration
-export { type KafkaClient, createKafkaClient } from './kafka-client';
+export { type KafkaClient, createKafkaClient, KAFKA_CLIENT } from './kafka-client';
 export { type KafkaConfig, kafkaConfigSpec, loadKafkaConfig } from './kafka-config';
 export type { IHeaders as RecordHeaders } from 'kafkajs';
 
@@ -58,6 +58,6 @@ export { KeyedStateTopic, type KeyedStateTopicOptions } from './state/keyed-stat
 export { keyPartition } from './key-partition';
 export { KeyedSerialQueue } from './serial-queue';
 
-// NestJS (moving to `@continuum/kafka/nest`)
-export * from './nest/batch-handler.decorator';
-export * from './nest/kafka.module';
+// NestJS: moved to `@continuum/kafka/nest`; re-exported here until every service imports it from there.
+export { BatchHandler, BATCH_HANDLER, type BatchHandlerMetadata } from './nest/batch-handler.decorator';
+export { KafkaModule, KAFKA_MODULE_OPTIONS, type KafkaModuleOptions } from './nest/kafka.module';

@@ -25,6 +25,9 @@ export interface KafkaClient {
   admin(): Admin;
 }
 
+/** Injection token of the service's KafkaClient (provided by KafkaModule). */
+export const KAFKA_CLIENT = Symbol('KafkaClient');
+
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',

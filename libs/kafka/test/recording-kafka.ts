@@ -5,8 +5,19 @@
  * and every call that matters is appended to `log`. Not a broker: no groups across clients, no
  * commits; integration tests use the real one.
  */
-import { type Admin, type Batch, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import {
+  type Admin,
+  type Batch,
+  type Consumer,
+  type EachBatchPayload,
+  type KafkaMessage,
+  type Producer,
+} from 'kafkajs';
+import pino from 'pino';
 import { DecodeError, type EventCodecs } from '@continuum/events';
+import { Metrics } from '@continuum/observability';
+import { BatchConsumer } from '../src/batch-consumer';
+import { type DeadLetterPublisher, type FailedRecord } from '../src/dead-letter';
 import { type KafkaClient } from '../src/kafka-client';
 
 export interface StoredRecord {
@@ -233,3 +244,89 @@ export const jsonCodecs = {
     },
   }),
 } as unknown as EventCodecs;
+
+/** A kafkajs consumer stand-in that records calls and lets the test deliver batches. */
+function fakeConsumer(log: string[]) {
+  let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
+  const consumer = {
+    events: { GROUP_JOIN: 'join', CRASH: 'crash', DISCONNECT: 'disconnect', STOP: 'stop' },
+    on: () => undefined,
+    connect: async () => void log.push('connect'),
+    subscribe: async () => void log.push('subscribe'),
+    run: async (config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) => {
+      eachBatch = config.eachBatch;
+    },
+    stop: async () => void log.push('consumer.stop'),
+    disconnect: async () => void log.push('disconnect'),
+    commitOffsets: async (offsets: Array<{ partition: number; offset: string }>) =>
+      void log.push(`commitOffsets ${offsets.map((o) => `${o.partition}@${o.offset}`).join(',')}`),
+  };
+  const deliver = async (messages: Array<{ offset: string; value: string }>, topic = 'labels') => {
+    const batch = {
+      topic,
+      partition: 2,
+      highWatermark: '100',
+      messages: messages.map((m) => ({
+        offset: m.offset,
+        value: Buffer.from(m.value),
+        key: null,
+        timestamp: '1',
+      })),
+      isEmpty: () => messages.length === 0,
+      firstOffset: () => messages[0]?.offset ?? null,
+      lastOffset: () => messages[messages.length - 1].offset,
+    } as unknown as Batch;
+    await eachBatch?.({
+      batch,
+      resolveOffset: () => undefined,
+      heartbeat: async () => undefined,
+      isStale: () => false,
+      commitOffsetsIfNecessary: async (o?: unknown) => {
+        const topics = (o as { topics: Array<{ partitions: Array<{ partition: number; offset: string }> }> })
+          .topics;
+        log.push(`commitBatch ${topics[0].partitions[0].partition}@${topics[0].partitions[0].offset}`);
+      },
+    } as unknown as EachBatchPayload);
+  };
+  return { consumer: consumer as unknown as Consumer, deliver };
+}
+
+/** Decodes 'ok:<n>' to a label and fails on anything else, as a malformed record would. */
+const codecs = {
+  decoderFor: () => ({
+    prepare: async () => undefined,
+    decode: (value: Buffer) => {
+      const text = value.toString();
+      if (!text.startsWith('ok:')) throw new DecodeError('NOT_WIRE_FORMAT', `not a label: ${text}`);
+      return { eventId: text, modelId: 'm', timestamp: 1, label: 1 };
+    },
+  }),
+} as unknown as EventCodecs;
+
+/**
+ * A BatchConsumer on a kafkajs consumer stand-in that records calls (connect, commits, dead
+ * letters) in `log` and lets the test `deliver` batches of topic 'labels', partition 2.
+ */
+export function recordingBatchConsumer() {
+  const log: string[] = [];
+  const { consumer, deliver } = fakeConsumer(log);
+  const client = { consumer: () => consumer } as unknown as KafkaClient;
+  const deadLetters = {
+    publish: async (failed: FailedRecord[]) =>
+      void log.push(
+        `deadLetters ${failed.map((f: { message: KafkaMessage }) => f.message.offset).join(',')}`,
+      ),
+  } as unknown as DeadLetterPublisher;
+  const batchConsumer = new BatchConsumer(
+    client,
+    codecs,
+    deadLetters,
+    new Metrics('test'),
+    pino({ level: 'silent' }),
+    {
+      service: 'test',
+      groupId: 'g',
+    },
+  );
+  return { log, deliver, batchConsumer };
+}

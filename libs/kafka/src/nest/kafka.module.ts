@@ -11,20 +11,27 @@ import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core
 import { ContractRegistry, EventCodecs, Topics, type TopicKey, topicName } from '@continuum/events';
 import { HealthChecks, LOGGER, type Logger, Metrics } from '@continuum/observability';
 import { BatchConsumer, type BatchConsumerOptions, type BatchHandlerFn } from '../batch-consumer';
+import { ConsumerAssignments } from '../consumer-assignments';
+import { KafkaUsageError } from '../errors';
 import { DeadLetterPublisher } from '../dead-letter';
 import { EventProducer } from '../event-producer';
-import { type KafkaClient, createKafkaClient } from '../kafka-client';
+import { KAFKA_CLIENT, type KafkaClient, createKafkaClient } from '../kafka-client';
 import { type KafkaConfig } from '../kafka-config';
 import { provisionTopics } from '../topic-provisioning';
 import { BATCH_HANDLER, type BatchHandlerMetadata } from './batch-handler.decorator';
+import { KafkaBatchTransport } from './batch-transport';
 
-export const KAFKA_CLIENT = Symbol('KafkaClient');
+export { KAFKA_CLIENT };
 export const KAFKA_MODULE_OPTIONS = Symbol('KafkaModuleOptions');
 
 export interface KafkaModuleOptions {
   service: string;
   config: KafkaConfig;
-  /** Present when the service consumes; its @BatchHandler methods join this group. */
+  /**
+   * Present when the service consumes: its `@EventPattern(topic, { batch: true })` handlers run in
+   * this group through the KafkaBatchTransport (connect it with app.connectMicroservice). The
+   * group's assignments are published to the injectable ConsumerAssignments.
+   */
   consumer?: Omit<BatchConsumerOptions, 'service'>;
   /** Topics to provision at start-up (when KAFKA_PROVISION_TOPICS is true); default: all of Continuum's. */
   topics?: TopicKey[];
@@ -55,9 +62,13 @@ class KafkaRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown 
     const handlers = this.discoverHandlers();
     if (!this.consumer) {
       if (handlers.length > 0)
-        throw new Error(`@BatchHandler methods found but KafkaModule has no consumer options`);
+        throw new KafkaUsageError(`@BatchHandler methods found but KafkaModule has no consumer options`);
       return;
     }
+    const consumer = this.consumer;
+    this.health.addReadinessCheck('kafka-consumer', () => consumer.readiness());
+    // Without legacy @BatchHandler methods the KafkaBatchTransport starts the consumer.
+    if (handlers.length === 0) return;
     for (const { metadata, handler } of handlers) {
       this.consumer.subscribe({
         topic: topicName(metadata.topic),
@@ -67,8 +78,6 @@ class KafkaRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown 
         manualCommit: metadata.manualCommit,
       });
     }
-    const consumer = this.consumer;
-    this.health.addReadinessCheck('kafka-consumer', () => consumer.readiness());
     await consumer.start();
     this.logger.info({ groupId: consumer.options.groupId, topics: consumer.topics }, 'consuming');
   }
@@ -117,9 +126,11 @@ class KafkaRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown 
 }
 
 /**
- * NestJS integration of the batch runtime. The @nestjs/microservices Kafka transport hands one
- * message at a time and has no batch mode, so services declare `@BatchHandler(topic)` methods
- * instead and this module runs them on a BatchConsumer.
+ * NestJS integration of the Kafka runtime: the client, codecs, producer, dead letters and (with
+ * consumer options) the BatchConsumer behind the KafkaBatchTransport. Topics are provisioned and
+ * the producer connected when the application bootstraps; the consumer stops (committing its last
+ * batch) and the producer flushes before the application shuts down. (The
+ * @nestjs/microservices Kafka transport hands one message at a time, hence a transport of our own.)
  */
 @Global()
 @Module({})
@@ -161,6 +172,7 @@ export class KafkaModule {
             new DeadLetterPublisher(producer, topicName('deadLetter'), options.service),
           inject: [EventProducer],
         },
+        { provide: ConsumerAssignments, useValue: new ConsumerAssignments() },
         {
           provide: BatchConsumer,
           useFactory: (
@@ -169,14 +181,25 @@ export class KafkaModule {
             deadLetters: DeadLetterPublisher,
             metrics: Metrics,
             logger: Logger,
+            assignments: ConsumerAssignments,
           ) =>
             options.consumer
               ? new BatchConsumer(client, codecs, deadLetters, metrics, logger, {
                   service: options.service,
                   ...options.consumer,
+                  onAssignment: (assignment) => {
+                    assignments.update(assignment);
+                    options.consumer?.onAssignment?.(assignment);
+                  },
                 })
               : null,
-          inject: [KAFKA_CLIENT, EventCodecs, DeadLetterPublisher, Metrics, LOGGER],
+          inject: [KAFKA_CLIENT, EventCodecs, DeadLetterPublisher, Metrics, LOGGER, ConsumerAssignments],
+        },
+        {
+          provide: KafkaBatchTransport,
+          useFactory: (consumer: BatchConsumer | null) =>
+            consumer ? new KafkaBatchTransport(consumer) : null,
+          inject: [BatchConsumer],
         },
         KafkaRuntime,
       ],
@@ -187,6 +210,8 @@ export class KafkaModule {
         EventProducer,
         DeadLetterPublisher,
         BatchConsumer,
+        ConsumerAssignments,
+        KafkaBatchTransport,
       ],
     };
   }

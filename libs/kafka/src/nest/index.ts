@@ -1,0 +1,10 @@
+/**
+ * @continuum/kafka/nest — the NestJS side of Continuum's Kafka runtime: `KafkaModule.forRoot` for
+ * the providers, and `KafkaBatchTransport`, a custom transporter whose handlers are
+ * `@EventPattern('<topic key>', { batch: true })` controller methods with `@Payload()` records and a
+ * `@Ctx()` KafkaBatchContext.
+ */
+export { KafkaModule, KAFKA_CLIENT, KAFKA_MODULE_OPTIONS, type KafkaModuleOptions } from './kafka.module';
+export { KafkaBatchTransport, KafkaBatchContext, type BatchPatternOptions } from './batch-transport';
+/** @deprecated replaced by `@EventPattern(topic, { batch: true })` on the KafkaBatchTransport. */
+export { BatchHandler, BATCH_HANDLER, type BatchHandlerMetadata } from './batch-handler.decorator';
