@@ -1,0 +1,111 @@
+import { type Example } from '@continuum/learning';
+import { type ServedVersion } from './served-version';
+
+/** What the champion answered for, to be scored again by the shadows. */
+export interface ShadowJob {
+  readonly modelId: string;
+  /** The shadows to run, acquired when the job was offered (released by the queue). */
+  readonly versions: readonly ServedVersion[];
+  readonly inputs: readonly Example[];
+  readonly eventIds: readonly string[];
+  readonly timestamps: readonly number[];
+  readonly entityIds: ReadonlyArray<string | null>;
+  readonly segments: ReadonlyArray<Record<string, string>>;
+  /** Monotonic ms when the champion answered. */
+  readonly enqueuedAt: number;
+}
+
+export interface ShadowQueueOptions {
+  /** Jobs that may wait (default 10,000); beyond it a job is dropped and counted. */
+  readonly capacity?: number;
+  /**
+   * Longest run of shadow work between two yields to the event loop, ms (default 1). A request
+   * arriving meanwhile waits at most this long plus one job.
+   */
+  readonly sliceMs?: number;
+  readonly now?: () => number;
+  readonly schedule?: (fn: () => void) => void;
+}
+
+export interface ShadowQueueListener {
+  dropped?(job: ShadowJob): void;
+}
+
+/**
+ * Shadow scoring off the request path: the champion's answer is returned first, the job waits
+ * here, and the shadows score it in short slices between requests (setImmediate), so a shadow —
+ * even a slow or failing one — delays a caller by at most one slice. The queue is bounded: when
+ * shadows cannot keep up, jobs are dropped and counted, never allowed to grow memory or block.
+ */
+export class ShadowQueue {
+  private readonly jobs: ShadowJob[] = [];
+  private head = 0;
+  private scheduled = false;
+  private idleWaiters: Array<() => void> = [];
+  private readonly capacity: number;
+  private readonly sliceMs: number;
+  private readonly now: () => number;
+  private readonly schedule: (fn: () => void) => void;
+
+  constructor(
+    private readonly run: (job: ShadowJob) => void,
+    options: ShadowQueueOptions = {},
+    private readonly listener: ShadowQueueListener = {},
+  ) {
+    this.capacity = options.capacity ?? 10_000;
+    this.sliceMs = options.sliceMs ?? 1;
+    this.now = options.now ?? (() => performance.now());
+    this.schedule = options.schedule ?? ((fn) => setImmediate(fn));
+  }
+
+  get size(): number {
+    return this.jobs.length - this.head;
+  }
+
+  /** Queues a job; false (job dropped, its versions released) when the queue is full. */
+  offer(job: ShadowJob): boolean {
+    if (this.size >= this.capacity) {
+      for (const v of job.versions) v.release();
+      this.listener.dropped?.(job);
+      return false;
+    }
+    this.jobs.push(job);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      this.schedule(() => this.slice());
+    }
+    return true;
+  }
+
+  /** Resolves when every queued job has run. */
+  idle(): Promise<void> {
+    if (this.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private slice(): void {
+    const start = this.now();
+    do {
+      const job = this.jobs[this.head];
+      this.jobs[this.head] = undefined as unknown as ShadowJob;
+      this.head += 1;
+      try {
+        this.run(job);
+      } finally {
+        for (const v of job.versions) v.release();
+      }
+    } while (this.size > 0 && this.now() - start < this.sliceMs);
+    if (this.head > 1024 && this.head * 2 > this.jobs.length) {
+      this.jobs.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.size > 0) {
+      this.schedule(() => this.slice());
+      return;
+    }
+    this.scheduled = false;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
