@@ -32,14 +32,15 @@ function harness(options: { shadowCapacity?: number } = {}) {
     shadowDropped: (_m, n) => (counts.shadowDropped += n),
     shadowScored: (_m, _v, n) => (counts.shadowScored += n),
   };
-  let scorer: Scorer | undefined;
-  const shadows = new ShadowQueue((job) => scorer!.runShadow(job), {
+  const ref: { scorer?: Scorer } = {};
+  const shadows = new ShadowQueue((job) => ref.scorer!.runShadow(job), {
     capacity: options.shadowCapacity ?? 10_000,
   });
   let n = 0;
-  scorer = new Scorer(table, publisher, shadows, (id) => id === 'm', observer, {
+  const scorer = new Scorer(table, publisher, shadows, (id) => id === 'm', observer, {
     newEventId: () => `gen-${++n}`,
   });
+  ref.scorer = scorer;
   return { table, published, publisher, shadows, scorer, counts };
 }
 
