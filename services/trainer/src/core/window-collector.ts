@@ -1,0 +1,65 @@
+import { type TrainingPlan } from './plan';
+import { NewestSelector, SeededSample } from './selectors';
+import { type TrainingExample } from './training-example';
+
+/** What a replay of the pinned ranges kept for training, in the trainer's total order. */
+export interface CollectedWindow {
+  /** Examples before the hold-out (FIXED_COUNT/DYNAMIC: the newest; otherwise a seeded sample when too many). */
+  readonly history: TrainingExample[];
+  /** The newest examples, held out for evaluation. */
+  readonly holdout: TrainingExample[];
+  /** Examples of the model seen in the ranges. */
+  readonly seen: number;
+  /** Whether `history` is a sample of a larger window (maxExamples). */
+  readonly sampled: boolean;
+}
+
+/**
+ * Collects a plan's window from a replay in any partition order with bounded memory: the newest
+ * `holdout` examples in one selector; what leaves it goes to a newest-N selector (count-based
+ * windows) or a seeded order-independent sample (duration and representative windows), both
+ * bounded by the plan's maxExamples.
+ */
+export class WindowCollector {
+  private readonly holdout: NewestSelector;
+  private readonly history: NewestSelector | SeededSample;
+  private seen = 0;
+
+  constructor(plan: TrainingPlan) {
+    const { window } = plan;
+    const holdout = Math.min(plan.holdout, Math.max(1, plan.maxExamples - 1));
+    const room = Math.max(1, plan.maxExamples - holdout);
+    this.holdout = new NewestSelector(holdout);
+    switch (window.kind) {
+      case 'FIXED_COUNT':
+        // The window is the newest `count`; the hold-out is its newest slice (at most a fifth of it).
+        this.holdout = new NewestSelector(Math.min(holdout, Math.max(1, Math.floor(window.count! / 5))));
+        this.history = new NewestSelector(Math.min(room, window.count! - this.holdout.capacity));
+        break;
+      case 'DYNAMIC':
+        this.history = new NewestSelector(Math.min(room, Math.max(...window.candidateCounts)));
+        break;
+      default:
+        this.history = new SeededSample(room, plan.seed);
+    }
+  }
+
+  /** Offers one example of the model; memory stays within the plan's bounds. */
+  offer(example: TrainingExample): void {
+    this.seen++;
+    const out = this.holdout.offer(example);
+    if (out) this.history.offer(out);
+  }
+
+  /** Examples kept so far. */
+  get kept(): number {
+    return this.holdout.size + this.history.size;
+  }
+
+  finish(): CollectedWindow {
+    const history = this.history.sorted();
+    const holdout = this.holdout.sorted();
+    const sampled = this.history instanceof SeededSample && this.history.sampled;
+    return { history, holdout, seen: this.seen, sampled };
+  }
+}

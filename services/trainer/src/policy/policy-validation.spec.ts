@@ -1,0 +1,70 @@
+import { parse } from 'yaml';
+import { validateTrainerPolicy } from './policy-validation';
+import { DEFAULT_MODEL_POLICY, policyFor } from './trainer-policy';
+
+const read = (text: string) => validateTrainerPolicy(parse(text), 'policy.yaml');
+
+describe('validateTrainerPolicy', () => {
+  it('reads models over defaults over the built-in policy', () => {
+    const policy = read(`
+defaults: { seed: 7, holdout: 1000 }
+models:
+  fraud:
+    strategy: WARM_START
+    family: mlp
+    hyperParameters: { hiddenLayers: [16, 8], epochs: 5, learningRate: 0.01 }
+    window: { kind: DYNAMIC, candidateCounts: [20000, 5000], holdoutCount: 2000 }
+    online: { enabled: true, batchSize: 16, snapshotEvery: 1000, snapshotInterval: 2m }
+  churn: {}
+`);
+    const fraud = policyFor(policy, 'fraud')!;
+    expect(fraud.strategy).toBe('WARM_START');
+    expect(fraud.seed).toBe(7);
+    expect(fraud.hyperParameters).toEqual({ hiddenLayers: [8, 16], epochs: 5, learningRate: 0.01 });
+    expect(fraud.window).toEqual({
+      kind: 'DYNAMIC',
+      count: null,
+      durationMs: null,
+      candidateCounts: [5000, 20000],
+      holdoutCount: 2000,
+    });
+    expect(fraud.online).toEqual({
+      ...DEFAULT_MODEL_POLICY.online,
+      enabled: true,
+      batchSize: 16,
+      snapshotEvery: 1000,
+      snapshotIntervalMs: 120_000,
+    });
+    expect(policyFor(policy, 'churn')!.holdout).toBe(1000);
+    expect(policyFor(policy, 'other')).toBeUndefined();
+    expect(policyFor(read(`models: { '*': {} }`), 'other')).toEqual(DEFAULT_MODEL_POLICY);
+  });
+
+  it('names every bad field path at once, unknown keys included', () => {
+    expect(() =>
+      read(`
+models:
+  fraud:
+    stratgy: FULL
+    family: forest
+    window: { kind: FIXED_COUNT, durationMs: 5 }
+    hyperParameters: { l2: -1, depth: 3 }
+    online: { batchsize: 3 }
+`),
+    ).toThrow(
+      expect.objectContaining({
+        problems: expect.arrayContaining([
+          expect.stringMatching(/^models\.fraud\.stratgy is not a known key \(did you mean 'strategy'/),
+          expect.stringMatching(/^models\.fraud\.family must be one of auto, logistic-regression/),
+          'models.fraud.window.count is required for kind FIXED_COUNT',
+          'models.fraud.window.durationMs is not used by kind FIXED_COUNT',
+          expect.stringMatching(/^models\.fraud\.hyperParameters\.l2 must be a number >= 0/),
+          expect.stringMatching(/^models\.fraud\.hyperParameters\.depth is not a known key/),
+          expect.stringMatching(
+            /^models\.fraud\.online\.batchsize is not a known key \(did you mean 'batchSize'/,
+          ),
+        ]) as unknown,
+      }),
+    );
+  });
+});

@@ -1,0 +1,223 @@
+import { WindowKindValues, type WindowKind, type WindowStrategy } from '@continuum/events';
+import {
+  type FieldReader,
+  INVALID,
+  type Mapping,
+  Problems,
+  bool,
+  durationField,
+  finiteNumber,
+  integerField,
+  isMapping,
+  mapping,
+  oneOfField,
+  onlyKnownKeys,
+  showValue,
+  textList,
+} from '@continuum/config';
+import {
+  DEFAULT_MODEL_POLICY,
+  type HyperParameters,
+  type ModelTrainingPolicy,
+  type OnlineSettings,
+  type RepresentativeSettings,
+  type TrainerPolicy,
+} from './trainer-policy';
+
+/** A policy file that cannot be used; `problems` name each field path with what is wrong. */
+export class TrainerPolicyError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(`Invalid trainer policy in ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
+    this.name = 'TrainerPolicyError';
+  }
+}
+
+const FAMILIES = ['auto', 'logistic-regression', 'softmax-regression', 'linear-regression', 'mlp'] as const;
+
+/** Which WindowStrategy fields each kind takes (`duration` is also accepted as `durationMs`). */
+const WINDOW_KIND_FIELDS: Record<WindowKind, { required: string[]; optional: string[] }> = {
+  FIXED_COUNT: { required: ['count'], optional: [] },
+  FIXED_DURATION: { required: ['durationMs'], optional: [] },
+  DYNAMIC: { required: ['candidateCounts'], optional: ['holdoutCount'] },
+  REPRESENTATIVE: { required: [], optional: ['count'] },
+};
+
+const positiveIntegers: FieldReader<number[]> = (raw, path, problems) => {
+  if (Array.isArray(raw) && raw.length > 0 && raw.every((c) => Number.isInteger(c) && (c as number) >= 1))
+    return [...new Set(raw as number[])].sort((a, b) => a - b);
+  problems.add(path, `must be a non-empty list of integers >= 1 (got ${showValue(raw)})`);
+  return INVALID;
+};
+
+/** `request` (use the retrain request's window) or a window of the retrain-requests contract. */
+const windowField: FieldReader<WindowStrategy | 'request'> = (raw, path, problems) => {
+  if (raw === 'request') return 'request';
+  const value = mapping(raw, path, problems);
+  if (value === INVALID) return INVALID;
+  const before = problems.items.length;
+  onlyKnownKeys(
+    value,
+    path,
+    ['kind', 'count', 'duration', 'durationMs', 'candidateCounts', 'holdoutCount'],
+    problems,
+  );
+  const kind = oneOfField(WindowKindValues)(value.kind, `${path}.kind`, problems);
+  if (kind === INVALID) return INVALID;
+  const given = Object.keys(value)
+    .filter((k) => k !== 'kind')
+    .map((k) => (k === 'duration' ? 'durationMs' : k));
+  const fields = WINDOW_KIND_FIELDS[kind];
+  for (const key of fields.required)
+    if (!given.includes(key)) problems.add(`${path}.${key}`, `is required for kind ${kind}`);
+  for (const key of given)
+    if (!fields.required.includes(key) && !fields.optional.includes(key))
+      problems.add(`${path}.${key}`, `is not used by kind ${kind}`);
+  const read = <T>(key: string, reader: FieldReader<T>): T | null => {
+    if (value[key] === undefined) return null;
+    const v = reader(value[key], `${path}.${key}`, problems);
+    return v === INVALID ? null : v;
+  };
+  const window: WindowStrategy = {
+    kind,
+    count: read('count', integerField(1)),
+    durationMs: read('duration', durationField(1)) ?? read('durationMs', integerField(1)),
+    candidateCounts: read('candidateCounts', positiveIntegers) ?? [],
+    holdoutCount: read('holdoutCount', integerField(1)),
+  };
+  return problems.items.length === before ? window : INVALID;
+};
+
+type Fields<T> = { [K in keyof T]-?: FieldReader<T[K]> };
+
+/** Reads a mapping whose keys are all optional fields; unknown keys are problems. */
+function section<T extends object>(fields: Fields<T>): FieldReader<Partial<T>> {
+  return (raw, path, problems) => {
+    const value = mapping(raw, path, problems);
+    if (value === INVALID) return INVALID;
+    onlyKnownKeys(value, path, Object.keys(fields), problems);
+    const out: Partial<T> = {};
+    for (const [key, reader] of Object.entries(fields) as Array<[keyof T, FieldReader<unknown>]>) {
+      if (value[key as string] === undefined) continue;
+      const v = reader(value[key as string], `${path}.${String(key)}`, problems);
+      if (v !== INVALID) out[key] = v as T[keyof T];
+    }
+    return out;
+  };
+}
+
+const hyperParameters = section<HyperParameters>({
+  l2: finiteNumber(0),
+  optimizer: oneOfField(['sgd', 'adam'] as const),
+  learningRate: finiteNumber(Number.MIN_VALUE),
+  momentum: finiteNumber(0),
+  solver: oneOfField(['lbfgs', 'minibatch'] as const),
+  maxIterations: integerField(1),
+  epochs: integerField(1),
+  batchSize: integerField(1),
+  hiddenLayers: positiveIntegers as FieldReader<number[] | undefined>,
+  activation: oneOfField(['relu', 'tanh', 'sigmoid', 'linear'] as const),
+});
+
+const representative = section<RepresentativeSettings>({
+  method: oneOfField(['stratified', 'weighted', 'weights'] as const),
+  stratifyBy: textList(true),
+});
+
+const online = section<OnlineSettings>({
+  enabled: bool,
+  batchSize: integerField(1, 100_000),
+  snapshotEvery: integerField(1),
+  snapshotIntervalMs: durationField(1),
+  checkpointIntervalMs: durationField(1),
+});
+
+/** The file's keys for a model; durations are written `snapshotInterval: 10m` and read into `...Ms`. */
+const MODEL_KEYS = [
+  'strategy',
+  'window',
+  'family',
+  'hyperParameters',
+  'classes',
+  'seed',
+  'holdout',
+  'lookback',
+  'maxExamples',
+  'representative',
+  'online',
+];
+
+function readModel(
+  raw: unknown,
+  path: string,
+  base: ModelTrainingPolicy,
+  problems: Problems,
+): ModelTrainingPolicy {
+  const value = mapping(raw ?? {}, path, problems);
+  if (value === INVALID) return base;
+  onlyKnownKeys(value, path, MODEL_KEYS, problems);
+  const policy: ModelTrainingPolicy = {
+    ...base,
+    hyperParameters: { ...base.hyperParameters },
+    representative: { ...base.representative },
+    online: { ...base.online },
+  };
+  const field = <T>(key: string, reader: FieldReader<T>, apply: (v: T) => void) => {
+    if (value[key] === undefined) return;
+    const v = reader(value[key], `${path}.${key}`, problems);
+    if (v !== INVALID) apply(v);
+  };
+  field('strategy', oneOfField(['FULL', 'WARM_START', 'request'] as const), (v) => (policy.strategy = v));
+  field('window', windowField, (v) => (policy.window = v));
+  field('family', oneOfField(FAMILIES), (v) => (policy.family = v));
+  field('hyperParameters', hyperParameters, (v) => Object.assign(policy.hyperParameters, v));
+  field('classes', textList(false), (v) => (policy.classes = v));
+  field('seed', integerField(0, 2 ** 32 - 1), (v) => (policy.seed = v));
+  field('holdout', integerField(1), (v) => (policy.holdout = v));
+  field('lookback', durationField(1), (v) => (policy.lookbackMs = v));
+  field('maxExamples', integerField(10), (v) => (policy.maxExamples = v));
+  field('representative', representative, (v) => Object.assign(policy.representative, v));
+  if (value.online !== undefined) {
+    const raw = mapping(value.online, `${path}.online`, problems);
+    if (raw !== INVALID) {
+      // The file says `snapshotInterval: 10m`; the policy holds milliseconds.
+      const renamed: Mapping = {};
+      for (const [k, v] of Object.entries(raw))
+        renamed[k === 'snapshotInterval' || k === 'checkpointInterval' ? `${k}Ms` : k] = v;
+      const v = online(renamed, `${path}.online`, problems);
+      if (v !== INVALID) Object.assign(policy.online, v);
+    }
+  }
+  return policy;
+}
+
+/**
+ * Validates a parsed trainer policy document:
+ *
+ * ```yaml
+ * defaults: { family: logistic-regression, seed: 1 }  # applied under every model
+ * models:
+ *   fraud: { strategy: WARM_START, window: { kind: DYNAMIC, candidateCounts: [5000, 20000] } }
+ *   '*': {}                                           # manage every other model with the defaults
+ * ```
+ *
+ * Unknown keys anywhere are errors naming the field path; every problem is reported at once.
+ */
+export function validateTrainerPolicy(document: unknown, source: string): TrainerPolicy {
+  const problems = new Problems();
+  const root = document === null || document === undefined ? {} : document;
+  if (!isMapping(root)) throw new TrainerPolicyError(source, ['(root) must be a mapping with models']);
+  onlyKnownKeys(root, '', ['defaults', 'models'], problems);
+  const defaults = readModel(root.defaults ?? {}, 'defaults', DEFAULT_MODEL_POLICY, problems);
+  const models: Record<string, ModelTrainingPolicy> = {};
+  const listed = root.models === undefined ? {} : mapping(root.models, 'models', problems);
+  if (listed !== INVALID) {
+    for (const [modelId, raw] of Object.entries(listed))
+      models[modelId] = readModel(raw, `models.${modelId}`, defaults, problems);
+  }
+  if (problems.items.length > 0) throw new TrainerPolicyError(source, problems.items);
+  return { models };
+}
