@@ -189,6 +189,40 @@ export class ContractRegistry {
     return current;
   }
 
+  private headers(): Record<string, string> {
+    const headers: Record<string, string> = { 'Content-Type': 'application/vnd.schemaregistry.v1+json' };
+    if (this.options.username !== undefined) {
+      headers.Authorization = `Basic ${Buffer.from(`${this.options.username}:${this.options.password ?? ''}`).toString('base64')}`;
+    }
+    return headers;
+  }
+
+  /**
+   * One attempt to reach the registry (its global configuration, a small answer), for waiting at
+   * start-up: reachable, or why not. Refused credentials throw, since waiting cannot fix them.
+   */
+  async probe(timeoutMs = 5_000): Promise<{ ok: true } | { ok: false; reason: string }> {
+    let answer: Response;
+    try {
+      answer = await fetch(`${this.options.url}/config`, {
+        headers: this.headers(),
+        signal: AbortSignal.timeout(Math.min(timeoutMs, this.options.requestTimeoutMs ?? timeoutMs)),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      return { ok: false, reason: cause?.code ?? cause?.message ?? (error as Error).message };
+    }
+    await answer.body?.cancel();
+    if (answer.ok) return { ok: true };
+    if (answer.status === 401 || answer.status === 403) {
+      throw new SchemaRegistryError(
+        `The schema registry at ${this.options.url} refused the credentials (HTTP ${answer.status}): check SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD`,
+        answer.status,
+      );
+    }
+    return { ok: false, reason: `HTTP ${answer.status}` };
+  }
+
   /** One `/config/{subject}` call, repeated on timeouts, network errors and 5xx answers. */
   private async configRequest(
     subject: string,
@@ -196,10 +230,7 @@ export class ContractRegistry {
     compatibility?: Compatibility,
   ): Promise<Response> {
     const url = `${this.options.url}/config/${encodeURIComponent(subject)}`;
-    const headers: Record<string, string> = { 'Content-Type': 'application/vnd.schemaregistry.v1+json' };
-    if (this.options.username !== undefined) {
-      headers.Authorization = `Basic ${Buffer.from(`${this.options.username}:${this.options.password ?? ''}`).toString('base64')}`;
-    }
+    const headers = this.headers();
     const timeout = this.options.requestTimeoutMs ?? 10_000;
     try {
       return await this.retrying(async () => {

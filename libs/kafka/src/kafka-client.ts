@@ -35,12 +35,29 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * The level a kafkajs line is logged at. kafkajs logs every error answer of the broker at error
+ * level from its connection, although the request's caller retries it or fails with its own
+ * error; on a normal start that is 7–23 lines per service (coordinator loading, topic-partition
+ * unknown while leaders are elected, topic already created by another instance). Those go to
+ * debug, and a rebalance kafkajs handles by re-joining to info.
+ */
+export function kafkajsLevel(
+  level: number,
+  namespace: string,
+  message: string,
+): 'error' | 'warn' | 'info' | 'debug' {
+  if (namespace === 'Connection' && message.startsWith('Response ')) return 'debug';
+  if (message === 'The group is rebalancing, re-joining') return 'info';
+  return LEVELS[level] ?? 'info';
+}
+
 function kafkajsLogCreator(logger: Logger) {
   return () =>
     ({ level, log, namespace }: LogEntry) => {
       // kafkajs repeats its own timestamp and logger name; pino adds both already.
       const { message, timestamp: _t, logger: _l, ...fields } = log as LogEntry['log'] & { logger?: string };
-      logger[LEVELS[level] ?? 'info']({ kafkajs: namespace, ...fields }, message);
+      logger[kafkajsLevel(level, namespace, message)]({ kafkajs: namespace, ...fields }, message);
     };
 }
 

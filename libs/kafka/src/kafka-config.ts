@@ -1,4 +1,5 @@
 import {
+  duration,
   flag,
   hostPort,
   integer,
@@ -46,6 +47,13 @@ export const kafkaConfigSpec = {
     env: 'KAFKA_PROVISION_TOPICS',
     description: 'Create missing Continuum topics at start-up from the declarative topic list.',
     default: true,
+  }),
+  startupWaitMs: duration({
+    env: 'STARTUP_WAIT_TIMEOUT',
+    description:
+      'How long a starting service waits for Kafka and for the schema registry to answer (each) before it exits with an error; /health/live answers meanwhile.',
+    default: 120_000,
+    min: 1,
   }),
   registryUrl: url({
     env: 'SCHEMA_REGISTRY_URL',
