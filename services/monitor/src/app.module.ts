@@ -9,7 +9,7 @@ import { PredictionCounter } from './prediction-counts/prediction-counter';
 import { ReferenceCatalog } from './references/reference-catalog';
 import { ASSIGNMENT_RELAY, MONITOR_CONFIG } from './tokens';
 import { AssignmentRelay } from './windowing/assignment-relay';
-import { PartitionWindowing } from './windowing/partition-windowing';
+import { PartitionWindowing } from './windowing/partition-windowing.service';
 
 @Module({})
 export class MonitorModule {

@@ -16,7 +16,7 @@ import { ensureInternalTopics } from './kafka/internal-topics';
 import { type MonitorConfig } from './monitor.config';
 import { ReferenceCatalog } from './references/reference-catalog';
 import { MONITOR_CONFIG } from './tokens';
-import { PartitionWindowing } from './windowing/partition-windowing';
+import { PartitionWindowing } from './windowing/partition-windowing.service';
 
 /** Topics the monitor reads or writes besides its internal ones. */
 const USED_TOPICS: TopicKey[] = ['predictions', 'features', 'modelVersions', 'driftReports', 'deadLetter'];

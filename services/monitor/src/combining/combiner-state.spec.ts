@@ -34,6 +34,7 @@ function partial(sourcePartition: number, start = 0, eventCount = 10): MonitorWi
     referenceId: 'ref',
     eventCount,
     droppedLateEvents: 0,
+    earlierEventCount: 0,
     state: Buffer.from([sourcePartition]),
   };
 }
@@ -61,6 +62,7 @@ function progress(
       watermark,
       maxEventTime: watermark,
       idle: false,
+      nextOffset: 1000,
       publishedAt: 1000 + watermark,
       ...extra,
     },
@@ -68,7 +70,9 @@ function progress(
   s.apply(partition, progressRecordKey(TOPIC, sourcePartition), value);
 }
 
-const closable = (s: CombinerState) => s.closable(() => N).map((w) => `${w.start}-${w.end}`);
+const IDLE_WAIT = 30;
+const closable = (s: CombinerState, now = 0) =>
+  s.closable(() => N, now, IDLE_WAIT).map((c) => `${c.window.start}-${c.window.end}`);
 
 describe('CombinerState close rule', () => {
   it('closes a window once every source partition has progress past its end', () => {
@@ -84,20 +88,45 @@ describe('CombinerState close rule', () => {
     expect(closable(s)).toEqual(['0-100']);
   });
 
-  it('an idle partition blocks only the windows it may hold events for', () => {
+  it('an idle partition does not hold back a window another partition has passed, once the window waited for it', () => {
     const s = state();
     addPartial(s, partial(0, 0));
-    addPartial(s, partial(0, 100));
+    addPartial(s, partial(2, 100)); // partition 2's open window, published when it went idle
     progress(s, 0, 500);
     progress(s, 1, 500);
-    // Partition 2 stopped at event time 150 (watermark 50 with lateness 100) and is idle.
-    progress(s, 2, 50, { idle: true, maxEventTime: 150 });
-    expect(closable(s)).toEqual([]); // both windows start at or before 150
-    progress(s, 2, 50, { idle: true, maxEventTime: 99 });
-    expect(closable(s)).toEqual(['100-200']);
-    // Not idle any more: it blocks again until its watermark passes.
-    progress(s, 2, 50, { idle: false, maxEventTime: 99 });
-    expect(closable(s)).toEqual([]);
+    progress(s, 2, 50, { idle: true, maxEventTime: 150, nextOffset: 40 });
+    expect(closable(s, 1000)).toEqual([]); // the wait starts now
+    expect(closable(s, 1000 + IDLE_WAIT - 1)).toEqual([]);
+    const due = s.closable(() => N, 1000 + IDLE_WAIT, IDLE_WAIT);
+    expect(due.map((c) => c.window.start)).toEqual([0, 100]);
+    // The caller must still have the broker confirm that partition 2 has nothing after offset 40.
+    expect(due[0].idle).toEqual([{ topic: TOPIC, partition: 2, nextOffset: 40 }]);
+  });
+
+  it('a partition that turns active again blocks again, and its next idle period restarts the wait', () => {
+    const s = state();
+    addPartial(s, partial(0, 0));
+    progress(s, 0, 500);
+    progress(s, 1, 500);
+    progress(s, 2, 50, { idle: true, nextOffset: 40 });
+    expect(closable(s, 0)).toEqual([]);
+    progress(s, 2, 60, { idle: false, nextOffset: 45 });
+    expect(closable(s, 100)).toEqual([]);
+    progress(s, 2, 60, { idle: true, nextOffset: 45 });
+    expect(closable(s, 100)).toEqual([]);
+    expect(closable(s, 100 + IDLE_WAIT - 1)).toEqual([]);
+    expect(closable(s, 100 + IDLE_WAIT)).toEqual(['0-100']);
+  });
+
+  it('nothing closes while no partition has passed the end (every partition idle), nor on an idle claim without an offset', () => {
+    const s = state();
+    addPartial(s, partial(0, 0));
+    for (const p of [0, 1, 2]) progress(s, p, 50, { idle: true, nextOffset: 7 });
+    expect(closable(s, 0)).toEqual([]);
+    expect(closable(s, 10 * IDLE_WAIT)).toEqual([]);
+    progress(s, 0, 100);
+    progress(s, 1, 50, { idle: true, nextOffset: -1 }); // written by a monitor that did not say
+    expect(closable(s, 20 * IDLE_WAIT)).toEqual([]);
   });
 
   it("judges a window only by the progress read on the window's own partials partition", () => {
@@ -117,11 +146,34 @@ describe('CombinerState close rule', () => {
     expect(s.removeWindow(w)).toEqual([first]);
     const older = { ...closedNow, windowEnds: [] };
     s.apply(K, closedRecordKey(stream), { ...none, closed: older });
-    addPartial(s, partial(1));
-    expect(s.late().map((x) => x.start)).toEqual([0]);
+    const lateKey = addPartial(s, partial(1));
+    expect(s.carryLatePartials().map((x) => [x.window.start, x.events])).toEqual([[0, 10]]);
+    expect(s.pending.size).toBe(0);
     expect(closable(s)).toEqual([]);
     s.apply(K, closedRecordKey(stream), { ...none, closed: closedNow });
     expect(s.isClosed(stream, 100)).toBe(true);
+    expect(s.lateCarry(stream)).toEqual({ events: 10, recordKeys: [lateKey] });
+  });
+
+  it("late partials count only the events no report had, and wait for the stream's next report", () => {
+    const s = state();
+    addPartial(s, { ...partial(0), eventCount: 10 });
+    const w = s.pending.values().next().value!;
+    s.markClosed(w);
+    s.removeWindow(w);
+    // Partition 0 published 10 events provisionally (idle), then got 5 more; stage 1 also dropped 2.
+    const grown = addPartial(s, {
+      ...partial(0),
+      eventCount: 15,
+      earlierEventCount: 10,
+      droppedLateEvents: 2,
+    });
+    const other = addPartial(s, { ...partial(1), eventCount: 4 });
+    expect(s.carryLatePartials().map((x) => x.events)).toEqual([11]);
+    expect(s.lateCarry(stream)).toEqual({ events: 11, recordKeys: [grown, other] });
+    expect(s.carryLatePartials()).toEqual([]);
+    s.clearLateCarry(stream);
+    expect(s.lateCarry(stream)).toEqual({ events: 0, recordKeys: [] });
   });
 
   it('remembers a bounded number of closed windows; older ones fall under the floor', () => {

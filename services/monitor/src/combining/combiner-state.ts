@@ -42,6 +42,26 @@ interface ProgressEntry {
   history: Array<[number, number]>;
 }
 
+/** A source partition a window's close relies on being idle: true while its log end is `nextOffset`. */
+export interface IdleClaim {
+  readonly topic: string;
+  readonly partition: number;
+  readonly nextOffset: number;
+}
+
+/** A window the close rule allows, once the broker confirms its idle claims (none: at once). */
+export interface ClosableWindow {
+  readonly window: PendingWindow;
+  readonly idle: readonly IdleClaim[];
+}
+
+/** Partials that arrived after their window was reported, held until the stream's next report. */
+export interface LateCarry {
+  /** Events in no report: new events of late partials plus events stage 1 dropped as late. */
+  readonly events: number;
+  readonly recordKeys: readonly string[];
+}
+
 export interface CombinerOptions {
   /** Topic name of each source (the close rule needs its partition count). */
   readonly sourceTopics: Readonly<Record<Source, string>>;
@@ -66,6 +86,10 @@ export class CombinerState {
   private readonly closed = new Map<string, MonitorClosedWindows>();
   readonly samples = new Map<string, SampleSet>();
   private readonly sampleRecord = new Map<string, string>();
+  /** Processing time since which a window waits only on idle partitions. */
+  private readonly dueSince = new Map<string, number>();
+  /** Late partials by stream, then record key: the late events each adds. */
+  private readonly lateByStream = new Map<string, Map<string, number>>();
 
   constructor(readonly options: CombinerOptions) {}
 
@@ -210,36 +234,96 @@ export class CombinerState {
   }
 
   /**
-   * The close rule: every partition of the stream's source topic has published progress, and
-   * either its watermark has passed the window's end, or it is idle and its last event is before
-   * the window's start (so it holds nothing for the window). Sorted by end, then stream.
+   * The close rule (per-partition watermarks with idleness, as Flink's and Kafka Streams'): at
+   * least one partition of the stream's source topic has a watermark past the window's end, and
+   * every other one has one too or is idle — an idle partition published its open windows before
+   * saying so, and counts only while the broker confirms it has nothing more (the caller checks
+   * the claims) and once the window has waited `idleWaitMs` for it, so that a partition whose
+   * records reach the broker a little after the others' still gets into the window. Sorted by
+   * end, then stream. `now` is processing time.
    */
-  closable(partitionCount: (topic: string) => number | undefined): PendingWindow[] {
-    const out: PendingWindow[] = [];
+  closable(
+    partitionCount: (topic: string) => number | undefined,
+    now: number,
+    idleWaitMs: number,
+  ): ClosableWindow[] {
+    const out: ClosableWindow[] = [];
     for (const w of this.pending.values()) {
       if (this.isClosed(w.stream, w.end)) continue;
       const topic = this.options.sourceTopics[w.stream.subject.source];
       const n = partitionCount(topic);
       const perTopic = this.topicProgress(w.partialsPartition, topic);
-      if (n === undefined || !perTopic) continue;
-      let ready = true;
-      for (let p = 0; p < n && ready; p++) {
+      let passed = 0;
+      const idle: IdleClaim[] = [];
+      for (let p = 0; n !== undefined && perTopic && p < n; p++) {
         const pr = perTopic.get(p)?.progress;
-        ready = !!pr && (pr.watermark >= w.end || (pr.idle && pr.maxEventTime < w.start));
+        if (!pr) break;
+        if (pr.watermark >= w.end) passed++;
+        else if (pr.idle && pr.nextOffset >= 0) idle.push({ topic, partition: p, nextOffset: pr.nextOffset });
+        else break;
       }
-      if (ready) out.push(w);
+      if (n === undefined || passed === 0 || passed + idle.length < n) {
+        this.dueSince.delete(w.key);
+        continue;
+      }
+      if (idle.length === 0) {
+        out.push({ window: w, idle });
+        continue;
+      }
+      const since = this.dueSince.get(w.key) ?? now;
+      this.dueSince.set(w.key, since);
+      if (now - since >= idleWaitMs) out.push({ window: w, idle });
     }
-    return out.sort((a, b) => a.end - b.end || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return out.sort(
+      (a, b) =>
+        a.window.end - b.window.end ||
+        (a.window.key < b.window.key ? -1 : a.window.key > b.window.key ? 1 : 0),
+    );
   }
 
-  /** Pending windows that were already reported: their partials are late. */
-  late(): PendingWindow[] {
-    return [...this.pending.values()].filter((w) => this.isClosed(w.stream, w.end));
+  /**
+   * Moves the partials of windows already reported (late: stage 1 published them after stage 2
+   * closed their window) to the stream's late carry; returns them. The carry is counted in the
+   * stream's next report and tombstoned with it, so a restart in between counts them again
+   * instead of losing them.
+   */
+  carryLatePartials(): Array<{ window: PendingWindow; events: number }> {
+    const moved: Array<{ window: PendingWindow; events: number }> = [];
+    for (const w of [...this.pending.values()]) {
+      if (!this.isClosed(w.stream, w.end)) continue;
+      const sk = streamKey(w.stream);
+      let carry = this.lateByStream.get(sk);
+      if (!carry) this.lateByStream.set(sk, (carry = new Map()));
+      let events = 0;
+      for (const { partial, recordKey } of w.parts.values()) {
+        const late = Math.max(0, partial.eventCount - partial.earlierEventCount) + partial.droppedLateEvents;
+        carry.set(recordKey, (carry.get(recordKey) ?? 0) + late);
+        events += late;
+      }
+      this.removeWindow(w);
+      moved.push({ window: w, events });
+    }
+    return moved;
+  }
+
+  /** The stream's late carry, to count in its next report. */
+  lateCarry(stream: Stream): LateCarry {
+    const carry = this.lateByStream.get(streamKey(stream));
+    if (!carry) return { events: 0, recordKeys: [] };
+    let events = 0;
+    for (const n of carry.values()) events += n;
+    return { events, recordKeys: [...carry.keys()] };
+  }
+
+  /** The stream's report counted its late carry. */
+  clearLateCarry(stream: Stream): void {
+    this.lateByStream.delete(streamKey(stream));
   }
 
   /** Forgets a window; returns the record keys of its partials (to tombstone). */
   removeWindow(w: PendingWindow): string[] {
     this.pending.delete(w.key);
+    this.dueSince.delete(w.key);
     const keys = [...w.parts.values()].map((p) => p.recordKey);
     for (const k of keys) this.recordWindow.delete(k);
     return keys;

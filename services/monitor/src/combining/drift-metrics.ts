@@ -6,6 +6,12 @@ import { type MonitorConfig } from '../monitor.config';
 import { ALL_TRAFFIC, type Stream } from '../streams/stream-identity';
 import { MONITOR_CONFIG } from '../tokens';
 
+/** Late events, counted by stage 1 (kind late, dropped) and stage 2 (kind after_report). */
+export const LATE_EVENTS_METRIC = {
+  name: 'continuum_monitor_late_events_total',
+  help: "Late events: late (stage 1: missed some of their windows, still in later ones), dropped (stage 1: every window they belonged to had closed on their partition), after_report (stage 2: their partial arrived after the window was reported). Dropped and after_report events are in the stream's next report's lateEvents.",
+} as const;
+
 /**
  * Prometheus view of the drift reports, with bounded cardinality: segment '*' only, the first
  * MONITOR_MAX_MODELS models, the first MONITOR_MAX_FEATURES_PER_MODEL features of each model.
@@ -20,6 +26,7 @@ export class DriftMetrics {
   private readonly reports: Counter<'source'>;
   private readonly latency: Histogram;
   private readonly lateParts: Counter;
+  private readonly lateEvents: Counter<'source' | 'kind'>;
   private readonly models = new Set<string>();
   private readonly features = new Map<string, Map<string, string>>();
 
@@ -65,12 +72,15 @@ export class DriftMetrics {
     );
     this.lateParts = metrics.counter(
       'continuum_monitor_late_partials_total',
-      'Window partials that arrived after their window was reported (an idle partition woke up with older events, or a replay): dropped.',
+      "Window partials that arrived after their window was reported (an idle partition's records reached the broker after the window had waited for it): their new events count in the stream's next report.",
     );
+    this.lateEvents = metrics.counter(LATE_EVENTS_METRIC.name, LATE_EVENTS_METRIC.help, ['source', 'kind']);
   }
 
-  latePartials(n: number): void {
-    this.lateParts.inc(n);
+  latePartials(partials: number, source: Stream['subject']['source'], events: number): void {
+    this.lateParts.inc(partials);
+    const label = source === 'FEATURES' ? 'features' : 'predictions';
+    this.lateEvents.inc({ source: label, kind: 'after_report' }, events);
   }
 
   reported(

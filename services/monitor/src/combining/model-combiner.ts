@@ -22,7 +22,14 @@ import { type ResolvedReference } from '../references/catalog-state';
 import { type Source, subjectKey } from '../streams/stream-identity';
 import { MONITOR_CONFIG } from '../tokens';
 import { closedRecordKey } from '../windowing/partial-keys';
-import { CombinerState, type PendingWindow, type SampleSet } from './combiner-state';
+import { caughtUp } from '../windowing/idle-rule';
+import {
+  type ClosableWindow,
+  CombinerState,
+  type IdleClaim,
+  type PendingWindow,
+  type SampleSet,
+} from './combiner-state';
 import { DriftMetrics } from './drift-metrics';
 import { mergePartials, referencesOf, toDriftReportEvent } from './report-mapping';
 
@@ -38,6 +45,7 @@ import { mergePartials, referencesOf, toDriftReportEvent } from './report-mappin
 export class ModelCombiner {
   private writer!: EventProducer;
   private consumer?: Consumer;
+  private admin?: ReturnType<KafkaClient['admin']>;
   private state: CombinerState;
   private generation = 0;
   private assigned: number[] = [];
@@ -224,27 +232,60 @@ export class ModelCombiner {
         'combiner caught up; deciding',
       );
     }
-    await this.dropLatePartials();
-    for (const window of this.state.closable((topic) => this.partitionCounts.get(topic))) {
-      await this.close(window);
-    }
+    this.carryLatePartials();
+    const closable = this.state.closable(
+      (topic) => this.partitionCounts.get(topic),
+      Date.now(),
+      this.config.idleTimeoutMs,
+    );
+    const confirmed = await this.confirmIdle(closable);
+    for (const { window } of closable.filter((c) => confirmed(c.idle))) await this.close(window);
     for (const set of [...this.state.samples.values()]) await this.bootstrap(set);
     this.pendingGauge.set(this.state.pending.size);
   }
 
-  private async dropLatePartials(): Promise<void> {
-    for (const window of this.state.late()) {
-      const keys = this.state.removeWindow(window);
-      const partition = window.partialsPartition;
-      await this.writer.send(
-        this.partialsTopic,
-        MonitorPartialContract,
-        keys.map((key) => ({ key, value: null, partition })),
-      );
-      this.driftMetrics.latePartials(keys.length);
+  /**
+   * Idle claims hold only while the broker's log-end offset of the source partition is still the
+   * offset the idle progress covered: a record that reached the broker since (the partition's
+   * consumer may be stalled, or behind) makes the window wait for it.
+   */
+  private async confirmIdle(
+    closable: readonly ClosableWindow[],
+  ): Promise<(claims: readonly IdleClaim[]) => boolean> {
+    const topics = [...new Set(closable.flatMap((c) => c.idle.map((claim) => claim.topic)))];
+    if (topics.length === 0) return () => true;
+    const ends = new Map<string, number>();
+    const admin = await this.connectedAdmin();
+    for (const topic of topics) {
+      for (const o of await admin.fetchTopicOffsets(topic))
+        ends.set(`${topic}:${o.partition}`, Number(o.high));
+    }
+    return (claims) =>
+      claims.every((claim) => caughtUp(claim.nextOffset, ends.get(`${claim.topic}:${claim.partition}`)));
+  }
+
+  private async connectedAdmin(): Promise<ReturnType<KafkaClient['admin']>> {
+    if (!this.admin) {
+      const admin = this.client.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+
+  /** Late partials wait, counted, for their stream's next report (which tombstones them). */
+  private carryLatePartials(): void {
+    for (const { window, events } of this.state.carryLatePartials()) {
+      this.driftMetrics.latePartials(window.parts.size, window.stream.subject.source, events);
       this.logger.warn(
-        { stream: window.stream, windowStart: window.start, windowEnd: window.end, partials: keys.length },
-        'partials arrived after their window was reported; dropped',
+        {
+          stream: window.stream,
+          windowStart: window.start,
+          windowEnd: window.end,
+          partials: window.parts.size,
+          lateEvents: events,
+        },
+        "partials arrived after their window was reported; their events count as late in the stream's next report",
       );
     }
   }
@@ -264,6 +305,10 @@ export class ModelCombiner {
     }
     const producedAt = Date.now();
     const reports: DriftReport[] = [];
+    // Late events since the stream's previous report go into the first report of this window.
+    const carry = this.state.lateCarry(window.stream);
+    let lateEvents = carry.events;
+    for (const { partial } of window.parts.values()) lateEvents += partial.droppedLateEvents;
     for (const reference of references) {
       const merged = mergePartials(reference.profile, window, reference.id);
       const report = evaluateDrift(reference.profile, merged, {
@@ -277,6 +322,7 @@ export class ModelCombiner {
           end: window.end,
           reference,
           producedAt,
+          lateEvents: reports.length === 0 ? lateEvents : 0,
         }),
       );
     }
@@ -307,8 +353,10 @@ export class ModelCombiner {
         value: { window: null, progress: null, closed, samples: null },
       },
       ...this.state.removeWindow(window).map((key) => ({ key, value: null, partition })),
+      ...carry.recordKeys.map((key) => ({ key, value: null, partition })),
     ];
     await this.writer.send(this.partialsTopic, MonitorPartialContract, records);
+    this.state.clearLateCarry(window.stream);
   }
 
   /** Builds a bootstrap reference from the first N samples (by event time, then eventId) once it has N. */
@@ -375,5 +423,6 @@ export class ModelCombiner {
     if (this.timer) clearInterval(this.timer);
     this.joined = false;
     if (this.consumer) await this.consumer.disconnect();
+    await this.admin?.disconnect().catch(() => undefined);
   }
 }

@@ -48,6 +48,7 @@ function pending(parts: Array<[number, WindowProfile, string?]>): PendingWindow 
         sourcePartition: p,
         referenceId: ref ?? reference.id,
         eventCount: w.eventCount,
+        earlierEventCount: 0,
         droppedLateEvents: 0,
         state: Buffer.from(w.serialize()),
       },
@@ -120,7 +121,14 @@ describe('report mapping', () => {
       reference.id,
     );
     const report = evaluateDrift(profile, merged, { correction: 'bonferroni' });
-    const event = toDriftReportEvent(report, { stream, start: 0, end: 60_000, reference, producedAt: 5 });
+    const event = toDriftReportEvent(report, {
+      stream,
+      start: 0,
+      end: 60_000,
+      reference,
+      producedAt: 5,
+      lateEvents: 7,
+    });
     expect(event).toMatchObject({
       reportId: reportId(stream, 0, 60_000, reference.id),
       modelId: 'm',
@@ -129,6 +137,7 @@ describe('report mapping', () => {
       windowStart: 0,
       windowEnd: 60_000,
       eventCount: 1000,
+      lateEvents: 7,
       referenceKind: 'MODEL_VERSION',
       referenceCount: 200,
       correction: 'BONFERRONI',

@@ -49,7 +49,15 @@ function featureDrift(f: WindowFeatureDrift): FeatureDrift {
 /** Maps libs/drift's report of one window onto the ct.drift-reports record. */
 export function toDriftReportEvent(
   report: WindowDriftReport,
-  context: { stream: Stream; start: number; end: number; reference: ResolvedReference; producedAt: number },
+  context: {
+    stream: Stream;
+    start: number;
+    end: number;
+    reference: ResolvedReference;
+    producedAt: number;
+    /** Events of the stream dropped as late since its previous report. */
+    lateEvents: number;
+  },
 ): DriftReport {
   const { stream, start, end, reference } = context;
   return {
@@ -60,6 +68,7 @@ export function toDriftReportEvent(
     windowStart: start,
     windowEnd: end,
     eventCount: report.eventCount,
+    lateEvents: context.lateEvents,
     referenceKind: reference.kind,
     referenceCount: report.referenceCount,
     correction: CORRECTIONS[report.correction],

@@ -23,6 +23,7 @@ function partial(overrides: Partial<MonitorWindowPartial> = {}): MonitorWindowPa
     referenceId: 'r',
     eventCount: 10,
     droppedLateEvents: 0,
+    earlierEventCount: 0,
     state: Buffer.from([1]),
     ...overrides,
   };

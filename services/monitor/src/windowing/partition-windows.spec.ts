@@ -1,81 +1,8 @@
 import { ReferenceProfile } from '@continuum/drift';
 import { type MonitorWindowPartial } from '@continuum/events';
 import { CatalogState } from '../references/catalog-state';
-import { type MonitoredEvent } from '../streams/monitored-event';
 import { PartitionWindows, type PartitionWindowsOptions, StageOneOutput } from './partition-windows';
-
-const MINUTE = 60_000;
-const T0 = 1_700_000_000_000 - (1_700_000_000_000 % MINUTE);
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function events(n: number, seed: number): MonitoredEvent[] {
-  const r = rng(seed);
-  const countries = ['FR', 'DE', 'US', 'ES', 'IT'];
-  const out: MonitoredEvent[] = [];
-  for (let i = 0; i < n; i++) {
-    const late = i % 97 === 0 ? 3 * MINUTE : 0;
-    out.push({
-      modelId: i % 3 === 0 ? 'b' : 'a',
-      modelVersion: '1',
-      eventId: `e${i}`,
-      timestamp: Math.max(T0, T0 + i * 100 + Math.round((r() - 0.5) * 8000) - late),
-      numeric: { x: r() * 10, y: r() },
-      categorical: { c: countries[Math.floor(r() * 3)] },
-      prediction: r(),
-      segments: { country: countries[Math.floor(r() * 5)], channel: r() < 0.5 ? 'web' : 'app' },
-    });
-  }
-  return out;
-}
-
-function catalog(): CatalogState {
-  const r = rng(5);
-  const x = Array.from({ length: 500 }, () => r() * 10);
-  const y = Array.from({ length: 500 }, () => r());
-  const c = Array.from({ length: 500 }, () => ['FR', 'DE', 'US'][Math.floor(r() * 3)]);
-  const p = Array.from({ length: 500 }, () => r());
-  const profile = ReferenceProfile.fromColumns({ numeric: { x, y }, categorical: { c }, prediction: p });
-  const state = new CatalogState();
-  for (const modelId of ['a', 'b']) {
-    state.applyVersionEvent({
-      eventId: modelId,
-      modelId,
-      version: '1',
-      parentVersion: null,
-      change: 'REGISTERED',
-      stage: 'CHAMPION',
-      strategy: 'EXTERNAL',
-      trainingWindow: null,
-      metrics: {},
-      artifactUri: null,
-      contract: null,
-      referenceProfile: JSON.stringify(profile.toJSON()),
-      occurredAt: 1,
-      actor: 'test',
-    });
-  }
-  return state;
-}
-
-const options: PartitionWindowsOptions = {
-  topic: 'ct.predictions',
-  partition: 3,
-  source: 'PREDICTIONS',
-  window: { sizeMs: MINUTE, hopMs: MINUTE, latenessMs: 5000 },
-  segmentKeys: ['country', 'channel'],
-  maxSegmentsPerKey: 3,
-  bootstrapEvents: 100,
-};
+import { MINUTE, T0, catalog, events, options, rng } from './windowing-fixtures';
 
 function identity(p: MonitorWindowPartial): string {
   return `${JSON.stringify(p.stream)} ${p.windowStart} ${p.eventCount} ${p.droppedLateEvents} ${p.state.toString('base64')}`;
@@ -138,6 +65,62 @@ describe('PartitionWindows', () => {
     input.slice(0, 100).forEach((e, i) => state.observe(i, e, out));
     state.skipTo(105);
     expect(PartitionWindows.restore(options, refs, state.checkpoint()).nextOffset).toBe(105);
+  });
+});
+
+describe('PartitionWindows publishing the open windows of an idle partition', () => {
+  const input = events(6000, 11);
+  const refs = catalog();
+  const windowId = (p: MonitorWindowPartial) => `${JSON.stringify(p.stream)}@${p.windowStart}`;
+  const content = (p: MonitorWindowPartial) => `${p.eventCount} ${p.state.toString('base64')}`;
+
+  it('stage 2 sees the same final state of every window whether or not a partition went idle mid-stream', () => {
+    const straight = new PartitionWindows(options, refs);
+    const all = new StageOneOutput();
+    input.forEach((e, i) => straight.observe(i, e, all));
+    for (const cut of [1000, 3333]) {
+      let state = new PartitionWindows(options, refs);
+      const before = new StageOneOutput();
+      input.slice(0, cut).forEach((e, i) => state.observe(i, e, before));
+      const idle = new StageOneOutput();
+      state.publishOpenWindows(idle);
+      expect(idle.partials.length).toBeGreaterThan(0);
+      expect(idle.partials.every((p) => p.earlierEventCount === 0 && p.droppedLateEvents === 0)).toBe(true);
+      // Idle twice without a record in between: nothing new to publish.
+      const again = new StageOneOutput();
+      state.publishOpenWindows(again);
+      expect(again.partials).toHaveLength(0);
+      state = PartitionWindows.restore(options, refs, state.checkpoint());
+      const after = new StageOneOutput();
+      input.slice(cut).forEach((e, i) => state.observe(cut + i, e, after));
+      // What stage 2 keeps: the latest partial of each window and source partition.
+      const latest = new Map<string, MonitorWindowPartial>();
+      for (const p of [...before.partials, ...idle.partials, ...after.partials]) latest.set(windowId(p), p);
+      const expected = new Map(all.partials.map((p) => [windowId(p), content(p)]));
+      const got = new Map([...latest].filter(([id]) => expected.has(id)).map(([id, p]) => [id, content(p)]));
+      expect(got).toEqual(expected);
+      const provisional = new Map(idle.partials.map((p) => [windowId(p), p.eventCount]));
+      for (const p of after.partials) {
+        expect(p.earlierEventCount).toBe(provisional.get(windowId(p)) ?? 0);
+        if (provisional.has(windowId(p))) expect(p.eventCount).toBeGreaterThan(p.earlierEventCount);
+      }
+    }
+  });
+
+  it('a window that did not grow after it was published provisionally is not published again', () => {
+    const state = new PartitionWindows(options, refs);
+    const out = new StageOneOutput();
+    input.slice(0, 2000).forEach((e, i) => state.observe(i, e, out));
+    const idle = new StageOneOutput();
+    state.publishOpenWindows(idle);
+    const later = new StageOneOutput();
+    // One event an hour later closes every open window.
+    state.observe(2000, { ...input[0], timestamp: T0 + 60 * MINUTE }, later);
+    const provisional = new Set(idle.partials.map(windowId));
+    expect(later.partials.filter((p) => provisional.has(windowId(p)))).toEqual(
+      later.partials.filter((p) => provisional.has(windowId(p)) && p.droppedLateEvents > 0),
+    );
+    expect(later.partials.every((p) => p.earlierEventCount === 0 || p.droppedLateEvents > 0)).toBe(true);
   });
 });
 

@@ -87,6 +87,15 @@ interface StreamState {
   previous?: Slot;
 }
 
+interface ProvisionalWindow {
+  readonly windowEnd: number;
+  readonly eventCount: number;
+}
+
+function provisionalKey(stream: Stream, refId: string, start: number): string {
+  return `${streamKey(stream)}|${refId}|${start}`;
+}
+
 const MAGIC = 0x434d5431; // 'CMT1'
 
 function encodeNumbers(_key: string, v: unknown): unknown {
@@ -119,6 +128,8 @@ export class PartitionWindows {
   private readonly streams = new Map<string, StreamState>();
   private readonly spec: WindowSpec;
   private readonly resolved = new Map<string, ResolvedReference | undefined>();
+  /** Windows published provisionally (idle partition), by window identity: the event count published. */
+  private readonly provisional = new Map<string, ProvisionalWindow>();
 
   constructor(
     readonly options: PartitionWindowsOptions,
@@ -206,27 +217,67 @@ export class PartitionWindows {
     return st;
   }
 
+  /** Windows of this slot that belong in partials (each reference covers its own span of windows). */
+  private owned(st: StreamState, role: 'current' | 'previous', windows: readonly ClosedWindow[]) {
+    return windows.filter(
+      (w) =>
+        !(role === 'current' && st.subject.current && w.start < st.subject.current.from) &&
+        !(role === 'previous' && st.subject.previous && w.start >= st.subject.previous.until),
+    );
+  }
+
+  private partial(st: StreamState, slot: Slot, w: ClosedWindow, earlier: number): MonitorWindowPartial {
+    return {
+      stream: st.stream,
+      windowStart: w.start,
+      windowEnd: w.end,
+      sourceTopic: this.options.topic,
+      sourcePartition: this.options.partition,
+      referenceId: slot.refId,
+      eventCount: w.state.eventCount,
+      droppedLateEvents: w.droppedLateEvents,
+      earlierEventCount: earlier,
+      state: Buffer.from(w.state.serialize()),
+    };
+  }
+
   private emit(
     st: StreamState,
     role: 'current' | 'previous',
     closed: readonly ClosedWindow[],
     out: StageOneOutput,
   ) {
-    for (const w of closed) {
-      if (role === 'current' && st.subject.current && w.start < st.subject.current.from) continue;
-      if (role === 'previous' && st.subject.previous && w.start >= st.subject.previous.until) continue;
-      const slot = role === 'current' ? st.current : st.previous;
-      out.partials.push({
-        stream: st.stream,
-        windowStart: w.start,
-        windowEnd: w.end,
-        sourceTopic: this.options.topic,
-        sourcePartition: this.options.partition,
-        referenceId: (slot as Slot).refId,
-        eventCount: w.state.eventCount,
-        droppedLateEvents: w.droppedLateEvents,
-        state: Buffer.from(w.state.serialize()),
-      });
+    const slot = (role === 'current' ? st.current : st.previous) as Slot;
+    for (const w of this.owned(st, role, closed)) {
+      const id = provisionalKey(st.stream, slot.refId, w.start);
+      const earlier = this.provisional.get(id);
+      this.provisional.delete(id);
+      // Published as it is already: nothing new for stage 2.
+      if (earlier && earlier.eventCount === w.state.eventCount && w.droppedLateEvents === 0) continue;
+      out.partials.push(this.partial(st, slot, w, earlier?.eventCount ?? 0));
+    }
+  }
+
+  /**
+   * The partition has gone idle (caught up with the broker, no record for the idle timeout): its
+   * open windows are published as they are, so that stage 2 can close a window the other
+   * partitions have passed without waiting for this one's watermark. A window that grows later
+   * is published again, saying how many of its events were published before; one that does not
+   * is not published again when it closes.
+   */
+  publishOpenWindows(out: StageOneOutput): void {
+    for (const st of this.streams.values()) {
+      for (const role of ['current', 'previous'] as const) {
+        const slot = role === 'current' ? st.current : st.previous;
+        if (!slot) continue;
+        for (const w of this.owned(st, role, slot.windows.openWindows())) {
+          const id = provisionalKey(st.stream, slot.refId, w.start);
+          const earlier = this.provisional.get(id);
+          if (earlier?.eventCount === w.state.eventCount) continue;
+          out.partials.push(this.partial(st, slot, w, earlier?.eventCount ?? 0));
+          this.provisional.set(id, { windowEnd: w.end, eventCount: w.state.eventCount });
+        }
+      }
     }
   }
 
@@ -335,6 +386,8 @@ export class PartitionWindows {
     for (const s of this.subjects.values()) {
       if (s.previous && this.wm >= s.previous.until - hopMs + sizeMs) s.previous = undefined;
     }
+    // A provisional window that closed without a final emission (its stream changed reference).
+    for (const [id, p] of this.provisional) if (p.windowEnd <= this.wm) this.provisional.delete(id);
   }
 
   /** Binary checkpoint: a JSON header, then every stream's WindowedProfiles checkpoint. */
@@ -351,6 +404,7 @@ export class PartitionWindows {
       watermark: this.wm,
       maxEventTime: this.maxTime,
       segments: this.segments.toJSON(),
+      provisional: [...this.provisional],
       subjects: subjects.map((s) => ({
         subject: s.subject,
         bootstrapSent: s.bootstrapSent,
@@ -440,6 +494,7 @@ export class PartitionWindows {
     state.nextOffset = header.nextOffset;
     state.wm = header.watermark;
     state.maxTime = header.maxEventTime;
+    for (const [id, p] of header.provisional ?? []) state.provisional.set(id, p);
     const subjects = header.subjects.map((h) => {
       const s: SubjectState = { subject: h.subject, bootstrapSent: h.bootstrapSent };
       if (h.current) s.current = { ref: lookup(h.current.refId), from: h.current.from };
@@ -476,6 +531,8 @@ interface CheckpointHeader {
   watermark: number;
   maxEventTime: number;
   segments: SegmentTablesJSON;
+  /** Absent in checkpoints of monitors before provisional windows. */
+  provisional?: Array<[string, ProvisionalWindow]>;
   subjects: Array<{
     subject: Subject;
     bootstrapSent: number;

@@ -3,9 +3,7 @@ import { type Counter, type Gauge, type Histogram } from 'prom-client';
 import {
   EventCodecs,
   type FeatureObservation,
-  type MonitorPartial,
   MonitorPartialContract,
-  type MonitorPartitionProgress,
   type Prediction,
   topicName,
   validateFeatureObservation,
@@ -16,62 +14,55 @@ import {
   type BatchContext,
   BatchHandler,
   type ConsumedRecord,
+  type EventProducer,
   KAFKA_CLIENT,
   type KafkaClient,
+  KeyedSerialQueue,
 } from '@continuum/kafka';
 import { LOGGER, type Logger, Metrics } from '@continuum/observability';
-import { type EventProducer, type OutgoingEvent } from '@continuum/kafka';
-import { keyPartition } from '../kafka/model-partition';
-import { Mutex } from '../kafka/mutex';
+import { LATE_EVENTS_METRIC } from '../combining/drift-metrics';
 import { type MonitorConfig } from '../monitor.config';
 import { PredictionCounter } from '../prediction-counts/prediction-counter';
 import { ReferenceCatalog } from '../references/reference-catalog';
 import { type MonitoredEvent, fromFeatureObservation, fromPrediction } from '../streams/monitored-event';
-import { type Source, subjectKey } from '../streams/stream-identity';
+import { type Source } from '../streams/stream-identity';
 import { ASSIGNMENT_RELAY, MONITOR_CONFIG } from '../tokens';
 import { type Assignment, type AssignmentRelay } from './assignment-relay';
 import { CheckpointStore, type SourcePartition, manifestKey } from './checkpoint-store';
-import { partialRecordKey, progressRecordKey, samplesRecordKey } from './partial-keys';
+import { type BatchRecord, PartitionRuntime, type PartitionPorts } from './partition-runtime';
 import {
   PartitionWindows,
   type PartitionWindowsOptions,
-  StageOneOutput,
+  type StageOneOutput,
   UnknownReferenceError,
 } from './partition-windows';
 
 interface PartitionContext {
-  readonly source: SourcePartition;
   readonly kind: Source;
   readonly generation: number;
-  readonly state: PartitionWindows;
-  readonly lock: Mutex;
-  readyAt: number;
-  lastBatchAt: number;
-  /** High watermark of the last batch (undefined before the first batch of this assignment). */
-  highWatermark?: number;
-  lastCheckpointAt: number;
-  checkpointedOffset: number;
-  /** What the last published progress said. */
-  published?: { watermark: number; idle: boolean };
-  idle: boolean;
+  readonly runtime: PartitionRuntime;
 }
 
 /**
- * Stage 1: windows each source partition of ct.predictions and ct.features on its own (see
- * PartitionWindows), publishes each closed window's state and the partition's progress to
- * ct.monitor-partials, and checkpoints the partition state to ct.monitor-checkpoints before
- * committing the offset it covers. A restart, or a new owner after a rebalance, restores the
- * checkpoint and skips what it covers, so nothing is counted twice.
+ * Stage 1's NestJS shell: receives the batches of ct.predictions and ct.features, keeps one
+ * PartitionRuntime (the I/O order around a PartitionWindows) per assigned source partition,
+ * restores their checkpoints on assignment, checkpoints periodically, and declares a partition
+ * idle only when the broker says it has nothing left to read. A restart, or a new owner after a
+ * rebalance, restores the checkpoint and skips what it covers, so nothing is counted twice.
  */
 @Injectable()
 export class PartitionWindowing {
   private writer!: EventProducer;
   private store!: CheckpointStore;
+  private admin?: ReturnType<KafkaClient['admin']>;
   private partialsPartitions = 1;
   private readonly contexts = new Map<string, PartitionContext>();
+  /** One job at a time per source partition: batches, periodic checkpoints and idle checks. */
+  private readonly queue = new KeyedSerialQueue();
   private generation = 0;
   private loading: Promise<void> = Promise.resolve();
   private stopping = false;
+  private ticking = false;
   private timer?: NodeJS.Timeout;
   private readonly predictionsTopic = topicName('predictions');
   private readonly featuresTopic = topicName('features');
@@ -102,14 +93,10 @@ export class PartitionWindowing {
       'Events seen by stage 1, by outcome: windowed; awaiting_reference (no reference profile yet, or before a bootstrap profile takes effect); unattributed (feature observations without modelId).',
       ['source', 'outcome'],
     );
-    this.lateEvents = metrics.counter(
-      'continuum_monitor_late_events_total',
-      'Events after their window closed on their partition: late (missed some windows, still in later ones) or dropped (missed every window).',
-      ['source', 'kind'],
-    );
+    this.lateEvents = metrics.counter(LATE_EVENTS_METRIC.name, LATE_EVENTS_METRIC.help, ['source', 'kind']);
     this.partialsOut = metrics.counter(
       'continuum_monitor_partials_published_total',
-      'Window partials published by stage 1.',
+      'Window partials published by stage 1 (provisional ones of idle partitions included).',
     );
     this.checkpoints = metrics.histogram(
       'continuum_monitor_checkpoint_bytes',
@@ -124,7 +111,7 @@ export class PartitionWindowing {
     );
     this.idleGauge = metrics.gauge(
       'continuum_monitor_partition_idle',
-      '1 when the source partition is idle (caught up and no record for MONITOR_IDLE_TIMEOUT).',
+      "1 when the source partition is idle: no record for MONITOR_IDLE_TIMEOUT and its position at the broker's log end.",
       ['topic', 'partition'],
     );
     this.assignedGauge = metrics.gauge(
@@ -196,41 +183,27 @@ export class PartitionWindowing {
     convert: (record: ConsumedRecord<T>) => MonitoredEvent | undefined,
   ): Promise<void> {
     const pc = await this.contextFor(context.topic, context.partition, kind);
-    await pc.lock.run(async () => {
+    await this.queue.run(this.key(context.topic, context.partition), async () => {
       if (this.stopping || pc.generation !== this.generation) return;
-      if (pc.lastBatchAt === 0) {
+      const { runtime } = pc;
+      if (!runtime.started) {
         this.logger.info(
           {
-            topic: pc.source.topic,
-            partition: pc.source.partition,
+            topic: runtime.source.topic,
+            partition: runtime.source.partition,
             firstOffset: records[0]?.offset ?? context.lastOffset,
-            nextOffset: pc.state.nextOffset,
+            nextOffset: runtime.state.nextOffset,
           },
           'first batch after assignment',
         );
       }
-      const out = new StageOneOutput();
-      let unattributed = 0;
-      pc.state.beginBatch();
-      for (const record of records) {
-        const offset = Number(record.offset);
-        // Covered by the checkpoint this state was restored from.
-        if (offset < pc.state.nextOffset) continue;
-        const event = convert(record);
-        if (event) pc.state.observe(offset, event, out);
-        else {
-          unattributed++;
-          pc.state.skipTo(offset + 1);
-        }
-      }
-      pc.state.skipTo(Number(context.lastOffset) + 1);
-      const now = Date.now();
-      pc.lastBatchAt = now;
-      pc.highWatermark = Number(context.highWatermark);
-      pc.idle = false;
+      // Records below the restored offset were counted before the restart: not converted again.
+      const batch: BatchRecord[] = records
+        .filter((r) => Number(r.offset) >= runtime.state.nextOffset)
+        .map((r) => ({ offset: Number(r.offset), event: convert(r) }));
+      const unattributed = batch.filter((r) => !r.event).length;
+      const out = await runtime.handleBatch(batch, Number(context.lastOffset), Date.now());
       this.count(kind, out, unattributed);
-      await this.publish(pc, out);
-      if (now - pc.lastCheckpointAt >= this.config.checkpointIntervalMs) await this.checkpoint(pc);
     });
   }
 
@@ -244,75 +217,23 @@ export class PartitionWindowing {
     if (out.dropped) this.lateEvents.inc({ source, kind: 'dropped' }, out.dropped);
   }
 
-  /** Partials and samples first, then progress: a progress record never announces a window not yet published. */
-  private async publish(pc: PartitionContext, out: StageOneOutput, forceProgress = false): Promise<void> {
-    const records: Array<OutgoingEvent<MonitorPartial>> = [];
-    for (const window of out.partials) {
-      records.push({
-        key: partialRecordKey(window),
-        partition: keyPartition(window.stream.subject.modelId, this.partialsPartitions),
-        value: { window, progress: null, closed: null, samples: null },
-      });
-    }
-    for (const { subject, events } of out.samples.values()) {
-      records.push({
-        key: samplesRecordKey(subjectKey(subject), pc.source.topic, pc.source.partition, events[0].offset),
-        partition: keyPartition(subject.modelId, this.partialsPartitions),
-        value: {
-          window: null,
-          progress: null,
-          closed: null,
-          samples: { subject, sourceTopic: pc.source.topic, sourcePartition: pc.source.partition, events },
-        },
-      });
-    }
-    await this.writer.send(this.partialsTopic, MonitorPartialContract, records);
-    this.partialsOut.inc(out.partials.length);
-    const changed =
-      !pc.published || pc.published.idle !== pc.idle || pc.published.watermark !== pc.state.watermark;
-    if (out.crossedBoundary || (forceProgress && changed) || (pc.published?.idle === true && !pc.idle)) {
-      await this.publishProgress(pc);
-    }
-  }
-
-  private async publishProgress(pc: PartitionContext): Promise<void> {
-    const progress: MonitorPartitionProgress = {
-      sourceTopic: pc.source.topic,
-      sourcePartition: pc.source.partition,
-      watermark: pc.state.watermark,
-      maxEventTime: pc.state.maxEventTime,
-      idle: pc.idle,
-      publishedAt: Date.now(),
+  private ports(): PartitionPorts {
+    return {
+      publish: async (records) => {
+        await this.writer.send(this.partialsTopic, MonitorPartialContract, records);
+        this.partialsOut.inc(records.filter((r) => r.value?.window).length);
+      },
+      saveCheckpoint: (source, body, nextOffset) => this.store.save(source, body, nextOffset),
+      commit: (source, nextOffset) =>
+        this.consumer.commit(source.topic, source.partition, String(nextOffset)),
+      progressPublished: (progress, openStreams) => {
+        const labels = { topic: progress.sourceTopic, partition: String(progress.sourcePartition) };
+        if (Number.isFinite(progress.watermark)) this.watermarkGauge.set(labels, progress.watermark / 1000);
+        this.idleGauge.set(labels, progress.idle ? 1 : 0);
+        this.streamsGauge.set(labels, openStreams);
+      },
+      checkpointSaved: (bytes) => this.checkpoints.observe(bytes),
     };
-    const key = progressRecordKey(pc.source.topic, pc.source.partition);
-    const records: Array<OutgoingEvent<MonitorPartial>> = [];
-    for (let partition = 0; partition < this.partialsPartitions; partition++) {
-      records.push({ key, partition, value: { window: null, progress, closed: null, samples: null } });
-    }
-    await this.writer.send(this.partialsTopic, MonitorPartialContract, records);
-    pc.published = { watermark: progress.watermark, idle: progress.idle };
-    const labels = { topic: pc.source.topic, partition: String(pc.source.partition) };
-    if (Number.isFinite(progress.watermark)) this.watermarkGauge.set(labels, progress.watermark / 1000);
-    this.idleGauge.set(labels, pc.idle ? 1 : 0);
-    this.streamsGauge.set(labels, pc.state.streamCount);
-  }
-
-  /** Progress, then the checkpoint, then the group offset: the offset never runs ahead of a checkpoint. */
-  private async checkpoint(pc: PartitionContext): Promise<void> {
-    await this.publish(pc, new StageOneOutput(), true);
-    const nextOffset = pc.state.nextOffset;
-    if (nextOffset !== pc.checkpointedOffset) {
-      const body = pc.state.checkpoint();
-      await this.store.save(pc.source, body, nextOffset);
-      this.checkpoints.observe(body.length);
-      await this.consumer.commit(pc.source.topic, pc.source.partition, String(nextOffset));
-      pc.checkpointedOffset = nextOffset;
-      this.logger.debug(
-        { topic: pc.source.topic, partition: pc.source.partition, nextOffset, bytes: body.length },
-        'checkpointed and committed',
-      );
-    }
-    pc.lastCheckpointAt = Date.now();
   }
 
   private key(topic: string, partition: number): string {
@@ -371,19 +292,18 @@ export class PartitionWindowing {
         ? await this.restore(options, checkpoint.body)
         : new PartitionWindows(options, this.catalog);
       if (generation !== this.generation) return;
-      const now = Date.now();
-      this.contexts.set(this.key(source.topic, source.partition), {
-        source,
-        kind: source.kind,
-        generation,
+      const runtime = new PartitionRuntime(
+        { topic: source.topic, partition: source.partition },
         state,
-        lock: new Mutex(),
-        readyAt: now,
-        lastBatchAt: 0,
-        lastCheckpointAt: now,
-        checkpointedOffset: state.nextOffset,
-        idle: false,
-      });
+        this.ports(),
+        {
+          partialsPartitions: this.partialsPartitions,
+          checkpointIntervalMs: this.config.checkpointIntervalMs,
+          idleTimeoutMs: this.config.idleTimeoutMs,
+        },
+        Date.now(),
+      );
+      this.contexts.set(this.key(source.topic, source.partition), { kind: source.kind, generation, runtime });
       this.logger.info(
         {
           topic: source.topic,
@@ -432,43 +352,22 @@ export class PartitionWindowing {
     }
   }
 
-  private ticking = false;
-
-  /** Periodic checkpoints of partitions with unsaved progress, and idle detection. */
+  /** Periodic checkpoints of partitions with unsaved progress, and idle checks. */
   private async onTick(): Promise<void> {
     if (this.ticking || this.stopping) return;
     this.ticking = true;
     try {
       const now = Date.now();
-      let ends: Map<string, number> | undefined;
-      for (const pc of [...this.contexts.values()]) {
-        if (pc.generation !== this.generation || this.stopping) break;
-        if (
-          pc.state.nextOffset !== pc.checkpointedOffset &&
-          now - pc.lastCheckpointAt >= this.config.checkpointIntervalMs
-        ) {
-          await pc.lock.run(async () => {
-            if (!this.stopping && pc.generation === this.generation) await this.checkpoint(pc);
-          });
-        }
-        const quietSince = Math.max(pc.lastBatchAt, pc.readyAt);
-        if (pc.idle || now - quietSince < this.config.idleTimeoutMs) continue;
-        let end = pc.highWatermark;
-        if (end === undefined) {
-          ends ??= await this.endOffsets();
-          end = ends.get(this.key(pc.source.topic, pc.source.partition));
-        }
-        if (end === undefined || pc.state.nextOffset < end) continue;
-        await pc.lock.run(async () => {
-          if (this.stopping || pc.generation !== this.generation || pc.lastBatchAt > quietSince) return;
-          pc.idle = true;
-          await this.publishProgress(pc);
-          this.logger.info(
-            { topic: pc.source.topic, partition: pc.source.partition, maxEventTime: pc.state.maxEventTime },
-            'source partition idle',
-          );
+      const current = [...this.contexts.values()].filter((pc) => pc.generation === this.generation);
+      for (const pc of current) {
+        if (this.stopping) return;
+        if (!pc.runtime.checkpointDue(now)) continue;
+        await this.queue.run(this.key(pc.runtime.source.topic, pc.runtime.source.partition), async () => {
+          if (!this.stopping && pc.generation === this.generation) await pc.runtime.checkpoint(Date.now());
         });
       }
+      const candidates = current.filter((pc) => pc.runtime.mayBeIdle(now));
+      if (candidates.length > 0) await this.checkIdle(candidates);
     } catch (error) {
       this.logger.warn({ err: error }, 'stage 1 periodic work failed; retried on the next tick');
     } finally {
@@ -476,17 +375,47 @@ export class PartitionWindowing {
     }
   }
 
-  private async endOffsets(): Promise<Map<string, number>> {
-    const admin = this.client.admin();
-    await admin.connect();
-    const out = new Map<string, number>();
+  /** Asks the broker for the log-end offsets now: silence alone never makes a partition idle. */
+  private async checkIdle(candidates: PartitionContext[]): Promise<void> {
+    let ends: Map<string, number> | undefined;
     try {
-      for (const topic of [this.predictionsTopic, this.featuresTopic]) {
-        for (const p of await admin.fetchTopicOffsets(topic))
-          out.set(this.key(topic, p.partition), Number(p.high));
-      }
-    } finally {
-      await admin.disconnect();
+      ends = await this.logEndOffsets([...new Set(candidates.map((pc) => pc.runtime.source.topic))]);
+    } catch (error) {
+      this.logger.debug({ err: error }, 'log-end offsets unavailable; no partition is declared idle');
+    }
+    for (const pc of candidates) {
+      const { source } = pc.runtime;
+      await this.queue.run(this.key(source.topic, source.partition), async () => {
+        if (this.stopping || pc.generation !== this.generation) return;
+        const verdict = await pc.runtime.checkIdle(
+          ends?.get(this.key(source.topic, source.partition)),
+          Date.now(),
+        );
+        if (verdict.idle && pc.runtime.isIdle) {
+          this.logger.info(
+            {
+              topic: source.topic,
+              partition: source.partition,
+              nextOffset: pc.runtime.state.nextOffset,
+              maxEventTime: pc.runtime.state.maxEventTime,
+            },
+            'source partition idle: caught up with the broker, open windows published',
+          );
+        }
+      });
+    }
+  }
+
+  private async logEndOffsets(topics: string[]): Promise<Map<string, number>> {
+    if (!this.admin) {
+      const admin = this.client.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    const out = new Map<string, number>();
+    for (const topic of topics) {
+      for (const p of await this.admin.fetchTopicOffsets(topic))
+        out.set(this.key(topic, p.partition), Number(p.high));
     }
     return out;
   }
@@ -501,17 +430,19 @@ export class PartitionWindowing {
       return;
     }
     for (const pc of this.contexts.values()) {
-      await pc.lock.run(async () => {
+      const { source } = pc.runtime;
+      await this.queue.run(this.key(source.topic, source.partition), async () => {
         try {
-          await this.checkpoint(pc);
+          await pc.runtime.checkpoint(Date.now());
         } catch (error) {
           this.logger.warn(
-            { err: error, topic: pc.source.topic, partition: pc.source.partition },
+            { err: error, topic: source.topic, partition: source.partition },
             'final checkpoint failed; a restart replays from the previous one',
           );
         }
       });
     }
+    await this.admin?.disconnect().catch(() => undefined);
     this.logger.info({ partitions: this.contexts.size }, 'stage 1 checkpointed for shutdown');
   }
 }
