@@ -2,6 +2,56 @@
 // change the .avsc file and run `npm run generate -w @continuum/events`.
 import { defineContract } from '../contract';
 
+export interface EvidenceState {
+  kind: string;
+  reference: string;
+  summary: string;
+  values: Record<string, number>;
+}
+export interface PerformanceTriggerState {
+  modelVersion: string;
+  lastWindowEnd: number;
+  seenAt: number;
+  consecutiveBreaches: number;
+  breachEvidence: Array<EvidenceState>;
+  armed: boolean;
+  cleanWindows: number;
+  conceptArmed: boolean;
+  conceptCleanReports: number;
+}
+export interface DataDriftTriggerState {
+  modelVersion: string;
+  segment: string;
+  lastWindowEnd: number;
+  seenAt: number;
+  armed: boolean;
+  cleanReports: number;
+}
+export interface Signal {
+  /** A RetrainReason symbol (string here so the checkpoint never blocks a new reason). */
+  reason: string;
+  modelVersion: null | string;
+  raisedAt: number;
+  key: string;
+  evidence: Array<EvidenceState>;
+}
+export interface PendingRequest {
+  requestId: string;
+  openedAt: number;
+  deadline: number;
+  signals: Array<Signal>;
+}
+/** The retrain controller's trigger state of one model. Topic ct.controller-state (compacted), key: modelId. */
+export interface ControllerModelState {
+  modelId: string;
+  updatedAt: number;
+  latestVersion: null | string;
+  scheduleCron: null | string;
+  lastScheduledSlot: null | number;
+  performance: Array<PerformanceTriggerState>;
+  drift: Array<DataDriftTriggerState>;
+  pending: null | PendingRequest;
+}
 /** A record a service could not decode or validate, kept with the reason so that nothing is lost. Topic ct.dead-letter, key: the original key. */
 export interface DeadLetter {
   originalTopic: string;
@@ -554,7 +604,7 @@ export interface TrainingRunEvent {
   occurredAt: number;
   /** The trainer instance that wrote the event. */
   instance: string;
-  /** ACCEPTED: JSON of the resolved training plan (strategy, window, model family, hyper-parameters, seed, hold-out size). */
+  /** ACCEPTED: JSON of the request and the model's training policy as accepted ({request, policy}: strategy, window, model family, hyper-parameters, seed, hold-out size). */
   plan: null | string;
   /** ACCEPTED and SUCCEEDED: the exact ct.examples offsets read, [fromOffset, toOffset) per partition, pinned when the request was accepted. */
   ranges: Array<TrainingOffsetRange>;
@@ -568,6 +618,8 @@ export interface TrainingRunEvent {
   reason: null | string;
 }
 
+/** Contract of ControllerModelState (schemas/controller-state.avsc). */
+export const ControllerModelStateContract = defineContract<ControllerModelState>('controller-state.avsc', {"type":"record","name":"ControllerModelState","namespace":"continuum.controller","doc":"The retrain controller's trigger state of one model. Topic ct.controller-state (compacted), key: modelId.","fields":[{"name":"modelId","type":"string"},{"name":"updatedAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"latestVersion","type":["null","string"],"default":null},{"name":"scheduleCron","type":["null","string"],"default":null},{"name":"lastScheduledSlot","type":["null",{"type":"long","logicalType":"timestamp-millis"}],"default":null},{"name":"performance","type":{"type":"array","items":{"type":"record","name":"PerformanceTriggerState","fields":[{"name":"modelVersion","type":"string"},{"name":"lastWindowEnd","type":"long"},{"name":"seenAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"consecutiveBreaches","type":"int"},{"name":"breachEvidence","type":{"type":"array","items":{"type":"record","name":"EvidenceState","fields":[{"name":"kind","type":"string"},{"name":"reference","type":"string"},{"name":"summary","type":"string"},{"name":"values","type":{"type":"map","values":"double"},"default":{}}]}}},{"name":"armed","type":"boolean"},{"name":"cleanWindows","type":"int"},{"name":"conceptArmed","type":"boolean"},{"name":"conceptCleanReports","type":"int"}]}},"default":[]},{"name":"drift","type":{"type":"array","items":{"type":"record","name":"DataDriftTriggerState","fields":[{"name":"modelVersion","type":"string"},{"name":"segment","type":"string"},{"name":"lastWindowEnd","type":"long"},{"name":"seenAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"armed","type":"boolean"},{"name":"cleanReports","type":"int"}]}},"default":[]},{"name":"pending","type":["null",{"type":"record","name":"PendingRequest","fields":[{"name":"requestId","type":"string"},{"name":"openedAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"deadline","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"signals","type":{"type":"array","items":{"type":"record","name":"Signal","fields":[{"name":"reason","type":"string","doc":"A RetrainReason symbol (string here so the checkpoint never blocks a new reason)."},{"name":"modelVersion","type":["null","string"],"default":null},{"name":"raisedAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"key","type":"string"},{"name":"evidence","type":{"type":"array","items":"EvidenceState"}}]}}}]}],"default":null}]});
 /** Contract of DeadLetter (schemas/dead-letter.avsc). */
 export const DeadLetterContract = defineContract<DeadLetter>('dead-letter.avsc', {"type":"record","name":"DeadLetter","namespace":"continuum.events","doc":"A record a service could not decode or validate, kept with the reason so that nothing is lost. Topic ct.dead-letter, key: the original key.","fields":[{"name":"originalTopic","type":"string"},{"name":"partition","type":"int"},{"name":"offset","type":"long"},{"name":"key","type":["null","bytes"],"default":null},{"name":"value","type":["null","bytes"],"default":null,"doc":"The raw bytes as they were on the original topic."},{"name":"headers","type":{"type":"map","values":"bytes"},"default":{}},{"name":"originalTimestamp","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"errorKind","type":"string","doc":"NOT_WIRE_FORMAT, UNKNOWN_SCHEMA, MALFORMED_AVRO, INCOMPATIBLE_SCHEMA, INVALID_VALUE, CONTRACT_VIOLATION, REJECTED_BY_HANDLER"},{"name":"error","type":"string","doc":"Human-readable reason."},{"name":"service","type":"string","doc":"The service (consumer group) that dead-lettered it."},{"name":"failedAt","type":{"type":"long","logicalType":"timestamp-millis"}}]});
 /** Contract of DriftReport (schemas/drift-reports.avsc). */
@@ -603,6 +655,6 @@ export const ScoringResponseContract = defineContract<ScoringResponse>('scoring-
 /** Contract of TrainerCheckpoint (schemas/trainer-checkpoints.avsc). */
 export const TrainerCheckpointContract = defineContract<TrainerCheckpoint>('trainer-checkpoints.avsc', {"type":"record","name":"TrainerCheckpoint","namespace":"continuum.events","doc":"Internal to the trainer: an online learner's state and the ct.examples positions it covers, written together so that a restart neither skips nor re-learns an example. Topic ct.trainer-checkpoints (compacted), key: modelId.","fields":[{"name":"modelId","type":"string"},{"name":"positions","doc":"Next ct.examples offset to read per partition: every record before it is in the learner state.","type":{"type":"array","items":{"type":"record","name":"TrainerPosition","fields":[{"name":"topic","type":"string"},{"name":"partition","type":"int"},{"name":"offset","type":"long"}]}}},{"name":"learner","doc":"The learner (libs/learning artifact, optimizer state included) in the artifact store.","type":{"type":"record","name":"TrainerLearnerRef","fields":[{"name":"uri","type":"string"},{"name":"sha256","type":"string"},{"name":"size","type":"long"}]}},{"name":"examplesLearned","type":"long"},{"name":"snapshots","type":"long","doc":"Snapshot versions registered so far."},{"name":"lastSnapshotAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"lastSnapshotExamples","type":"long"},{"name":"prequential","type":"string","doc":"JSON of the prequential counters (owned by the trainer, versioned inside)."},{"name":"writtenAt","type":{"type":"long","logicalType":"timestamp-millis"}}]});
 /** Contract of TrainingRunEvent (schemas/training-runs.avsc). */
-export const TrainingRunEventContract = defineContract<TrainingRunEvent>('training-runs.avsc', {"type":"record","name":"TrainingRunEvent","namespace":"continuum.events","doc":"What the trainer did with a retrain request: ACCEPTED (the plan and the pinned ct.examples offset ranges), PROGRESS, then exactly one SUCCEEDED (the registered version) or FAILED (why). Also the trainer's durable record of accepted requests: a restarted trainer resumes the ACCEPTED runs without a terminal event. Topic ct.training-runs, key: modelId.","fields":[{"name":"eventId","type":"string","doc":"requestId|status|sequence: deterministic per run step."},{"name":"requestId","type":"string","doc":"The retrain request's id (also the registry idempotency key)."},{"name":"modelId","type":"string"},{"name":"status","type":{"type":"enum","name":"TrainingRunStatus","symbols":["ACCEPTED","PROGRESS","SUCCEEDED","FAILED","UNKNOWN"],"default":"UNKNOWN"}},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"instance","type":"string","doc":"The trainer instance that wrote the event."},{"name":"plan","type":["null","string"],"default":null,"doc":"ACCEPTED: JSON of the resolved training plan (strategy, window, model family, hyper-parameters, seed, hold-out size)."},{"name":"ranges","doc":"ACCEPTED and SUCCEEDED: the exact ct.examples offsets read, [fromOffset, toOffset) per partition, pinned when the request was accepted.","type":{"type":"array","items":{"type":"record","name":"TrainingOffsetRange","fields":[{"name":"topic","type":"string"},{"name":"partition","type":"int"},{"name":"fromOffset","type":"long"},{"name":"toOffset","type":"long"}]}},"default":[]},{"name":"progress","type":["null",{"type":"record","name":"TrainingProgress","fields":[{"name":"phase","type":"string","doc":"READING, TRAINING, EVALUATING, REGISTERING."},{"name":"recordsRead","type":"long"},{"name":"recordsTotal","type":"long"},{"name":"examplesKept","type":"long"},{"name":"etaMs","type":["null","long"],"default":null}]}],"default":null},{"name":"version","type":["null","string"],"default":null,"doc":"SUCCEEDED: the registered version."},{"name":"artifactUri","type":["null","string"],"default":null},{"name":"metrics","type":{"type":"map","values":"double"},"default":{}},{"name":"failure","type":["null",{"type":"enum","name":"TrainingFailureKind","symbols":["UNKNOWN_MODEL","EMPTY_WINDOW","INVALID_REQUEST","TRAINING_ERROR","UNKNOWN"],"default":"UNKNOWN"}],"default":null},{"name":"reason","type":["null","string"],"default":null,"doc":"FAILED: why, in words."}]});
+export const TrainingRunEventContract = defineContract<TrainingRunEvent>('training-runs.avsc', {"type":"record","name":"TrainingRunEvent","namespace":"continuum.events","doc":"What the trainer did with a retrain request: ACCEPTED (the plan and the pinned ct.examples offset ranges), PROGRESS, then exactly one SUCCEEDED (the registered version) or FAILED (why). Also the trainer's durable record of accepted requests: a restarted trainer resumes the ACCEPTED runs without a terminal event. Topic ct.training-runs, key: modelId.","fields":[{"name":"eventId","type":"string","doc":"requestId|status|sequence: deterministic per run step."},{"name":"requestId","type":"string","doc":"The retrain request's id (also the registry idempotency key)."},{"name":"modelId","type":"string"},{"name":"status","type":{"type":"enum","name":"TrainingRunStatus","symbols":["ACCEPTED","PROGRESS","SUCCEEDED","FAILED","UNKNOWN"],"default":"UNKNOWN"}},{"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"instance","type":"string","doc":"The trainer instance that wrote the event."},{"name":"plan","type":["null","string"],"default":null,"doc":"ACCEPTED: JSON of the request and the model's training policy as accepted ({request, policy}: strategy, window, model family, hyper-parameters, seed, hold-out size)."},{"name":"ranges","doc":"ACCEPTED and SUCCEEDED: the exact ct.examples offsets read, [fromOffset, toOffset) per partition, pinned when the request was accepted.","type":{"type":"array","items":{"type":"record","name":"TrainingOffsetRange","fields":[{"name":"topic","type":"string"},{"name":"partition","type":"int"},{"name":"fromOffset","type":"long"},{"name":"toOffset","type":"long"}]}},"default":[]},{"name":"progress","type":["null",{"type":"record","name":"TrainingProgress","fields":[{"name":"phase","type":"string","doc":"READING, TRAINING, EVALUATING, REGISTERING."},{"name":"recordsRead","type":"long"},{"name":"recordsTotal","type":"long"},{"name":"examplesKept","type":"long"},{"name":"etaMs","type":["null","long"],"default":null}]}],"default":null},{"name":"version","type":["null","string"],"default":null,"doc":"SUCCEEDED: the registered version."},{"name":"artifactUri","type":["null","string"],"default":null},{"name":"metrics","type":{"type":"map","values":"double"},"default":{}},{"name":"failure","type":["null",{"type":"enum","name":"TrainingFailureKind","symbols":["UNKNOWN_MODEL","EMPTY_WINDOW","INVALID_REQUEST","TRAINING_ERROR","UNKNOWN"],"default":"UNKNOWN"}],"default":null},{"name":"reason","type":["null","string"],"default":null,"doc":"FAILED: why, in words."}]});
 
-export const AllContracts = [DeadLetterContract, DriftReportContract, EvaluatorPartialContract, LabelledExampleContract, FeatureObservationContract, LabelContract, ModelVersionEventContract, MonitorCheckpointContract, MonitorPartialContract, MonitorReferenceContract, PerformanceReportContract, PredictionContract, PromotionDecisionContract, RetrainRequestContract, ScoringRequestContract, ScoringResponseContract, TrainerCheckpointContract, TrainingRunEventContract] as const;
+export const AllContracts = [ControllerModelStateContract, DeadLetterContract, DriftReportContract, EvaluatorPartialContract, LabelledExampleContract, FeatureObservationContract, LabelContract, ModelVersionEventContract, MonitorCheckpointContract, MonitorPartialContract, MonitorReferenceContract, PerformanceReportContract, PredictionContract, PromotionDecisionContract, RetrainRequestContract, ScoringRequestContract, ScoringResponseContract, TrainerCheckpointContract, TrainingRunEventContract] as const;
