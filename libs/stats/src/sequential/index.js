@@ -1,0 +1,24 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.simulatePeekedTTest = exports.simulateGate = exports.pairedAccuracyLosses = exports.seededUniform = exports.validateGateOptions = exports.SequentialGate = exports.discordantBoundary = exports.DiscordantPairsTest = exports.msprtLogLikelihoodRatio = exports.MixtureSprt = exports.optimalRho = exports.confidenceSequenceHalfWidth = exports.AsymptoticConfidenceSequence = exports.RunningMoments = void 0;
+var running_moments_1 = require("./running-moments");
+Object.defineProperty(exports, "RunningMoments", { enumerable: true, get: function () { return running_moments_1.RunningMoments; } });
+var asymptotic_confidence_sequence_1 = require("./asymptotic-confidence-sequence");
+Object.defineProperty(exports, "AsymptoticConfidenceSequence", { enumerable: true, get: function () { return asymptotic_confidence_sequence_1.AsymptoticConfidenceSequence; } });
+Object.defineProperty(exports, "confidenceSequenceHalfWidth", { enumerable: true, get: function () { return asymptotic_confidence_sequence_1.confidenceSequenceHalfWidth; } });
+Object.defineProperty(exports, "optimalRho", { enumerable: true, get: function () { return asymptotic_confidence_sequence_1.optimalRho; } });
+var mixture_sprt_1 = require("./mixture-sprt");
+Object.defineProperty(exports, "MixtureSprt", { enumerable: true, get: function () { return mixture_sprt_1.MixtureSprt; } });
+Object.defineProperty(exports, "msprtLogLikelihoodRatio", { enumerable: true, get: function () { return mixture_sprt_1.msprtLogLikelihoodRatio; } });
+var discordant_pairs_1 = require("./discordant-pairs");
+Object.defineProperty(exports, "DiscordantPairsTest", { enumerable: true, get: function () { return discordant_pairs_1.DiscordantPairsTest; } });
+Object.defineProperty(exports, "discordantBoundary", { enumerable: true, get: function () { return discordant_pairs_1.discordantBoundary; } });
+var sequential_gate_1 = require("./sequential-gate");
+Object.defineProperty(exports, "SequentialGate", { enumerable: true, get: function () { return sequential_gate_1.SequentialGate; } });
+Object.defineProperty(exports, "validateGateOptions", { enumerable: true, get: function () { return sequential_gate_1.validateGateOptions; } });
+var simulation_1 = require("./simulation");
+Object.defineProperty(exports, "seededUniform", { enumerable: true, get: function () { return simulation_1.seededUniform; } });
+Object.defineProperty(exports, "pairedAccuracyLosses", { enumerable: true, get: function () { return simulation_1.pairedAccuracyLosses; } });
+Object.defineProperty(exports, "simulateGate", { enumerable: true, get: function () { return simulation_1.simulateGate; } });
+Object.defineProperty(exports, "simulatePeekedTTest", { enumerable: true, get: function () { return simulation_1.simulatePeekedTTest; } });
+//# sourceMappingURL=index.js.map
