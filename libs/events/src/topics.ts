@@ -12,6 +12,7 @@ import {
   MonitorReferenceContract,
   PerformanceReportContract,
   PredictionContract,
+  PromoterTestStateContract,
   PromotionDecisionContract,
   RetrainRequestContract,
   ScoringRequestContract,
@@ -221,6 +222,18 @@ export const Topics = {
     cleanupPolicy: 'compact',
     key: 'modelId|source|modelVersion',
     description: 'monitor-internal: bootstrap reference profiles of models without a registered one',
+  }),
+  promoterState: topic({
+    defaultName: 'ct.promoter-state',
+    env: 'CT_TOPIC_PROMOTER_STATE',
+    contract: PromoterTestStateContract,
+    // One promoter instance owns every test; one partition keeps its records in write order.
+    partitions: 1,
+    retentionMs: -1,
+    cleanupPolicy: 'compact',
+    key: 'modelId|challengerVersion|kind',
+    description:
+      'promoter-internal: running champion/challenger tests and post-promotion watches with their evidence',
   }),
   deadLetter: topic({
     defaultName: 'ct.dead-letter',
