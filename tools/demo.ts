@@ -11,6 +11,7 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { ReferenceProfile } from '@continuum/drift';
+import { VERSION_EVENT_DEFAULTS } from '@continuum/registry';
 import {
   ContractRegistry,
   type DriftReport,
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
       {
         key: 'demo',
         value: versions.encode({
+          ...VERSION_EVENT_DEFAULTS,
           eventId: `demo-1-registered-${now}`,
           modelId: 'demo',
           version: '1',

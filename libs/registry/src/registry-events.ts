@@ -10,8 +10,26 @@ export interface EventMeta {
   sequence: number;
 }
 
+/**
+ * The fields the registry added to the first ModelVersionEvent schema, at their Avro defaults:
+ * spread into an event literal written without them (older writers, tests).
+ */
+export const VERSION_EVENT_DEFAULTS = {
+  sequence: 0,
+  idempotencyKey: null,
+  owner: null,
+  policyRef: null,
+  lineage: null,
+  artifact: null,
+  referenceProfileRef: null,
+  metricsRef: null,
+  reason: null,
+  evidence: null,
+} as const satisfies Partial<ModelVersionEvent>;
+
 function baseEvent(meta: EventMeta, modelId: string, version: string): ModelVersionEvent {
   return {
+    ...VERSION_EVENT_DEFAULTS,
     eventId: meta.eventId,
     modelId,
     version,
@@ -27,15 +45,6 @@ function baseEvent(meta: EventMeta, modelId: string, version: string): ModelVers
     occurredAt: meta.occurredAt,
     actor: meta.actor,
     sequence: meta.sequence,
-    idempotencyKey: null,
-    owner: null,
-    policyRef: null,
-    lineage: null,
-    artifact: null,
-    referenceProfileRef: null,
-    metricsRef: null,
-    reason: null,
-    evidence: null,
   };
 }
 

@@ -18,7 +18,7 @@ import { type EventProducer, type OutgoingEvent } from '@continuum/kafka';
 import { Mutex } from '../kafka/mutex';
 import { type MonitorConfig } from '../monitor.config';
 import { ReferenceCatalog } from '../references/reference-catalog';
-import { type ResolvedReference } from '../references/catalog-state';
+import { type ResolvedReference } from '../references/resolved-reference';
 import { type Source, subjectKey } from '../streams/stream-identity';
 import { MONITOR_CONFIG } from '../tokens';
 import { closedRecordKey } from '../windowing/partial-keys';

@@ -1,5 +1,5 @@
 import { ReferenceProfile, WindowProfile, evaluateDrift } from '@continuum/drift';
-import { type ResolvedReference } from '../references/catalog-state';
+import { type ResolvedReference } from '../references/resolved-reference';
 import { type Stream } from '../streams/stream-identity';
 import { type PendingWindow } from './combiner-state';
 import { mergePartials, referencesOf, reportId, reportSegment, toDriftReportEvent } from './report-mapping';

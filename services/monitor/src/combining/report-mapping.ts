@@ -5,7 +5,7 @@ import {
   WindowProfile,
 } from '@continuum/drift';
 import { type DriftReport, type FeatureDrift } from '@continuum/events';
-import { referenceTag, type ResolvedReference } from '../references/catalog-state';
+import { referenceTag, type ResolvedReference } from '../references/resolved-reference';
 import { type Stream } from '../streams/stream-identity';
 import { type PendingWindow } from './combiner-state';
 

@@ -1,6 +1,7 @@
 import { ReferenceProfile } from '@continuum/drift';
+import { VERSION_EVENT_DEFAULTS } from '@continuum/registry';
 import { type MonitorWindowPartial } from '@continuum/events';
-import { CatalogState } from '../references/catalog-state';
+import { ReferenceIndex } from '../references/reference-index';
 import { PartitionWindows, type PartitionWindowsOptions, StageOneOutput } from './partition-windows';
 import { MINUTE, T0, catalog, events, options, rng } from './windowing-fixtures';
 
@@ -133,7 +134,7 @@ describe('PartitionWindows without a reference profile', () => {
   })!.profile;
 
   it('forwards the first N events as bootstrap samples, then windows from effectiveFrom once the catalog has a profile', () => {
-    const refs = new CatalogState();
+    const refs = new ReferenceIndex();
     const state = new PartitionWindows({ ...options, segmentKeys: [] }, refs);
     const out = new StageOneOutput();
     input.slice(0, 500).forEach((e, i) => state.observe(i, e, out));
@@ -230,11 +231,13 @@ describe('PartitionWindows with hopping windows and a reference change', () => {
       prediction: Array.from({ length: 300 }, () => r()),
     });
     refs.applyVersionEvent({
+      ...VERSION_EVENT_DEFAULTS,
       eventId: 're',
       modelId: 'a',
       version: '1',
       parentVersion: null,
-      change: 'REGISTERED',
+      // The version's reference profile replaced (re-registering a version is refused).
+      change: 'METRICS_UPDATED',
       stage: 'CHAMPION',
       strategy: 'FULL',
       trainingWindow: null,

@@ -1,6 +1,6 @@
 import { type ClosedWindow, WindowedProfiles, type WindowSpec } from '@continuum/drift';
 import { type MonitorSample, type MonitorWindowPartial } from '@continuum/events';
-import { type ResolvedReference } from '../references/catalog-state';
+import { type ResolvedReference } from '../references/resolved-reference';
 import { type MonitoredEvent } from '../streams/monitored-event';
 import { SegmentTables, type SegmentTablesJSON } from '../streams/segment-table';
 import { type Source, type Stream, type Subject, streamKey, subjectKey } from '../streams/stream-identity';

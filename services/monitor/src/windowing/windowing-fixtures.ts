@@ -1,5 +1,6 @@
 import { ReferenceProfile } from '@continuum/drift';
-import { CatalogState } from '../references/catalog-state';
+import { VERSION_EVENT_DEFAULTS } from '@continuum/registry';
+import { ReferenceIndex } from '../references/reference-index';
 import { type MonitoredEvent } from '../streams/monitored-event';
 import { type PartitionWindowsOptions } from './partition-windows';
 
@@ -38,16 +39,17 @@ export function events(n: number, seed: number): MonitoredEvent[] {
   return out;
 }
 
-export function catalog(): CatalogState {
+export function catalog(): ReferenceIndex {
   const r = rng(5);
   const x = Array.from({ length: 500 }, () => r() * 10);
   const y = Array.from({ length: 500 }, () => r());
   const c = Array.from({ length: 500 }, () => ['FR', 'DE', 'US'][Math.floor(r() * 3)]);
   const p = Array.from({ length: 500 }, () => r());
   const profile = ReferenceProfile.fromColumns({ numeric: { x, y }, categorical: { c }, prediction: p });
-  const state = new CatalogState();
+  const state = new ReferenceIndex();
   for (const modelId of ['a', 'b']) {
     state.applyVersionEvent({
+      ...VERSION_EVENT_DEFAULTS,
       eventId: modelId,
       modelId,
       version: '1',

@@ -1,13 +1,16 @@
 import { ReferenceProfile } from '@continuum/drift';
 import { type ModelVersionEvent } from '@continuum/events';
+import { VERSION_EVENT_DEFAULTS } from '@continuum/registry';
 import { featuresSubject, predictionsSubject } from '../streams/stream-identity';
-import { CatalogState } from './catalog-state';
+import { ReferenceIndex } from './reference-index';
 
 const profile = (shift: number) =>
   ReferenceProfile.fromColumns({
     numeric: { x: Array.from({ length: 100 }, (_, i) => i + shift) },
     prediction: Array.from({ length: 100 }, (_, i) => i / 100),
   });
+
+let events = 0;
 
 function event(
   version: string,
@@ -16,7 +19,8 @@ function event(
   p?: ReferenceProfile | string,
 ): ModelVersionEvent {
   return {
-    eventId: `${version}-${change}-${stage}`,
+    ...VERSION_EVENT_DEFAULTS,
+    eventId: `${version}-${change}-${stage}-${++events}`,
     modelId: 'm',
     version,
     parentVersion: null,
@@ -33,9 +37,9 @@ function event(
   };
 }
 
-describe('CatalogState', () => {
+describe('ReferenceIndex', () => {
   it("measures a version's predictions against its own registered profile", () => {
-    const c = new CatalogState();
+    const c = new ReferenceIndex();
     c.applyVersionEvent(event('1', 'REGISTERED', 'CHAMPION', profile(0)));
     c.applyVersionEvent(event('2', 'REGISTERED', 'CANDIDATE', profile(5)));
     const r1 = c.referenceFor(predictionsSubject('m', '1'));
@@ -48,7 +52,7 @@ describe('CatalogState', () => {
   });
 
   it("measures feature observations against the inputs of the latest champion's profile, else the latest registered", () => {
-    const c = new CatalogState();
+    const c = new ReferenceIndex();
     c.applyVersionEvent(event('1', 'REGISTERED', 'CANDIDATE', profile(0)));
     c.applyVersionEvent(event('2', 'REGISTERED', 'CANDIDATE', profile(5)));
     expect(c.referenceFor(featuresSubject('m'))?.modelVersion).toBe('2');
@@ -57,12 +61,19 @@ describe('CatalogState', () => {
     expect(f?.modelVersion).toBe('1');
     expect(f?.profile.prediction).toBeNull();
     expect(f?.profile.features.map((x) => x.name)).toEqual(['x']);
+    // A candidate replaces the champion through SHADOW; skipping it is refused and changes nothing.
+    expect(c.applyVersionEvent(event('2', 'STAGE_CHANGED', 'CHAMPION')).refused?.refusal).toBe(
+      'CHAMPION_EXISTS',
+    );
+    expect(c.referenceFor(featuresSubject('m'))?.modelVersion).toBe('1');
+    c.applyVersionEvent(event('2', 'STAGE_CHANGED', 'SHADOW'));
     c.applyVersionEvent(event('2', 'STAGE_CHANGED', 'CHAMPION'));
     expect(c.referenceFor(featuresSubject('m'))?.modelVersion).toBe('2');
+    expect(c.registry.stageOf('m', '1')).toBe('ARCHIVED');
   });
 
   it('reports an invalid profile instead of throwing, and falls back to a bootstrap profile', () => {
-    const c = new CatalogState();
+    const c = new ReferenceIndex();
     const update = c.applyVersionEvent(event('1', 'REGISTERED', 'CHAMPION', '{"format":"nope"}'));
     expect(update.invalidProfile).toMatchObject({ modelId: 'm', version: '1' });
     expect(c.referenceFor(predictionsSubject('m', '1'))).toBeUndefined();
@@ -75,8 +86,32 @@ describe('CatalogState', () => {
     });
     const r = c.referenceFor(predictionsSubject('m', '1'));
     expect(r).toMatchObject({ kind: 'BOOTSTRAP', effectiveFrom: 120_000 });
-    // A registered profile takes over from the bootstrap one.
-    c.applyVersionEvent(event('1', 'REGISTERED', 'CHAMPION', profile(2)));
+    // A registered profile (here: replaced by METRICS_UPDATED) takes over from the bootstrap one.
+    c.applyVersionEvent(event('1', 'METRICS_UPDATED', 'CHAMPION', profile(2)));
     expect(c.referenceFor(predictionsSubject('m', '1'))?.kind).toBe('MODEL_VERSION');
+  });
+
+  it('reads a profile the event points at in the artifact store from the caller', () => {
+    const c = new ReferenceIndex();
+    const stored = JSON.stringify(profile(3).toJSON());
+    const e: ModelVersionEvent = {
+      ...event('1', 'REGISTERED', 'CHAMPION'),
+      referenceProfileRef: { uri: 'file:///a/profile.json', sha256: '0'.repeat(64), size: stored.length },
+    };
+    expect(c.applyVersionEvent(e, stored)).toEqual({});
+    expect(c.referenceFor(predictionsSubject('m', '1'))?.profile.fingerprint).toBe(profile(3).fingerprint);
+    expect(c.counts()).toEqual({ registered: 1, bootstrap: 0 });
+  });
+
+  it('ignores a redelivered event and a refused one', () => {
+    const c = new ReferenceIndex();
+    const first = event('1', 'REGISTERED', 'CHAMPION', profile(0));
+    c.applyVersionEvent(first);
+    expect(c.applyVersionEvent(first).refused?.refusal).toBe('DUPLICATE_EVENT');
+    expect(
+      c.applyVersionEvent({ ...event('1', 'REGISTERED', 'CHAMPION', profile(9)), eventId: 'x' }).refused
+        ?.refusal,
+    ).toBe('VERSION_EXISTS');
+    expect(c.referenceFor(predictionsSubject('m', '1'))?.profile.fingerprint).toBe(profile(0).fingerprint);
   });
 });
