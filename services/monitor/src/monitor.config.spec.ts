@@ -53,6 +53,10 @@ describe('monitor configuration', () => {
     );
     expect(attempt({ MONITOR_CORRECTION: 'holm' })).toContain('MONITOR_CORRECTION');
     expect(attempt({ MONITOR_SEGMENT_KEYS: 'a,a' })).toContain('names a key twice');
+    expect(attempt({ MONITOR_ALLOWED_LATENESS: '-1m' })).toContain('MONITOR_ALLOWED_LATENESS');
+    expect(attempt({ MONITOR_WINDOW: '1m', MONITOR_ALLOWED_LATENESS: '1001m' })).toContain(
+      'MONITOR_ALLOWED_LATENESS=16h41m must be at most 1000 window hops (16h40m)',
+    );
     expect(attempt({ MONITOR_IDLE_TIMEOUT: '5ms' })).toContain(
       'MONITOR_IDLE_TIMEOUT="5ms" must be at least 100ms',
     );

@@ -68,13 +68,14 @@ export const monitorConfigSpec = {
   allowedLatenessMs: duration({
     env: 'MONITOR_ALLOWED_LATENESS',
     description:
-      "How far behind a source partition's largest event time its watermark stays: later events still reach their window.",
+      "Allowed lateness (grace) per source partition: its watermark stays this far behind its largest event time, so events this much out of order still reach their window; later ones are counted as late (metric and the next report's lateEvents). At most 1000 window hops.",
     default: 60_000,
+    min: 0,
   }),
   idleTimeoutMs: duration({
     env: 'MONITOR_IDLE_TIMEOUT',
     description:
-      'A caught-up source partition without records for this long (processing time) is idle and stops holding back windows that start after its last event.',
+      'A source partition without records for this long (processing time) is idle if the broker, asked then, says nothing is left to read; it publishes its open windows, and a window the other partitions have passed waits this long more for it before closing without its watermark.',
     default: 30_000,
     min: 100,
   }),
@@ -157,6 +158,12 @@ export function loadMonitorConfig(env: NodeJS.ProcessEnv = process.env): Monitor
     );
   } else if (raw.windowMs / windowHopMs > 1000) {
     problems.push('MONITOR_WINDOW / MONITOR_WINDOW_HOP must be at most 1000 (panes per window)');
+  }
+  // The lateness keeps panes open: bound it like the panes of a window.
+  if (raw.allowedLatenessMs / windowHopMs > 1000) {
+    problems.push(
+      `MONITOR_ALLOWED_LATENESS=${formatDuration(raw.allowedLatenessMs)} must be at most 1000 window hops (${formatDuration(1000 * windowHopMs)})`,
+    );
   }
   const segmentKeys = raw.segmentKeys ?? [];
   if (new Set(segmentKeys).size !== segmentKeys.length) {
