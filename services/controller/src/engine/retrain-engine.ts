@@ -31,6 +31,7 @@ import {
 } from './performance-trigger';
 import { type EmittedRequest, RequestHistory, evidenceRef, summarizeRequest } from './request-history';
 import { requestIdFor } from './request-id';
+import { type StageLookup, stageVerdict } from './stage-gate';
 import { CronSchedule } from './schedule';
 
 /**
@@ -50,7 +51,9 @@ export interface SignalOutcome {
   blockedUntil?: number;
 }
 
-export type ReportIgnored = 'unknown-model' | 'no-trigger' | 'segment-not-watched' | 'stale-window';
+/** `not-champion`: the report is about a version that is not the model's CHAMPION (see stage-gate.ts). */
+export type ReportIgnored =
+  'unknown-model' | 'no-trigger' | 'segment-not-watched' | 'stale-window' | 'not-champion';
 
 export interface ReportOutcome {
   modelId: string;
@@ -111,6 +114,8 @@ export class RetrainEngine {
   private readonly schedules = new Map<string, CronSchedule>();
   /** No slot can be due before this time (per model): spares a cron search on most ticks. */
   private readonly nextSlotAt = new Map<string, number>();
+  /** The registry's stages; until set, every version's reports count (no registry). */
+  private stages?: StageLookup;
 
   constructor(
     readonly policy: ControllerPolicy,
@@ -119,6 +124,14 @@ export class RetrainEngine {
     for (const [modelId, p] of policy.models) {
       if (p.schedule) this.schedules.set(modelId, new CronSchedule(p.schedule.cron, p.schedule.timezone));
     }
+  }
+
+  /**
+   * Makes the engine stage-aware: drift and performance reports then raise requests for the
+   * model's CHAMPION only (a registry view folded from ct.model-versions, kept current by the caller).
+   */
+  useStages(stages: StageLookup): void {
+    this.stages = stages;
   }
 
   /** How far back the requests topic must be read at start-up for the guards to be right. */
@@ -178,6 +191,8 @@ export class RetrainEngine {
     if (!policy.drift) return { ...outcome, ignored: 'no-trigger' };
     if (!policy.drift.segments.includes(report.segment))
       return { ...outcome, ignored: 'segment-not-watched' };
+    if (!stageVerdict(this.stages, report.modelId, report.modelVersion).counts)
+      return { ...outcome, ignored: 'not-champion' };
     const state = this.mutableState(report.modelId, now);
     let trigger = state.drift.find(
       (d) => d.modelVersion === report.modelVersion && d.segment === report.segment,
@@ -223,6 +238,8 @@ export class RetrainEngine {
     const policy = this.policy.models.get(report.modelId);
     if (!policy) return { ...outcome, ignored: 'unknown-model' };
     if (!policy.performance && !policy.conceptDrift) return { ...outcome, ignored: 'no-trigger' };
+    if (!stageVerdict(this.stages, report.modelId, report.modelVersion).counts)
+      return { ...outcome, ignored: 'not-champion' };
     const state = this.mutableState(report.modelId, now);
     let trigger = state.performance.find((p) => p.modelVersion === report.modelVersion);
     if (!trigger) {
