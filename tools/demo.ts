@@ -138,46 +138,8 @@ async function main(): Promise<void> {
       hour < 4 ? 'normal' : hour < 6 ? 'covariate shift in x1, x4, x6' : 'labels flipped (concept drift)';
     console.log(`hour ${hour}: ${PER_HOUR} predictions and labels (${phase})`);
   }
-  // A prediction and label on every partition past the last hour close every window before it.
-  const admin = kafka.admin();
-  await admin.connect();
-  const partitions = (await admin.fetchTopicMetadata({ topics: [topicName('predictions')] })).topics[0]
-    .partitions.length;
-  await admin.disconnect();
-  const tick = start + 8 * HOUR + 60_000;
-  for (let partition = 0; partition < partitions; partition++) {
-    const eventId = `demo-tick-${tick}-${partition}`;
-    await producer.send({
-      topic: topicName('predictions'),
-      messages: [
-        {
-          key: eventId,
-          partition,
-          value: predictions.encode({
-            eventId,
-            modelId: 'demo-tick',
-            modelVersion: '1',
-            timestamp: tick,
-            entityId: null,
-            numeric: {},
-            categorical: {},
-            segments: {},
-            output: { score: 0.5, predictedClass: null, classProbabilities: {} },
-          }),
-        },
-      ],
-    });
-    await producer.send({
-      topic: topicName('labels'),
-      messages: [
-        {
-          key: eventId,
-          partition,
-          value: labels.encode({ eventId, modelId: 'demo-tick', timestamp: tick, label: 1 }),
-        },
-      ],
-    });
-  }
+  // No "tick" events: hours 0-6 close because later events passed them on their partitions;
+  // hour 7, like the current window of a live stream, closes when later traffic arrives.
   await producer.disconnect();
 
   // 3. What the services decided.
