@@ -15,6 +15,8 @@ export interface RunServiceOptions {
   service: string;
   httpHost: string;
   httpPort: number;
+  /** Runs on the application before it listens and initialises (e.g. body parser limits). */
+  configure?: (app: INestApplication) => void;
 }
 
 /**
@@ -68,6 +70,7 @@ export async function runService(
   const logger = new JsonLogger(createLogger(options.service));
   const app = await NestFactory.create(module, { logger, bufferLogs: true });
   app.useLogger(logger);
+  options.configure?.(app);
   const health = app.get(HealthChecks, { strict: false });
   const gate = new StartupGate(health);
   app.use(gate.middleware);
