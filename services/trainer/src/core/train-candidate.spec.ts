@@ -153,7 +153,7 @@ describe('trainCandidate', () => {
   it('duration and representative windows sample within maxExamples', () => {
     const all = records(6000);
     const duration = plan(
-      { kind: 'FIXED_DURATION', count: null, durationMs: 3600_000, candidateCounts: [], holdoutCount: null },
+      { kind: 'FIXED_DURATION', count: null, durationMs: 1e12, candidateCounts: [], holdoutCount: null },
       { maxExamples: 2000 },
     );
     const collected = collect(duration, all);

@@ -24,9 +24,12 @@ export class WindowCollector {
   private readonly holdout: NewestSelector;
   private readonly history: NewestSelector | SeededSample;
   private seen = 0;
+  /** FIXED_DURATION: the oldest event time in the window (the replay, by record time, may hold older events). */
+  private readonly since: number;
 
   constructor(plan: TrainingPlan) {
     const { window } = plan;
+    this.since = window.kind === 'FIXED_DURATION' ? plan.acceptedAt - window.durationMs! : -Infinity;
     const holdout = Math.min(plan.holdout, Math.max(1, plan.maxExamples - 1));
     const room = Math.max(1, plan.maxExamples - holdout);
     this.holdout = new NewestSelector(holdout);
@@ -46,6 +49,7 @@ export class WindowCollector {
 
   /** Offers one example of the model; memory stays within the plan's bounds. */
   offer(example: TrainingExample): void {
+    if (example.timestamp < this.since) return;
     this.seen++;
     const out = this.holdout.offer(example);
     if (out) this.history.offer(out);
