@@ -1,0 +1,2 @@
+export const SCORER_CONFIG = Symbol('ScorerConfig');
+export const ARTIFACT_STORE = Symbol('ArtifactStore');
