@@ -12,6 +12,7 @@ export { type KafkaConfig, kafkaConfigSpec, loadKafkaConfig } from './kafka-conf
 export type { IHeaders as RecordHeaders } from 'kafkajs';
 
 // Topics
+export { brokersReachable, waitForKafkaAndRegistry } from './startup-wait';
 export {
   provisionTopics,
   waitForTopicLeaders,

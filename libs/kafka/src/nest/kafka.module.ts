@@ -6,6 +6,7 @@ import {
   Injectable,
   Module,
   type OnApplicationBootstrap,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ContractRegistry, EventCodecs, Topics, type TopicKey, topicName } from '@continuum/events';
@@ -18,6 +19,7 @@ import { EventProducer } from '../event-producer';
 import { KAFKA_CLIENT, type KafkaClient, createKafkaClient } from '../kafka-client';
 import { type KafkaConfig } from '../kafka-config';
 import { provisionTopics } from '../topic-provisioning';
+import { waitForKafkaAndRegistry } from '../startup-wait';
 import { BATCH_HANDLER, type BatchHandlerMetadata } from './batch-handler.decorator';
 import { KafkaBatchTransport } from './batch-transport';
 
@@ -39,7 +41,7 @@ export interface KafkaModuleOptions {
 
 /** Starts the Kafka side of a service after every provider is ready, and stops it first on shutdown. */
 @Injectable()
-class KafkaRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+class KafkaRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     @Inject(KAFKA_MODULE_OPTIONS) private readonly options: KafkaModuleOptions,
     @Inject(KAFKA_CLIENT) private readonly client: KafkaClient,
@@ -50,7 +52,13 @@ class KafkaRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown 
     private readonly scanner: MetadataScanner,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(BatchConsumer) private readonly consumer: BatchConsumer | null,
+    private readonly registry: ContractRegistry,
   ) {}
+
+  /** Before any provider starts: Kafka and the schema registry answer (or the start fails, bounded). */
+  async onModuleInit(): Promise<void> {
+    await waitForKafkaAndRegistry(this.options.config, this.registry, this.logger);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.config.provisionTopics) await this.provision();
