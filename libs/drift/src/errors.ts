@@ -9,8 +9,11 @@ export class DriftError extends Error {
   }
 }
 
-/** A caller passed an argument outside its domain (negative count, empty sample, bad option). */
-export class InvalidArgumentError extends DriftError {}
+/**
+ * A caller passed an argument outside its domain (negative count, empty sample, bad option): the
+ * one class of @continuum/stats, whose tests and samples libs/drift builds on.
+ */
+export { InvalidArgumentError } from '@continuum/stats';
 
 /** A reference profile (JSON) is malformed or inconsistent; `path` points at the offending field. */
 export class InvalidProfileError extends DriftError {

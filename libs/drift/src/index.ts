@@ -1,7 +1,8 @@
 /**
  * @continuum/drift — the pure statistics core of Continuum's monitoring: reference profiles, windowed
  * mergeable state, drift statistics checked against SciPy, and concept-drift detectors checked
- * against River. No I/O.
+ * against River. The general tests it uses (KS, chi-square, z, multiple testing) and weighted
+ * samples live in @continuum/stats. No I/O.
  */
 export * from './errors';
 
@@ -32,14 +33,9 @@ export { WindowProfile, type WindowBounds, type FeatureQualityCounts } from './w
 export { WindowedProfiles, type WindowSpec, type TimedEvent, type ClosedWindow } from './window/windowing';
 export { QuantileSketch, type QuantileSketchOptions } from './sketch/quantile-sketch';
 export { SpaceSaving, type HeavyHitter } from './sketch/space-saving';
-export type { WeightedSample } from './sketch/weighted-sample';
 
-// Drift statistics
-export {
-  kolmogorovSmirnovTest,
-  ksPValue,
-  type KolmogorovSmirnovResult,
-} from './statistics/kolmogorov-smirnov';
+// Drift statistics (the general tests they build on — KS, chi-square, z, multiple testing, weighted
+// samples — are @continuum/stats's)
 export { wassersteinDistance, type WassersteinResult } from './statistics/wasserstein';
 export {
   populationStabilityIndex,
@@ -47,9 +43,6 @@ export {
   kullbackLeiblerDivergence,
   hellingerDistance,
 } from './statistics/histogram-distances';
-export { chiSquareTest, type ChiSquareResult } from './statistics/chi-square';
-export { twoProportionZTest, type ZTestResult } from './statistics/two-proportion-z-test';
-export { adjustPValues, type Correction } from './statistics/multiple-testing';
 
 // Reports
 export {

@@ -25,12 +25,12 @@ import {
   MultilayerPerceptron,
   SeededRandom,
   SoftmaxRegression,
-  TfjsNetwork,
   useTfjsBackend,
   type LabelledExample,
   type Model,
   type TfjsBackendName,
 } from '../src';
+import { TfjsNetwork } from '../src/tfjs';
 
 const QUICK = process.argv.includes('--quick');
 const BUDGET_MS = QUICK ? 250 : 700;

@@ -1,7 +1,8 @@
 export * from './errors';
 export * from './example';
 export { SeededRandom } from './random';
-export * from './backend/tfjs-backend';
+// TensorFlow.js loads on first use (tfjs-loader, createEngine): importing this entry point loads none of it.
+export * from './backend/tfjs-loader';
 export * from './features/feature-pipeline';
 export { RunningMoments } from './features/running-moments';
 export { murmurhash3 } from './features/murmurhash3';
@@ -16,8 +17,6 @@ export type {
 } from './network/optimizer';
 export type { NetworkEngine, TrainBatch, FullBatchObjective } from './network/engine';
 export { JsNetwork } from './network/js-network';
-export { TfjsNetwork } from './network/tfjs-network';
-export { HybridNetwork } from './network/hybrid-network';
 export { type EngineChoice, MLP_TFJS_THRESHOLD } from './network/create-engine';
 export { minimizeLbfgs, type LbfgsOptions, type LbfgsResult } from './network/lbfgs';
 export { LabelCodec, type Task } from './models/labels';
@@ -25,7 +24,7 @@ export * from './models/model';
 export * from './models/linear-models';
 export * from './models/mlp';
 export { restoreModel } from './models/restore';
-export * from './evaluation/metrics';
+// Metric formulas (accuracy, ROC AUC, log loss, R², …) are @continuum/stats's.
 export * from './evaluation/accumulators';
 export * from './evaluation/baselines';
 export * from './evaluation/evaluate';
@@ -36,5 +35,4 @@ export * from './windows/dynamic-window';
 export * from './windows/representative-subsample';
 export * from './artifacts/model-artifact';
 export * from './artifacts/artifact-files';
-export { toLayersModel } from './models/layers-export';
 export * from './serving';

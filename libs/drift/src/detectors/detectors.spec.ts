@@ -1,4 +1,4 @@
-import { Mismatches, loadVectors } from '../../test/vectors';
+import { Mismatches, loadVectors } from '../../../stats/test/vectors';
 import { Adwin } from './adwin';
 import { Ddm } from './ddm';
 import type { DriftDetector } from './detector';

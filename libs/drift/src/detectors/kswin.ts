@@ -1,5 +1,5 @@
 import { InvalidArgumentError, InvalidStateError } from '../errors';
-import { kolmogorovSmirnovTest } from '../statistics/kolmogorov-smirnov';
+import { kolmogorovSmirnovTest } from '@continuum/stats';
 import {
   CheckpointReader,
   type DetectorCheckpoint,

@@ -1,7 +1,7 @@
-import { Mismatches, loadVectors } from '../../test/vectors';
+import { Mismatches, loadVectors } from '../../../stats/test/vectors';
 import { TestRandom } from '../../test/random';
 import { InvalidProfileError } from '../errors';
-import { exactSample } from '../sketch/weighted-sample';
+import { exactSample } from '@continuum/stats';
 import { wassersteinDistance } from '../statistics/wasserstein';
 import { binIndex, linearQuantileEdges } from './binning';
 import type { NumericFeatureJSON, ReferenceProfileJSON } from './profile-types';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, InvalidProfileError } from '../errors';
 import { fnv1aString } from '../sketch/codec';
-import type { WeightedSample } from '../sketch/weighted-sample';
+import type { WeightedSample } from '@continuum/stats';
 import { wassersteinDistance } from '../statistics/wasserstein';
 import { type Binning, binIndex, interiorBinCount, linearQuantileEdges, uniqueSorted } from './binning';
 import {

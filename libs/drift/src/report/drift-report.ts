@@ -1,4 +1,4 @@
-import type { Correction } from '../statistics/multiple-testing';
+import type { Correction } from '@continuum/stats';
 import type { HeavyHitter } from '../sketch/space-saving';
 import type { WindowBounds } from '../window/window-profile';
 

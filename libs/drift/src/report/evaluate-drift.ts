@@ -1,4 +1,3 @@
-import { sum } from '../math/sum';
 import { IncompatibleStateError, InvalidArgumentError } from '../errors';
 import type {
   CategoricalFeature,
@@ -6,8 +5,6 @@ import type {
   NumericFeature,
   ReferenceProfile,
 } from '../profile/reference-profile';
-import type { WeightedSample } from '../sketch/weighted-sample';
-import { chiSquareTest } from '../statistics/chi-square';
 import {
   DEFAULT_EMPTY_BIN_EPSILON,
   hellingerDistance,
@@ -15,9 +12,15 @@ import {
   kullbackLeiblerDivergence,
   populationStabilityIndex,
 } from '../statistics/histogram-distances';
-import { kolmogorovSmirnovTest } from '../statistics/kolmogorov-smirnov';
-import { type Correction, adjustPValues } from '../statistics/multiple-testing';
-import { twoProportionZTest } from '../statistics/two-proportion-z-test';
+import {
+  adjustPValues,
+  chiSquareTest,
+  type Correction,
+  kolmogorovSmirnovTest,
+  sum,
+  twoProportionZTest,
+  type WeightedSample,
+} from '@continuum/stats';
 import { wassersteinDistance } from '../statistics/wasserstein';
 import type { WindowProfile } from '../window/window-profile';
 import type {

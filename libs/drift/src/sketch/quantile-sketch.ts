@@ -1,6 +1,6 @@
 import { InvalidArgumentError, InvalidStateError } from '../errors';
 import type { ByteReader, ByteWriter } from './codec';
-import type { WeightedSample } from './weighted-sample';
+import type { WeightedSample } from '@continuum/stats';
 
 export interface QuantileSketchOptions {
   /** t-digest compression δ (default 200): at most ~δ centroids, centroids near the median ≤ π/δ of the mass. */

@@ -3,7 +3,7 @@ import { wassersteinDistance } from '../statistics/wasserstein';
 import { ByteReader, ByteWriter } from './codec';
 import { QuantileSketch } from './quantile-sketch';
 import { SpaceSaving } from './space-saving';
-import { type WeightedSample, exactSample } from './weighted-sample';
+import { type WeightedSample, exactSample } from '@continuum/stats';
 
 /** sup_x |F_sample(x) - F_data(x)| over every data point. */
 function supCdfError(data: Float64Array, s: WeightedSample): number {

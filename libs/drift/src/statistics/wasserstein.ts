@@ -1,7 +1,4 @@
-import { sum } from '../math/sum';
-import { InvalidArgumentError } from '../errors';
-import { exactSample, type WeightedSample } from '../sketch/weighted-sample';
-import { isWeightedSample } from './kolmogorov-smirnov';
+import { InvalidArgumentError, sum, toWeightedSample, type WeightedSample } from '@continuum/stats';
 
 export interface WassersteinResult {
   /** W1 = ∫ |F_reference(x) - F_current(x)| dx. */
@@ -23,8 +20,8 @@ export function wassersteinDistance(
   reference: WeightedSample | ArrayLike<number>,
   current: WeightedSample | ArrayLike<number>,
 ): WassersteinResult {
-  const a = isWeightedSample(reference) ? reference : exactSample(reference, 'reference');
-  const b = isWeightedSample(current) ? current : exactSample(current, 'current');
+  const a = toWeightedSample(reference, 'reference');
+  const b = toWeightedSample(current, 'current');
   if (a.values.length === 0 || b.values.length === 0) {
     throw new InvalidArgumentError('wasserstein_distance needs two non-empty samples');
   }

@@ -13,7 +13,7 @@ import {
 } from '../sketch/moments';
 import { QuantileSketch } from '../sketch/quantile-sketch';
 import { type HeavyHitter, SpaceSaving } from '../sketch/space-saving';
-import type { WeightedSample } from '../sketch/weighted-sample';
+import type { WeightedSample } from '@continuum/stats';
 
 const MAGIC = 0x57445443; // 'CTDW' little-endian
 const FORMAT_VERSION = 1;

@@ -6,22 +6,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
 import { BackendUnavailableError } from '../errors';
 
-/**
- * tfjs backends this library can run on:
- * - `cpu`: pure JavaScript kernels, always available, synchronous initialisation;
- * - `wasm`: XNNPACK kernels compiled to WebAssembly (SIMD; single-threaded under Node,
- *   where tfjs disables WASM threads), shipped inside the npm package, asynchronous init;
- * - `tensorflow`: the native libtensorflow binding of `@tensorflow/tfjs-node`. Never a
- *   dependency (its install downloads a native library from the internet); used only if
- *   it happens to be installed.
- */
-export type TfjsBackendName = 'cpu' | 'wasm' | 'tensorflow';
-
-/**
- * Preference order when nothing is requested: the native binding if present, then the
- * backend measured fastest for this library's model sizes (see README, "Backends").
- */
-export const DEFAULT_BACKEND_PREFERENCE: readonly TfjsBackendName[] = ['tensorflow', 'wasm', 'cpu'];
+// The backend names and the default preference live in the tfjs-free loader, which the main
+// entry point exports without loading TensorFlow.js.
+import { DEFAULT_BACKEND_PREFERENCE, type TfjsBackendName } from './tfjs-loader';
+export { DEFAULT_BACKEND_PREFERENCE, type TfjsBackendName };
 
 let nativeBinding: { loaded: boolean; error?: unknown } | null = null;
 

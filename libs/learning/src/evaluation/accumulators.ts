@@ -1,6 +1,13 @@
 import { ConfigurationError, InvalidInputError } from '../errors';
 import type { Task } from '../models/labels';
-import { brierOne, logLossOne, precisionRecallF1, r2FromSums, rocAuc, rocAucOneVsRest } from './metrics';
+import {
+  brierOne,
+  logLossOne,
+  precisionRecallF1,
+  r2FromSums,
+  rocAuc,
+  rocAucOneVsRest,
+} from '@continuum/stats';
 
 export interface ClassificationResult {
   readonly task: 'binary' | 'multiclass';

@@ -11,7 +11,7 @@ import {
   rocAuc,
   rocAucOneVsRest,
   rootMeanSquaredError,
-} from './metrics';
+} from '@continuum/stats';
 
 interface MetricVectors {
   binary: { yTrue: number[]; score: number[]; [metric: string]: number | number[] };

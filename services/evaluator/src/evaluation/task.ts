@@ -1,7 +1,12 @@
 import { type ModelTask, type PredictionOutput } from '@continuum/events';
-import { BinaryMetrics, type BinaryMetricsJSON } from './binary-metrics';
-import { MulticlassMetrics, type MulticlassMetricsJSON } from './multiclass-metrics';
-import { RegressionMetrics, type RegressionMetricsJSON } from './regression-metrics';
+import {
+  BinaryMetrics,
+  type BinaryMetricsJSON,
+  MulticlassMetrics,
+  type MulticlassMetricsJSON,
+  RegressionMetrics,
+  type RegressionMetricsJSON,
+} from '@continuum/stats';
 
 export type { ModelTask };
 export type TaskMetrics = BinaryMetrics | MulticlassMetrics | RegressionMetrics;

@@ -1,6 +1,6 @@
 import { type DetectorSignal, type PerformanceReport } from '@continuum/events';
 import { InvalidValueError } from '../errors';
-import { LabelDelaySketch, type LabelDelaySketchJSON } from './label-delay-sketch';
+import { LabelDelaySketch, type LabelDelaySketchJSON } from '@continuum/stats';
 import {
   type ModelTask,
   type TaskMetrics,

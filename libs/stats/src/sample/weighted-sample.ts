@@ -33,3 +33,12 @@ export function exactSample(values: ArrayLike<number>, what = 'sample'): Weighte
   sorted.sort();
   return { values: sorted, weights: null, count: sorted.length, rankError: 0 };
 }
+
+export function isWeightedSample(x: unknown): x is WeightedSample {
+  return typeof x === 'object' && x !== null && 'values' in x && 'rankError' in x;
+}
+
+/** A weighted sample as given, or the exact sample of raw values. */
+export function toWeightedSample(x: WeightedSample | ArrayLike<number>, what: string): WeightedSample {
+  return isWeightedSample(x) ? x : exactSample(x, what);
+}

@@ -1,4 +1,4 @@
-import { LOG_LOSS_EPS, r2FromSums } from '@continuum/learning';
+import { LOG_LOSS_EPS, r2FromSums } from './formulas';
 
 export interface RegressionMetricsJSON {
   kind: 'regression';

@@ -1,4 +1,4 @@
-import { LOG_LOSS_EPS, precisionRecallF1 } from '@continuum/learning';
+import { LOG_LOSS_EPS, precisionRecallF1 } from './formulas';
 import { CalibrationBins, type CalibrationJSON } from './calibration';
 
 export interface MulticlassMetricsJSON {

@@ -6,8 +6,10 @@ import { MulticlassMetrics } from './multiclass-metrics';
 import { RegressionMetrics } from './regression-metrics';
 import { ScoreHistogram } from './score-histogram';
 
-/** scikit-learn / NumPy reference values from services/evaluator/vectors/generate.py. */
-const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', 'vectors', 'metrics.json'), 'utf8')) as {
+/** scikit-learn / NumPy reference values from libs/stats/vectors/metrics/generate.py. */
+const vectors = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'vectors', 'metrics', 'metrics.json'), 'utf8'),
+) as {
   cases: Array<Record<string, unknown> & { kind: string; expected: Record<string, number> }>;
 };
 

@@ -1,6 +1,6 @@
-"""Reference values for the evaluator's window metrics, computed with scikit-learn 1.9.1 / NumPy 2.4.6.
+"""Reference values for the mergeable window metrics of libs/stats (used by the evaluator), computed with scikit-learn 1.9.1 / NumPy 2.4.6.
 
-Run: tools/python-env services/evaluator/vectors/generate.py  (writes metrics.json next to this file).
+Run: tools/python-env libs/stats/vectors/metrics/generate.py  (writes metrics.json next to this file).
 ECE has no scikit-learn function; it is computed here from its definition (top-label, 10 equal-width
 bins, Guo et al. 2017) in plain NumPy, independently of the TypeScript code.
 """

@@ -2,7 +2,7 @@ import { sum } from '../math/sum';
 import { InvalidArgumentError } from '../errors';
 import { kolmogorovSf, twoSampleExactSf } from '../math/kolmogorov';
 import { roundHalfEven } from '../math/special';
-import { exactSample, type WeightedSample } from '../sketch/weighted-sample';
+import { toWeightedSample, type WeightedSample } from '../sample/weighted-sample';
 
 /** SciPy's `ks_2samp(method='auto')` is exact while both samples have at most this many values. */
 export const KS_EXACT_MAX_N = 10_000;
@@ -40,8 +40,8 @@ export function kolmogorovSmirnovTest(
   current: WeightedSample | ArrayLike<number>,
   method: KsMethod = 'auto',
 ): KolmogorovSmirnovResult {
-  const a = asSample(reference, 'reference');
-  const b = asSample(current, 'current');
+  const a = toWeightedSample(reference, 'reference');
+  const b = toWeightedSample(current, 'current');
   if (a.count <= 0 || b.count <= 0) {
     throw new InvalidArgumentError(
       `ks_2samp needs two non-empty samples (reference: ${a.count}, current: ${b.count})`,
@@ -74,14 +74,6 @@ export function kolmogorovSmirnovTest(
     location: sup.location,
     maxError,
   };
-}
-
-function asSample(x: WeightedSample | ArrayLike<number>, what: string): WeightedSample {
-  return isWeightedSample(x) ? x : exactSample(x, what);
-}
-
-export function isWeightedSample(x: unknown): x is WeightedSample {
-  return typeof x === 'object' && x !== null && 'values' in x && 'rankError' in x;
 }
 
 /** sup over all sample points of |F_a - F_b| with right-continuous empirical CDFs (SciPy's rule). */

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors';
+import { InvalidArgumentError } from '../errors';
 
 /**
  * Classification and regression metrics on arrays, defined as scikit-learn 1.9 defines them
@@ -219,5 +219,5 @@ export function brierOne(y: number, proba: ArrayLike<number>, i: number, k: numb
 
 function checkSameLength(a: ArrayLike<number>, b: ArrayLike<number>): void {
   if (a.length !== b.length)
-    throw new InvalidInputError('yPred', `has ${b.length} values but yTrue has ${a.length}`);
+    throw new InvalidArgumentError(`yPred: has ${b.length} values but yTrue has ${a.length}`);
 }
