@@ -74,3 +74,6 @@ export {
   type LabelDelaySketchJSON,
   type LabelDelaySummary,
 } from './metrics/label-delay-sketch';
+
+// Sequential tests (the promoter's champion-vs-challenger decisions)
+export * from './sequential';
