@@ -1,0 +1,32 @@
+import { ConfigError } from '@continuum/config';
+import { loadScorerConfig } from './scorer.config';
+
+describe('scorer configuration', () => {
+  it('has serving defaults', () => {
+    const config = loadScorerConfig({});
+    expect(config).toMatchObject({
+      httpPort: 9470,
+      engine: 'js',
+      awaitPublish: true,
+      maxBatch: 1000,
+      shadowSliceMs: 1,
+      kafkaRequests: true,
+      models: undefined,
+    });
+  });
+
+  it('reports every invalid variable at start-up', () => {
+    expect(() =>
+      loadScorerConfig({ SCORER_ENGINE: 'gpu', SCORER_MAX_BATCH: '0', SCORER_AWAIT_PUBLISH: 'maybe' }),
+    ).toThrow(ConfigError);
+    try {
+      loadScorerConfig({ SCORER_ENGINE: 'gpu', SCORER_MAX_BATCH: '0', SCORER_AWAIT_PUBLISH: 'maybe' });
+    } catch (error) {
+      const text = (error as ConfigError).problems.join('\n');
+      expect(text).toContain('SCORER_ENGINE');
+      expect(text).toContain('SCORER_MAX_BATCH');
+      expect(text).toContain('SCORER_AWAIT_PUBLISH');
+    }
+    expect(loadScorerConfig({ SCORER_MODELS: 'churn, fraud' }).models).toEqual(['churn', 'fraud']);
+  });
+});
