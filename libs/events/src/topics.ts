@@ -1,5 +1,6 @@
 import { type Contract } from './contract';
 import {
+  ControllerModelStateContract,
   DeadLetterContract,
   DriftReportContract,
   EvaluatorPartialContract,
@@ -23,6 +24,20 @@ import {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * The monitor's compacted topics. Records up to 16 MiB: one window state of a wide model
+ * (≈ 10 KB per feature at most) fits many times over. Segments roll often so that the cleaner
+ * drops closed windows' partials and old checkpoints (the combiner re-reads ct.monitor-partials
+ * from the beginning on every assignment); a reader that starts at offset 0 sees every tombstone
+ * if it finishes within a day.
+ */
+const MONITOR_COMPACTED: Readonly<Record<string, string>> = {
+  'max.message.bytes': String(16 * 1024 * 1024),
+  'segment.ms': String(10 * 60_000),
+  'min.cleanable.dirty.ratio': '0.1',
+  'delete.retention.ms': String(DAY_MS),
+};
+
 /** One of Continuum's topics: its contract and how it is provisioned. */
 export interface TopicDefinition<T = unknown> {
   /** Default name; overridable with `env`. */
@@ -33,6 +48,11 @@ export interface TopicDefinition<T = unknown> {
   /** -1 keeps records forever. */
   readonly retentionMs: number;
   readonly cleanupPolicy: 'delete' | 'compact';
+  /**
+   * Topic configs beyond `retention.ms` and `cleanup.policy` (e.g. `max.message.bytes`,
+   * `min.compaction.lag.ms`), set when the topic is provisioned.
+   */
+  readonly configs?: Readonly<Record<string, string>>;
   readonly key: string;
   readonly description: string;
 }
@@ -42,8 +62,9 @@ function topic<T>(definition: TopicDefinition<T>): TopicDefinition<T> {
 }
 
 /**
- * The declarative list of Continuum's topics. Services provision from it at start-up; the
- * README's topic table is this list. Predictions and labels have the same partition count
+ * The declarative list of every Continuum topic, internal ones included, with the configs it is
+ * provisioned with. Provisioning (`provisionCatalog` in libs/kafka) is the only code that creates
+ * topics or sets their configs; the README's topic table is this list. Predictions and labels have the same partition count
  * because the evaluator's join relies on them being co-partitioned by eventId.
  */
 export const Topics = {
@@ -200,6 +221,7 @@ export const Topics = {
     partitions: 6,
     retentionMs: -1,
     cleanupPolicy: 'compact',
+    configs: MONITOR_COMPACTED,
     key: 'partial, progress, closed-window or sample identity',
     description: 'monitor-internal: per-partition window states merged into ct.drift-reports',
   }),
@@ -210,6 +232,7 @@ export const Topics = {
     partitions: 3,
     retentionMs: -1,
     cleanupPolicy: 'compact',
+    configs: MONITOR_COMPACTED,
     key: 'group|topic|partition (manifest), ...|slot|index (chunk)',
     description: 'monitor-internal: per source partition state checkpoints with the offsets they cover',
   }),
@@ -220,8 +243,21 @@ export const Topics = {
     partitions: 1,
     retentionMs: -1,
     cleanupPolicy: 'compact',
+    configs: MONITOR_COMPACTED,
     key: 'modelId|source|modelVersion',
     description: 'monitor-internal: bootstrap reference profiles of models without a registered one',
+  }),
+  controllerState: topic({
+    defaultName: 'ct.controller-state',
+    env: 'CT_TOPIC_CONTROLLER_STATE',
+    contract: ControllerModelStateContract,
+    // As many partitions as the report topics, so that one model's records stay together.
+    partitions: 3,
+    retentionMs: -1,
+    cleanupPolicy: 'compact',
+    configs: { 'min.compaction.lag.ms': '0', 'segment.ms': String(DAY_MS) },
+    key: 'modelId',
+    description: 'controller-internal: trigger state (breaches, armed flags, pending requests) per model',
   }),
   promoterState: topic({
     defaultName: 'ct.promoter-state',
@@ -248,6 +284,17 @@ export const Topics = {
 } as const;
 
 export type TopicKey = keyof typeof Topics;
+
+/** Every config a topic is provisioned with: retention, cleanup policy and its own `configs`. */
+export function topicConfigs(
+  definition: Pick<TopicDefinition, 'retentionMs' | 'cleanupPolicy' | 'configs'>,
+): Record<string, string> {
+  return {
+    'retention.ms': String(definition.retentionMs),
+    'cleanup.policy': definition.cleanupPolicy,
+    ...definition.configs,
+  };
+}
 
 /** The topic's name in this deployment: the env override or the default. */
 export function topicName(key: TopicKey, env: NodeJS.ProcessEnv = process.env): string {
