@@ -168,30 +168,32 @@ export class OnlineRunner {
   }
 
   private async releaseAndLearn(): Promise<void> {
+    const released: Array<MergeItem<ExampleEvent | null>> = [];
+    const cursor = new Map(this.merge.positions);
+    this.merge.release((item) => released.push(item));
+    const learner = this.learner!;
     let learned = false;
-    this.merge.release((item) => {
+    for (const item of released) {
+      cursor.set(item.partition, item.offset + 1);
       const event = item.value;
-      if (event && event.modelId === this.modelId) {
-        const example = toTrainingExample(event, item.partition, item.offset);
-        this.newestTimestamp = Math.max(this.newestTimestamp, example.timestamp);
-        if (this.learner!.add(example)) {
-          learned = true;
-          this.learnedPositions = new Map(this.merge.positions);
-          this.deps.metrics.onlineExamples.inc({ model_id: this.modelId }, this.policy.online.batchSize);
-        }
-      }
-    });
-    // A batch of other models' records only: nothing pending, the positions move on too.
-    if (this.learner === null || this.learner.pendingCount === 0)
-      this.learnedPositions = new Map(this.merge.positions);
-    if (!learned || !this.learner) return;
-    this.deps.metrics.onlineAccuracy.set({ model_id: this.modelId }, this.learner.recentScore());
-    const sinceSnapshot = this.learner.examplesLearned - this.lastSnapshotExamples;
-    if (
-      sinceSnapshot >= this.policy.online.snapshotEvery ||
-      (sinceSnapshot > 0 && this.clock() - this.lastSnapshotAt >= this.policy.online.snapshotIntervalMs)
-    )
-      await this.snapshot();
+      if (!event || event.modelId !== this.modelId) continue;
+      const example = toTrainingExample(event, item.partition, item.offset);
+      this.newestTimestamp = Math.max(this.newestTimestamp, example.timestamp);
+      if (!learner.add(example)) continue;
+      // Every record up to here is either learned or another model's: a checkpoint may claim them.
+      learned = true;
+      this.learnedPositions = new Map(cursor);
+      this.deps.metrics.onlineExamples.inc({ model_id: this.modelId }, this.policy.online.batchSize);
+      const sinceSnapshot = learner.examplesLearned - this.lastSnapshotExamples;
+      if (
+        sinceSnapshot >= this.policy.online.snapshotEvery ||
+        this.clock() - this.lastSnapshotAt >= this.policy.online.snapshotIntervalMs
+      )
+        await this.snapshot();
+    }
+    // Nothing pending: the other models' records after the last batch are accounted for too.
+    if (learner.pendingCount === 0) this.learnedPositions = new Map(cursor);
+    if (learned) this.deps.metrics.onlineAccuracy.set({ model_id: this.modelId }, learner.recentScore());
   }
 
   private async fromChampion(ref: { uri: string; sha256: string; size: number }): Promise<OnlineLearner> {
