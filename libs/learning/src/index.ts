@@ -1,5 +1,12 @@
 export * from './errors';
 export * from './example';
+export {
+  exampleFromRecord,
+  taskOfRegisteredTask,
+  registeredTaskOf,
+  type ExampleRecord,
+  type RegisteredTask,
+} from './example-record';
 export { SeededRandom } from './random';
 // TensorFlow.js loads on first use (tfjs-loader, createEngine): importing this entry point loads none of it.
 export * from './backend/tfjs-loader';

@@ -45,7 +45,7 @@ export interface MetricsAccumulator {
 }
 
 export function createAccumulator(task: Task, classes: number): MetricsAccumulator {
-  return task === 'regression' ? new RegressionMetrics() : new ClassificationMetrics(task, classes);
+  return task === 'regression' ? new RegressionAccumulator() : new ClassificationAccumulator(task, classes);
 }
 
 /**
@@ -53,7 +53,7 @@ export function createAccumulator(task: Task, classes: number): MetricsAccumulat
  * (O(k²) memory), plus every (target, score) pair for the exact ROC AUC (O(n·k) memory:
  * 8 bytes per example and class — 20 MB for a million binary predictions).
  */
-export class ClassificationMetrics implements MetricsAccumulator {
+export class ClassificationAccumulator implements MetricsAccumulator {
   readonly k: number;
   private readonly binary: boolean;
   private readonly confusion: Float64Array;
@@ -142,7 +142,7 @@ export class ClassificationMetrics implements MetricsAccumulator {
 }
 
 /** Streaming MAE, RMSE and R² in O(1) memory (Welford's running variance of the target for SST). */
-export class RegressionMetrics implements MetricsAccumulator {
+export class RegressionAccumulator implements MetricsAccumulator {
   private n = 0;
   private absSum = 0;
   private sqSum = 0;

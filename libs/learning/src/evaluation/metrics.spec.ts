@@ -1,5 +1,5 @@
 import { readVectors } from '../../test/vectors';
-import { ClassificationMetrics, RegressionMetrics } from './accumulators';
+import { ClassificationAccumulator, RegressionAccumulator } from './accumulators';
 import {
   accuracy,
   brierScore,
@@ -59,7 +59,7 @@ describe('classification metrics agree with scikit-learn', () => {
   });
 
   it('the streaming accumulators give the same values when fed in uneven chunks', () => {
-    const acc = new ClassificationMetrics('binary', 2);
+    const acc = new ClassificationAccumulator('binary', 2);
     for (let i = 0; i < bin.yTrue.length; i += 37)
       acc.update(bin.yTrue.slice(i, i + 37), bin.score.slice(i, i + 37), Math.min(37, bin.yTrue.length - i));
     const r = acc.result();
@@ -70,7 +70,7 @@ describe('classification metrics agree with scikit-learn', () => {
     expect(r.rocAuc).toBeCloseTo(bin.rocAuc as number, 10);
 
     const k = multi.k;
-    const macc = new ClassificationMetrics('multiclass', k);
+    const macc = new ClassificationAccumulator('multiclass', k);
     for (let i = 0; i < multi.yTrue.length; i += 50)
       macc.update(
         multi.yTrue.slice(i, i + 50),
@@ -93,7 +93,7 @@ describe('classification metrics agree with scikit-learn', () => {
 
   it('refuses mismatched lengths and out-of-range classes', () => {
     expect(() => accuracy([1, 0], [1])).toThrow(/yPred/);
-    expect(() => new ClassificationMetrics('binary', 2).update([2], [0.3], 1)).toThrow(/targets\[0\]/);
+    expect(() => new ClassificationAccumulator('binary', 2).update([2], [0.3], 1)).toThrow(/targets\[0\]/);
   });
 });
 
@@ -103,7 +103,7 @@ describe('regression metrics agree with scikit-learn', () => {
     expect(meanAbsoluteError(r.yTrue, r.yPred)).toBeCloseTo(r.mae, PRECISION);
     expect(rootMeanSquaredError(r.yTrue, r.yPred)).toBeCloseTo(r.rmse, PRECISION);
     expect(r2Score(r.yTrue, r.yPred)).toBeCloseTo(r.r2, PRECISION);
-    const acc = new RegressionMetrics();
+    const acc = new RegressionAccumulator();
     for (let i = 0; i < r.yTrue.length; i += 9)
       acc.update(r.yTrue.slice(i, i + 9), r.yPred.slice(i, i + 9), Math.min(9, r.yTrue.length - i));
     const s = acc.result();
