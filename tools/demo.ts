@@ -6,9 +6,16 @@
  *   hours 0–3  normal traffic, labels agree with the model 90 % of the time;
  *   hours 4–5  covariate shift: three of the eight features move by one standard deviation;
  *   hours 6–7  concept drift: inputs back to normal, labels flipped.
- * Then it follows ct.drift-reports, ct.performance and ct.retrain-requests and prints what the
- * monitor, the evaluator and the controller decided. Services use 1-hour windows by default.
+ * Then it follows ct.drift-reports, ct.performance and ct.retrain-requests, prints what the
+ * monitor, the evaluator and the controller decided, and stops as soon as all of it is in.
+ * Services use 1-hour windows by default.
+ *
+ * Every run is new: its event ids carry the run, and its eight hours start after the previous
+ * run's (remembered in the run directory of tools/continuum), so a rerun within the hour is
+ * neither duplicate nor late; it then lies up to eight hours per rerun ahead of the clock.
  */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ReferenceProfile } from '@continuum/drift';
 import { VERSION_EVENT_DEFAULTS } from '@continuum/registry';
@@ -46,6 +53,31 @@ function normals(seed: number): () => number {
   return () => Math.sqrt(-2 * Math.log(uniform() || 1e-12)) * Math.cos(2 * Math.PI * uniform());
 }
 
+/** Where the previous run's event time ended: the run directory tools/continuum uses. */
+const LAST_RUN = join(
+  process.env.CONTINUUM_CACHE_DIR ?? join(__dirname, '..', '.cache'),
+  'run',
+  'demo-last-run.json',
+);
+
+/**
+ * The first hour of this run's eight: eight hours before the current one, or the hour after the
+ * previous run's last one when that is later (the windows before it are closed: events there would
+ * be late, and reused event ids duplicates).
+ */
+export function runStart(now: number, previousEnd: number | undefined): number {
+  const fromClock = now - (now % HOUR) - 8 * HOUR;
+  return previousEnd !== undefined && previousEnd > fromClock ? previousEnd : fromClock;
+}
+
+function previousEnd(): number | undefined {
+  try {
+    return (JSON.parse(readFileSync(LAST_RUN, 'utf8')) as { end: number }).end;
+  } catch {
+    return undefined;
+  }
+}
+
 function scoreOf(row: Record<string, number>): number {
   const z = FEATURES.reduce((sum, name, i) => sum + WEIGHTS[i] * row[name], 0);
   return 1 / (1 + Math.exp(-z));
@@ -70,7 +102,13 @@ async function main(): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
   const now = Date.now();
-  const start = now - (now % HOUR) - 8 * HOUR;
+  const start = runStart(now, previousEnd());
+  const run = now.toString(36);
+  if (start > now - 8 * HOUR) {
+    console.log(
+      `event time continues after the previous demo run: ${new Date(start).toISOString()} to ${new Date(start + 8 * HOUR).toISOString()}`,
+    );
+  }
   const versions = await codecs.encoderFor(topicName('modelVersions'), ModelVersionEventContract);
   await producer.send({
     topic: topicName('modelVersions'),
@@ -111,7 +149,7 @@ async function main(): Promise<void> {
         FEATURES.map((f) => [f, normal() + (hour >= 4 && hour < 6 && SHIFTED.includes(f) ? 1 : 0)]),
       );
       const score = scoreOf(row);
-      const eventId = `demo-${start}-${hour}-${i}`;
+      const eventId = `demo-${run}-${hour}-${i}`;
       const prediction: Prediction = {
         eventId,
         modelId: 'demo',
@@ -141,11 +179,15 @@ async function main(): Promise<void> {
   // No "tick" events: hours 0-6 close because later events passed them on their partitions;
   // hour 7, like the current window of a live stream, closes when later traffic arrives.
   await producer.disconnect();
+  mkdirSync(join(LAST_RUN, '..'), { recursive: true });
+  writeFileSync(LAST_RUN, JSON.stringify({ run, end: start + 8 * HOUR }));
 
-  // 3. What the services decided.
-  console.log('\nwaiting for reports (Ctrl-C to stop)...');
+  // 3. What the services decided, until all of it is in: a drift and a performance report for
+  //    each closed hour (0-6) and the controller's answer.
+  const follow = Number(process.env.DEMO_FOLLOW_MS ?? 180_000);
+  console.log(`\nwaiting for the reports (at most ${Math.round(follow / 1000)} s; Ctrl-C to stop)...`);
   const since = now;
-  const consumer = kafka.consumer({ groupId: `continuum-demo-${now}`, maxWaitTimeInMs: 500 });
+  const consumer = kafka.consumer({ groupId: `continuum-demo-${run}`, maxWaitTimeInMs: 500 });
   await consumer.connect();
   await consumer.subscribe({
     topics: [topicName('driftReports'), topicName('performance'), topicName('retrainRequests')],
@@ -156,40 +198,89 @@ async function main(): Promise<void> {
     performance: codecs.decoderFor(PerformanceReportContract),
     requests: codecs.decoderFor(RetrainRequestContract),
   };
-  const hourOf = (t: number) => `hour ${Math.round((t - start) / HOUR)}`;
+  const CLOSED_HOURS = 7;
+  const hourIndex = (t: number) => Math.round((t - start) / HOUR);
+  const inRun = (t: number) => hourIndex(t) >= 0 && hourIndex(t) < 8;
+  const driftHours = new Set<number>();
+  const performanceHours = new Set<number>();
+  let retrain: 'seen' | 'cooldown' | undefined;
+  let lastRequestAt = 0;
+  let late = 0;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const check = () => {
+    if (driftHours.size >= CLOSED_HOURS && performanceHours.size >= CLOSED_HOURS) {
+      // The controller's cooldown (1h in deploy/local/policies.yaml) holds back a request within
+      // an hour of the previous one; say so rather than wait for it.
+      if (!retrain && lastRequestAt > now - HOUR) retrain = 'cooldown';
+      if (retrain) finish();
+    }
+  };
   await consumer.run({
     eachMessage: async ({ topic, message }) => {
       if (topic === topicName('driftReports')) {
         const r: DriftReport = await decoders.drift.decodeOne(message.value);
-        if (r.modelId !== 'demo' || r.segment !== '*' || r.producedAt < since) return;
+        if (r.modelId !== 'demo' || r.segment !== '*' || r.producedAt < since || !inRun(r.windowStart))
+          return;
         const drifted = r.features.filter((f) => f.drifted).map((f) => f.feature);
+        late += r.lateEvents ?? 0;
+        driftHours.add(hourIndex(r.windowStart));
         console.log(
-          `drift       ${hourOf(r.windowStart)}: ${drifted.length ? `drifted ${drifted.join(', ')}` : 'no drift'}${r.prediction?.drifted ? ', prediction drifted' : ''}`,
+          `drift       hour ${hourIndex(r.windowStart)}: ${drifted.length ? `drifted ${drifted.join(', ')}` : 'no drift'}${r.prediction?.drifted ? ', prediction drifted' : ''}${r.lateEvents ? ` (${r.lateEvents} late events not counted)` : ''}`,
         );
       } else if (topic === topicName('performance')) {
         const r: PerformanceReport = await decoders.performance.decodeOne(message.value);
-        if (r.modelId !== 'demo' || r.producedAt < since) return;
+        if (r.modelId !== 'demo' || r.producedAt < since || !inRun(r.windowStart)) return;
         const detected = r.conceptDrift.some((d) => d.driftDetected);
+        performanceHours.add(hourIndex(r.windowStart));
         console.log(
-          `performance ${hourOf(r.windowStart)}: accuracy ${r.metrics.accuracy?.toFixed(3)} on ${r.labelledCount} labels${detected ? ', concept drift detected' : ''}`,
+          `performance hour ${hourIndex(r.windowStart)}: accuracy ${r.metrics.accuracy?.toFixed(3)} on ${r.labelledCount} labels${detected ? ', concept drift detected' : ''}`,
         );
       } else {
         const r: RetrainRequest = await decoders.requests.decodeOne(message.value);
-        if (r.modelId !== 'demo' || r.requestedAt < since) return;
+        if (r.modelId !== 'demo') return;
+        if (r.requestedAt < since) {
+          lastRequestAt = Math.max(lastRequestAt, r.requestedAt);
+          return;
+        }
+        retrain = 'seen';
         console.log(`RETRAIN     ${r.reason}: ${r.evidence.map((e) => e.summary).join('; ')}`);
       }
+      check();
     },
   });
-  const stop = async () => {
-    await consumer.disconnect();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  setTimeout(() => void stop(), Number(process.env.DEMO_FOLLOW_MS ?? 120_000)).unref();
+  const timedOut = await Promise.race([
+    finished.then(() => false),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(true), follow).unref()),
+    new Promise<boolean>((resolve) => process.once('SIGINT', () => resolve(true))),
+  ]);
+  await consumer.disconnect();
+  if (retrain === 'cooldown') {
+    console.log(
+      `(no new retrain request: the controller's 1h cooldown since the previous one, at ${new Date(lastRequestAt).toISOString()}, holds it back)`,
+    );
+  }
+  if (timedOut) {
+    console.log(
+      `\nnot everything arrived: drift reports for ${driftHours.size} of ${CLOSED_HOURS} hours, performance for ${performanceHours.size} of ${CLOSED_HOURS}${retrain ? '' : ', no retrain request'}.`,
+    );
+    console.log('Are all services running (tools/continuum status)? Their logs: .cache/run/<service>.log');
+  }
+  if (late > 0) console.log(`${late} events arrived after their window had closed and were not counted.`);
+  console.log(`
+Next:
+  metrics      http://127.0.0.1:9464/metrics (monitor), :9465 (evaluator), :9466 (controller)
+  dashboards   deploy/grafana; with docker compose up -d, Grafana at http://localhost:3000 (admin/admin)
+  topics       ct.drift-reports, ct.performance, ct.retrain-requests (tools/continuum topics list)
+  again        npm run demo (a new run, after this one in event time)
+  stop         npm stop`);
+  process.exit(timedOut ? 1 : 0);
 }
 
-main().catch((error: unknown) => {
-  console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
-  console.error('Is the system running? Start it with: npm start');
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error('Is the system running? Start it with: npm start');
+    process.exit(1);
+  });
+}
