@@ -21,6 +21,7 @@ import {
   T0,
   collectReports,
   monitorEnv,
+  monitorSettled,
   producePredictions,
   registerVersion,
   syntheticPredictions,
@@ -51,10 +52,8 @@ describe('monitor: partitions whose records arrive later than others', () => {
       { topic: names.modelVersions, partitions: Topics.modelVersions.partitions },
     ]);
     await registerVersion(kafka, names.modelVersions, MODEL, '1', syntheticReference(3, 1000, 6));
-    monitor = await ServiceProcess.startService(
-      'monitor',
-      monitorEnv('skew', env, { MONITOR_IDLE_TIMEOUT: '10s', MONITOR_ALLOWED_LATENESS: '2s' }),
-    );
+    const config = monitorEnv('skew', env, { MONITOR_IDLE_TIMEOUT: '10s', MONITOR_ALLOWED_LATENESS: '2s' });
+    monitor = await ServiceProcess.startService('monitor', config);
     const idlePartitions = () =>
       monitor!.metric('continuum_monitor_partition_idle', { topic: names.predictions });
     await waitFor(
@@ -112,7 +111,21 @@ describe('monitor: partitions whose records arrive later than others', () => {
       kafka,
       names.driftReports,
       (r) => r.filter((x) => x.segment === '*').length >= 2,
-      { timeoutMs: 150_000 },
+      {
+        timeoutMs: 150_000,
+        // The window of the last event stays open.
+        settled: () =>
+          monitorSettled(
+            kafka,
+            [monitor!],
+            {
+              groupId: config.MONITOR_GROUP_ID,
+              sources: [names.predictions],
+              partials: names.monitorPartials,
+            },
+            1,
+          ),
+      },
     );
     const all = reports.filter((r) => r.segment === '*').sort((a, b) => a.windowStart - b.windowStart);
     expect(all.map((r) => [r.windowStart - T0, r.eventCount, r.lateEvents])).toEqual([

@@ -63,6 +63,7 @@ export class ModelCombiner {
     FEATURES: topicName('features'),
   };
   private readonly pendingGauge: Gauge;
+  private readonly decidedGauge: Gauge<'partition'>;
   private readonly assignedGauge: Gauge<'stage'>;
 
   constructor(
@@ -80,6 +81,11 @@ export class ModelCombiner {
       'continuum_monitor_assigned_partitions',
       'Partitions assigned to this instance: source partitions (stage 1, windowing) or ct.monitor-partials partitions (stage 2, combiner).',
       ['stage'],
+    );
+    this.decidedGauge = metrics.gauge(
+      'continuum_monitor_combiner_decided_offset',
+      'Per ct.monitor-partials partition owned by this instance: the next offset it has read and taken every decision on (a progress signal for tests and operators).',
+      ['partition'],
     );
     this.pendingGauge = metrics.gauge(
       'continuum_monitor_pending_windows',
@@ -156,6 +162,7 @@ export class ModelCombiner {
     const generation = ++this.generation;
     this.state = this.newState();
     this.positions.clear();
+    this.decidedGauge.reset();
     this.targets = undefined;
     this.assigned = [...partitions].sort((a, b) => a - b);
     this.assignedGauge.set({ stage: 'combiner' }, this.assigned.length);
@@ -216,15 +223,18 @@ export class ModelCombiner {
   /** A failed decision (e.g. the broker briefly unavailable) is taken again on the next batch or tick. */
   private async decideOrRetryLater(): Promise<void> {
     try {
-      await this.decide();
+      if (await this.decide()) {
+        for (const [partition, next] of this.positions)
+          this.decidedGauge.set({ partition: String(partition) }, next);
+      }
     } catch (error) {
       this.logger.warn({ err: error }, 'combiner decision failed; retried on the next batch or tick');
     }
   }
 
   /** Takes every decision the state allows (only once caught up with the assignment's end offsets). */
-  private async decide(): Promise<void> {
-    if (!this.consumer || !this.caughtUp()) return;
+  private async decide(): Promise<boolean> {
+    if (!this.consumer || !this.caughtUp()) return false;
     if (this.caughtUpLogged !== this.generation) {
       this.caughtUpLogged = this.generation;
       this.logger.info(
@@ -242,6 +252,7 @@ export class ModelCombiner {
     for (const { window } of closable.filter((c) => confirmed(c.idle))) await this.close(window);
     for (const set of [...this.state.samples.values()]) await this.bootstrap(set);
     this.pendingGauge.set(this.state.pending.size);
+    return true;
   }
 
   /**
