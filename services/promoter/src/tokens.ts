@@ -1,0 +1,1 @@
+export const PROMOTER_CONFIG = Symbol('PromoterConfig');
