@@ -14,6 +14,7 @@ export type { IHeaders as RecordHeaders } from 'kafkajs';
 // Topics
 export { brokersReachable, waitForKafkaAndRegistry } from './startup-wait';
 export {
+  provisionCatalog,
   provisionTopics,
   waitForTopicLeaders,
   type TopicToProvision,
@@ -48,10 +49,12 @@ export {
 } from './state/topic-view';
 export {
   readRange,
+  readToEnd,
   offsetsForTimestamp,
   topicOffsets,
   type OffsetRanges,
   type RangeReadOptions,
+  type ReadToEndOptions,
 } from './state/topic-range';
 export { KeyedStateTopic, type KeyedStateTopicOptions } from './state/keyed-state-topic';
 

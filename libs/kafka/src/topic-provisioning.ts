@@ -1,10 +1,10 @@
-import { type Admin, type ITopicConfig } from 'kafkajs';
-import { type TopicDefinition } from '@continuum/events';
+import { type Admin, ConfigResourceTypes, type ITopicConfig } from 'kafkajs';
+import { type TopicDefinition, type TopicKey, Topics, topicConfigs, topicName } from '@continuum/events';
 import { KafkaTimeoutError } from './errors';
 
 export interface TopicToProvision {
   name: string;
-  definition: Pick<TopicDefinition, 'partitions' | 'retentionMs' | 'cleanupPolicy'>;
+  definition: Pick<TopicDefinition, 'partitions' | 'retentionMs' | 'cleanupPolicy' | 'configs'>;
 }
 
 export interface ProvisioningResult {
@@ -12,9 +12,37 @@ export interface ProvisioningResult {
   existing: string[];
   /** Existing topics whose partition count differs from the list: reported, never changed, because adding partitions remaps keys and breaks co-partitioning. */
   partitionMismatches: Array<{ topic: string; expected: number; actual: number }>;
+  /**
+   * Existing topics with their own configs in the catalog (internal topics: record size,
+   * compaction) whose configs differed and were set to the catalog's. Public topics' configs are
+   * left as an operator set them.
+   */
+  configsUpdated: string[];
 }
 
-/** Creates the missing topics of the declarative list; leaves existing ones alone and reports differences. */
+/**
+ * Provisions Continuum's topic catalog (all of it, or the given keys) under this deployment's
+ * names: what services do at start-up and `continuum topics create` does for a cluster.
+ */
+export function provisionCatalog(
+  admin: Admin,
+  replicationFactor: number,
+  keys: readonly TopicKey[] = Object.keys(Topics) as TopicKey[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProvisioningResult> {
+  return provisionTopics(
+    admin,
+    keys.map((key) => ({ name: topicName(key, env), definition: Topics[key] })),
+    replicationFactor,
+  );
+}
+
+/**
+ * Creates the missing topics of the declarative list with their configs; reports partition-count
+ * differences of existing ones, and brings the configs of existing topics that declare their own
+ * (`configs`) to the list's. Another instance creating the same topics at the same moment is no
+ * error (kafkajs reports TOPIC_ALREADY_EXISTS as "nothing created").
+ */
 export async function provisionTopics(
   admin: Admin,
   topics: TopicToProvision[],
@@ -28,10 +56,7 @@ export async function provisionTopics(
       topic: name,
       numPartitions: definition.partitions,
       replicationFactor,
-      configEntries: [
-        { name: 'retention.ms', value: String(definition.retentionMs) },
-        { name: 'cleanup.policy', value: definition.cleanupPolicy },
-      ],
+      configEntries: Object.entries(topicConfigs(definition)).map(([name, value]) => ({ name, value })),
     }));
     // Another instance may create the same topics concurrently; createTopics then reports them as existing.
     await admin.createTopics({ topics: specs, waitForLeaders: false });
@@ -50,7 +75,48 @@ export async function provisionTopics(
       }
     }
   }
-  return { created: missing.map((t) => t.name), existing: present.map((t) => t.name), partitionMismatches };
+  const configsUpdated = await alignConfigs(
+    admin,
+    present.filter((t) => t.definition.configs !== undefined),
+  );
+  return {
+    created: missing.map((t) => t.name),
+    existing: present.map((t) => t.name),
+    partitionMismatches,
+    configsUpdated,
+  };
+}
+
+/**
+ * Sets the declared configs of existing topics where they differ (a topic created before its
+ * catalog entry had configs, or by a test with the broker's defaults). AlterConfigs replaces a
+ * topic's whole override set, so the full declared set is written.
+ */
+async function alignConfigs(admin: Admin, topics: TopicToProvision[]): Promise<string[]> {
+  if (topics.length === 0) return [];
+  const wanted = new Map(topics.map((t) => [t.name, topicConfigs(t.definition)]));
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name })),
+  });
+  const stale = described.resources.filter((r) =>
+    Object.entries(wanted.get(r.resourceName) ?? {}).some(
+      ([name, value]) => r.configEntries.find((e) => e.configName === name)?.configValue !== value,
+    ),
+  );
+  if (stale.length === 0) return [];
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: stale.map((r) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name: r.resourceName,
+      configEntries: Object.entries(wanted.get(r.resourceName) ?? {}).map(([name, value]) => ({
+        name,
+        value,
+      })),
+    })),
+  });
+  return stale.map((r) => r.resourceName);
 }
 
 /**

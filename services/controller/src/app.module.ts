@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { KafkaModule } from '@continuum/kafka';
+import { KafkaModule } from '@continuum/kafka/nest';
 import { ObservabilityModule } from '@continuum/observability';
 import { type ControllerConfig } from './controller.config';
 import { BearerTokenGuard } from './manual/bearer-token.guard';
@@ -8,13 +8,11 @@ import { ControllerMetrics } from './metrics/controller-metrics';
 import { type ControllerPolicy } from './policy/policy';
 import { ReportHandlers } from './reports/report-handlers';
 import { ControllerRuntime } from './runtime/controller-runtime';
-import { PartitionAssignments } from './runtime/partition-assignments';
 import { CONTROLLER_CONFIG, RETRAIN_POLICY } from './tokens';
 
 @Module({})
 export class ControllerModule {
   static forRoot(config: ControllerConfig, policy: ControllerPolicy): DynamicModule {
-    const assignments = new PartitionAssignments();
     return {
       module: ControllerModule,
       imports: [
@@ -22,25 +20,22 @@ export class ControllerModule {
         KafkaModule.forRoot({
           service: 'controller',
           config: config.kafka,
-          topics: ['driftReports', 'performance', 'retrainRequests', 'deadLetter'],
+          topics: ['driftReports', 'performance', 'retrainRequests', 'controllerState', 'deadLetter'],
           consumer: {
             groupId: config.groupId,
             // Partition p of both report topics to one instance: it owns the models keyed to p.
             coPartitioned: true,
             sessionTimeoutMs: config.sessionTimeoutMs,
             maxWaitTimeInMs: 250,
-            onAssignment: (assignment) => assignments.update(assignment),
           },
         }),
       ],
-      controllers: [RetrainController],
+      controllers: [RetrainController, ReportHandlers],
       providers: [
         { provide: CONTROLLER_CONFIG, useValue: config },
         { provide: RETRAIN_POLICY, useValue: policy },
-        { provide: PartitionAssignments, useValue: assignments },
         ControllerMetrics,
         ControllerRuntime,
-        ReportHandlers,
         BearerTokenGuard,
       ],
     };

@@ -18,7 +18,7 @@ import { DeadLetterPublisher } from '../dead-letter';
 import { EventProducer } from '../event-producer';
 import { KAFKA_CLIENT, type KafkaClient, createKafkaClient } from '../kafka-client';
 import { type KafkaConfig } from '../kafka-config';
-import { provisionTopics } from '../topic-provisioning';
+import { provisionCatalog } from '../topic-provisioning';
 import { waitForKafkaAndRegistry } from '../startup-wait';
 import { BATCH_HANDLER, type BatchHandlerMetadata } from './batch-handler.decorator';
 import { KafkaBatchTransport } from './batch-transport';
@@ -55,13 +55,17 @@ class KafkaRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
     private readonly registry: ContractRegistry,
   ) {}
 
-  /** Before any provider starts: Kafka and the schema registry answer (or the start fails, bounded). */
+  /**
+   * Before any provider starts: Kafka and the schema registry answer (or the start fails,
+   * bounded), and the topics exist.
+   */
   async onModuleInit(): Promise<void> {
     await waitForKafkaAndRegistry(this.options.config, this.registry, this.logger);
+    // Topics before any provider uses them (the monitor's stages read theirs in onModuleInit).
+    if (this.options.config.provisionTopics) await this.provision();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.options.config.provisionTopics) await this.provision();
     await this.producer.connect();
     await this.deadLetters.prepare();
     this.health.addReadinessCheck('kafka-producer', () =>
@@ -94,13 +98,15 @@ class KafkaRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
     const admin = this.client.admin();
     await admin.connect();
     try {
-      const keys = this.options.topics ?? (Object.keys(Topics) as TopicKey[]);
-      const result = await provisionTopics(
+      const result = await provisionCatalog(
         admin,
-        keys.map((key) => ({ name: topicName(key), definition: Topics[key] })),
         this.options.config.replicationFactor,
+        this.options.topics,
       );
       if (result.created.length > 0) this.logger.info({ topics: result.created }, 'created topics');
+      if (result.configsUpdated.length > 0) {
+        this.logger.info({ topics: result.configsUpdated }, 'topic configs set to the catalog’s');
+      }
       for (const m of result.partitionMismatches) {
         this.logger.warn(m, 'topic partition count differs from the topic list; left unchanged');
       }

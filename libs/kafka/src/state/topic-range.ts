@@ -1,6 +1,6 @@
 import { type Contract, type EventCodecs } from '@continuum/events';
 import { type KafkaClient } from '../kafka-client';
-import { TopicView, type UndecodableRecord, type ViewRecord } from './topic-view';
+import { TopicView, type UndecodableRecord, type ViewRecord, type ViewStart } from './topic-view';
 
 /** Offsets per partition: `[fromOffset, toOffsetExclusive)`. */
 export type OffsetRanges = Readonly<Record<number, readonly [string, string]>>;
@@ -49,9 +49,14 @@ export async function readRange<T>(
     },
     until,
   );
+  await readThrough(view, options.timeoutMs);
+}
+
+/** Runs a view until it has read what the topic held at its start, then stops it. */
+async function readThrough<T>(view: TopicView<T>, timeoutMs = 60_000): Promise<void> {
   await view.start();
   try {
-    await view.caughtUp(options.timeoutMs ?? 60_000);
+    await view.caughtUp(timeoutMs);
   } finally {
     await view.stop();
   }
@@ -85,4 +90,34 @@ export async function topicOffsets(client: KafkaClient, topic: string): Promise<
   } finally {
     await admin.disconnect();
   }
+}
+
+export interface ReadToEndOptions<T> {
+  topic: string;
+  contract: Contract<T>;
+  /** Default: the beginning. */
+  from?: ViewStart;
+  onRecord: (record: ViewRecord<T>) => void | Promise<void>;
+  onUndecodable?: (record: UndecodableRecord) => void;
+  groupIdPrefix?: string;
+  /** Rejects with a retriable KafkaTimeoutError if the end is not reached by then. Default 60 s. */
+  timeoutMs?: number;
+}
+
+/** Reads a topic (from the beginning, a time or offsets) to the end offsets it has now, then stops. */
+export async function readToEnd<T>(
+  client: KafkaClient,
+  codecs: EventCodecs,
+  options: ReadToEndOptions<T>,
+): Promise<void> {
+  const view = new TopicView(client, codecs, {
+    topic: options.topic,
+    contract: options.contract,
+    from: options.from,
+    onRecord: options.onRecord,
+    onUndecodable: options.onUndecodable,
+    groupIdPrefix: options.groupIdPrefix ?? 'continuum-read',
+    maxWaitTimeInMs: 100,
+  });
+  await readThrough(view, options.timeoutMs);
 }

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { type DriftReport, type PerformanceReport } from '@continuum/events';
-import { BatchHandler, type ConsumedRecord } from '@continuum/kafka';
+import { type ConsumedRecord } from '@continuum/kafka';
+import { type BatchPatternOptions, KafkaBatchContext } from '@continuum/kafka/nest';
 import { ControllerRuntime } from '../runtime/controller-runtime';
 import { validateDriftReport, validatePerformanceReport } from './report-validation';
 
@@ -8,17 +10,29 @@ import { validateDriftReport, validatePerformanceReport } from './report-validat
  * The monitor's drift reports and the evaluator's performance reports. Each batch resolves (and so
  * its offsets are committed) only after the trigger state it changed is checkpointed.
  */
-@Injectable()
+@Controller()
 export class ReportHandlers {
   constructor(private readonly runtime: ControllerRuntime) {}
 
-  @BatchHandler('driftReports', { validate: validateDriftReport })
-  async onDriftReports(records: Array<ConsumedRecord<DriftReport>>): Promise<void> {
+  @EventPattern('driftReports', {
+    batch: true,
+    validate: validateDriftReport,
+  } satisfies BatchPatternOptions<DriftReport>)
+  async onDriftReports(
+    @Payload() records: Array<ConsumedRecord<DriftReport>>,
+    @Ctx() _context: KafkaBatchContext,
+  ): Promise<void> {
     await this.runtime.applyDriftReports(records);
   }
 
-  @BatchHandler('performance', { validate: validatePerformanceReport })
-  async onPerformanceReports(records: Array<ConsumedRecord<PerformanceReport>>): Promise<void> {
+  @EventPattern('performance', {
+    batch: true,
+    validate: validatePerformanceReport,
+  } satisfies BatchPatternOptions<PerformanceReport>)
+  async onPerformanceReports(
+    @Payload() records: Array<ConsumedRecord<PerformanceReport>>,
+    @Ctx() _context: KafkaBatchContext,
+  ): Promise<void> {
     await this.runtime.applyPerformanceReports(records);
   }
 }

@@ -1,7 +1,6 @@
 import { type EventCodecs, type RetrainRequest, RetrainRequestContract } from '@continuum/events';
-import { type EventProducer, type KafkaClient } from '@continuum/kafka';
+import { type EventProducer, type KafkaClient, readToEnd } from '@continuum/kafka';
 import { type Logger } from '@continuum/observability';
-import { readTopicToEnd } from '../state/topic-reader';
 
 /** The retrain-requests topic: where requests are emitted, and the record the guards are rebuilt from. */
 export class RequestLog {
@@ -16,13 +15,16 @@ export class RequestLog {
 
   /** Requests appended at or after `since` (Kafka record time), any producer. */
   async readSince(since: number): Promise<RetrainRequest[]> {
-    const records = await readTopicToEnd(this.client, this.codecs, this.logger, {
+    const requests: RetrainRequest[] = [];
+    await readToEnd(this.client, this.codecs, {
       topic: this.topic,
       contract: RetrainRequestContract,
-      fromTimestamp: since,
-      groupPrefix: this.groupId,
+      from: { timestamp: since },
+      groupIdPrefix: `${this.groupId}-reader`,
+      onRecord: (r) => void (r.value && requests.push(r.value)),
+      onUndecodable: (r) => this.logger.warn(r, 'skipping an undecodable record'),
     });
-    return records.flatMap((r) => (r.value ? [r.value] : []));
+    return requests;
   }
 
   /** Emits one request keyed by modelId; resolves when the broker acknowledged it. */

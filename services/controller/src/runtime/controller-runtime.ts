@@ -9,18 +9,27 @@ import {
   type WindowStrategy,
   topicName,
 } from '@continuum/events';
-import { type ConsumedRecord, EventProducer, KAFKA_CLIENT, type KafkaClient } from '@continuum/kafka';
+import {
+  type ConsumedRecord,
+  ConsumerAssignments,
+  EventProducer,
+  KAFKA_CLIENT,
+  type KafkaClient,
+  KeyedSerialQueue,
+  KeyedStateTopic,
+  TopicLayoutError,
+  keyPartition,
+} from '@continuum/kafka';
 import { HealthChecks, LOGGER, type Logger } from '@continuum/observability';
 import { type ControllerConfig } from '../controller.config';
+import { type ModelState } from '../engine/model-state';
 import { type ManualOutcome, type ReportOutcome, RetrainEngine } from '../engine/retrain-engine';
 import { summarizeRequest } from '../engine/request-history';
 import { ControllerMetrics } from '../metrics/controller-metrics';
 import { type ControllerPolicy } from '../policy/policy';
 import { RequestLog } from '../requests/request-log';
-import { ControllerStateStore } from '../state/controller-state-store';
+import { ModelStateContract } from '../state/model-state.contract';
 import { CONTROLLER_CONFIG, RETRAIN_POLICY } from '../tokens';
-import { PartitionAssignments, partitionOfKey } from './partition-assignments';
-import { SerialQueue } from './serial-queue';
 
 export interface ManualCall {
   note?: string;
@@ -46,8 +55,10 @@ export type ManualResult = ManualOutcome | { kind: 'not-owner'; detail: string }
 @Injectable()
 export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
   readonly engine: RetrainEngine;
-  private readonly queue = new SerialQueue();
-  private readonly store: ControllerStateStore;
+  /** Batches, ticks and manual calls never interleave. */
+  private readonly queue = new KeyedSerialQueue();
+  /** The latest ModelState of every model, keyed by modelId, in the compacted ct.controller-state. */
+  private readonly store: KeyedStateTopic<ModelState>;
   private readonly requests: RequestLog;
   private readonly reportTopics: string[];
   private readonly modelPartitions = new Map<string, number>();
@@ -64,20 +75,19 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
     @Inject(KAFKA_CLIENT) private readonly client: KafkaClient,
     codecs: EventCodecs,
     producer: EventProducer,
-    private readonly assignments: PartitionAssignments,
+    private readonly assignments: ConsumerAssignments,
     private readonly metrics: ControllerMetrics,
     private readonly health: HealthChecks,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.engine = new RetrainEngine(policy, { maxVersions: config.maxVersions });
-    this.store = new ControllerStateStore(
-      client,
-      codecs,
-      producer,
-      logger,
-      config.stateTopic,
-      config.groupId,
-    );
+    this.store = new KeyedStateTopic(client, codecs, producer, {
+      topic: config.stateTopic,
+      contract: ModelStateContract,
+      groupIdPrefix: `${config.groupId}-state-reader`,
+      // Reading the controller's own topic at start-up: one bad record must not keep it down.
+      onUndecodable: (r) => logger.warn(r, 'skipping an undecodable record'),
+    });
     this.requests = new RequestLog(
       client,
       codecs,
@@ -90,9 +100,6 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    if (await this.store.ensureTopic(this.config.kafka.replicationFactor)) {
-      this.logger.info({ topic: this.store.topic }, 'created the controller state topic');
-    }
     this.health.addReadinessCheck('controller-state', () => this.readiness());
     this.logger.info(
       { policy: this.policy.source, models: [...this.policy.models.keys()] },
@@ -237,7 +244,7 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
     const states = this.engine.takeDirty();
     if (states.length === 0) return;
     try {
-      await this.store.write(states);
+      await this.store.putAll(states.map((s) => [s.modelId, s] as const));
       this.metrics.checkpoints.inc({ outcome: 'written' });
     } catch (error) {
       this.engine.markDirty(states.map((s) => s.modelId));
@@ -269,7 +276,7 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
       const mine = new Set(await this.modelsIn(added));
       const startedAt = Date.now();
       const since = startedAt - this.engine.historyWindowMs();
-      const [states, emitted] = await Promise.all([this.store.readAll(), this.requests.readSince(since)]);
+      const [states, emitted] = await Promise.all([this.readStates(), this.requests.readSince(since)]);
       this.engine.restore(
         states.filter((s) => mine.has(s.modelId)),
         emitted.map(summarizeRequest),
@@ -291,11 +298,17 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
     this.metrics.ownedPartitions.set(current.size);
   }
 
+  /** Every model's latest checkpoint, read back from the state topic. */
+  private async readStates(): Promise<ModelState[]> {
+    await this.store.start();
+    return [...this.store.entries()].map(([, state]) => state);
+  }
+
   private async partitionOf(modelId: string): Promise<number> {
     const known = this.modelPartitions.get(modelId);
     if (known !== undefined) return known;
     if (this.partitionCount === undefined) this.partitionCount = await this.reportPartitionCount();
-    const partition = partitionOfKey(modelId, this.partitionCount);
+    const partition = keyPartition(modelId, this.partitionCount);
     this.modelPartitions.set(modelId, partition);
     return partition;
   }
@@ -320,7 +333,7 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
       const { topics } = await admin.fetchTopicMetadata({ topics: this.reportTopics });
       const counts = topics.map((t) => t.partitions.length);
       if (new Set(counts).size !== 1) {
-        throw new Error(
+        throw new TopicLayoutError(
           `report topics must have the same partition count for per-model ownership: ` +
             topics.map((t) => `${t.name}=${t.partitions.length}`).join(', '),
         );
