@@ -1,0 +1,29 @@
+import {
+  type ModelDto,
+  type ModelVersion,
+  type RegisteredModel,
+  type RegistryView,
+  type VersionDto,
+} from '@continuum/registry';
+
+export function toModelDto(view: RegistryView, model: RegisteredModel): ModelDto {
+  const { explicit: _explicit, ...rest } = model;
+  return {
+    ...rest,
+    championVersion: view.champion(model.modelId)?.version ?? null,
+    versionCount: view.versions(model.modelId).length,
+  };
+}
+
+export function toVersionDto(version: ModelVersion): VersionDto {
+  const { history: _history, referenceProfile, ...rest } = version;
+  let profile: unknown = null;
+  if (referenceProfile !== null) {
+    try {
+      profile = JSON.parse(referenceProfile);
+    } catch {
+      profile = referenceProfile;
+    }
+  }
+  return { ...rest, referenceProfile: profile };
+}
