@@ -40,6 +40,7 @@ export { ExampleBuffer, type ExampleBufferOptions } from './windows/example-buff
 export { fixedWindow, type WindowSize, type FixedWindowOptions } from './windows/fixed-window';
 export * from './windows/dynamic-window';
 export * from './windows/representative-subsample';
+export { productionProfileFromReference } from './windows/reference-bins';
 export * from './artifacts/model-artifact';
 export * from './artifacts/artifact-files';
 export * from './serving';

@@ -1,8 +1,10 @@
+import { populationStabilityIndex, type ReferenceProfileJSON } from '@continuum/drift';
 import { ConfigurationError, InvalidInputError } from '../errors';
 import type { Example, TimedExample } from '../example';
 import { SeededRandom } from '../random';
 import { byTime, describe } from './fixed-window';
 import type { WindowSelection } from './window';
+import { isReferenceProfileJSON, productionProfileFromReference } from './reference-bins';
 
 /**
  * A numeric feature's histogram in current production data: `edges` ascending (k + 1
@@ -34,8 +36,9 @@ export interface CategoricalBins {
 export type FeatureBins = NumericBins | CategoricalBins;
 
 /**
- * "Bins per feature" of the data the model will serve — the shape of a reference profile,
- * defined here so that this library does not depend on libs/drift.
+ * "Bins per feature" of the data the model will serve: the shares the selection matches. Usually
+ * derived from a libs/drift reference profile (pass its JSON as `profile`, or convert it with
+ * productionProfileFromReference); profileFromExamples builds one from recent examples.
  */
 export interface ProductionProfile {
   readonly features: readonly FeatureBins[];
@@ -49,7 +52,8 @@ export interface ExcludedPeriod {
 }
 
 export interface RepresentativeSubsampleOptions {
-  readonly profile: ProductionProfile;
+  /** Production's bins, or a libs/drift reference profile (JSON) of production data. */
+  readonly profile: ProductionProfile | ReferenceProfileJSON;
   /** Rows to select (`sample` output); default: all candidate rows for `weights`. */
   readonly size?: number;
   readonly exclude?: readonly ExcludedPeriod[];
@@ -74,12 +78,12 @@ export interface RepresentativeSubsampleOptions {
 export interface RepresentativeSubsample extends WindowSelection {
   /** Rows left out because they fell in an excluded period. */
   readonly excluded: number;
-  /** Per feature: PSI between production and the candidate pool, then the selection. */
+  /** Per feature: PSI (libs/drift's) between production and the candidate pool, then the selection. */
   readonly psiBefore: Readonly<Record<string, number>>;
   readonly psiAfter: Readonly<Record<string, number>>;
 }
 
-/** Smallest proportion used in PSI and weight ratios (empty bins would be infinite). */
+/** Smallest proportion used in weight ratios (empty bins would be infinite). */
 const FLOOR = 1e-4;
 
 /**
@@ -241,17 +245,6 @@ export function profileFromExamples(
       };
     }),
   };
-}
-
-/** Population stability index Σ (q - p) ln(q / p) over bins, proportions floored at 1e-4. */
-export function populationStabilityIndex(expected: ArrayLike<number>, actual: ArrayLike<number>): number {
-  let psi = 0;
-  for (let j = 0; j < expected.length; j++) {
-    const p = Math.max(expected[j], FLOOR);
-    const q = Math.max(actual[j], FLOOR);
-    psi += (q - p) * Math.log(q / p);
-  }
-  return psi;
 }
 
 // Bin layout per feature: numeric: k bins then "missing"; categorical: categories, then
@@ -424,7 +417,8 @@ function stratified(
   return chosen;
 }
 
-function checkProfile(profile: ProductionProfile | undefined): ProductionProfile {
+function checkProfile(given: ProductionProfile | ReferenceProfileJSON | undefined): ProductionProfile {
+  const profile = isReferenceProfileJSON(given) ? productionProfileFromReference(given) : given;
   if (!profile || !Array.isArray(profile.features) || profile.features.length === 0)
     throw new ConfigurationError('profile', 'needs at least one feature');
   profile.features.forEach((f, i) => {
