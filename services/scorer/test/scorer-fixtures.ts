@@ -23,7 +23,7 @@ import {
 } from '../../../tools/testing/integration';
 
 /** The scorer's topics under private names, an artifact directory, and a producer for registry events. */
-export async function scorerEnvironment(prefix: string) {
+export async function scorerEnvironment(prefix: string, contract: ModelContract = CONTRACT) {
   const topics = privateTopics(prefix);
   const kafka = testKafka();
   const keys: TopicKey[] = [
@@ -60,8 +60,8 @@ export async function scorerEnvironment(prefix: string) {
   await publish(
     modelRegisteredEvent(meta(), {
       modelId: MODEL_ID,
-      task: CONTRACT.task,
-      features: CONTRACT.features,
+      task: contract.task,
+      features: contract.features,
       owner: null,
       policyRef: null,
     }),
@@ -76,6 +76,9 @@ export async function scorerEnvironment(prefix: string) {
     /** Stores a logistic model sigmoid(w1·x1 + w2·x2) and returns its reference. */
     async storeModel(version: string, w1: number, w2: number): Promise<ArtifactRef> {
       return store.put(`models/${MODEL_ID}/${version}/model.ctm`, modelBytes(w1, w2));
+    },
+    async storeBytes(version: string, bytes: Uint8Array): Promise<ArtifactRef> {
+      return store.put(`models/${MODEL_ID}/${version}/model.ctm`, bytes);
     },
     async register(version: string, stage: ModelStage, artifact: ArtifactRef): Promise<void> {
       await publish(

@@ -1,0 +1,302 @@
+/**
+ * Scorer benchmark, one command: `npm run bench -w @continuum/scorer-service` (Kafka and the schema
+ * registry running: `tools/infra up`). Starts two scorer instances as processes (the production
+ * entry point) on private topics, registers a 20-feature logistic model, and measures over HTTP on
+ * 127.0.0.1, prediction published to ct.predictions (acknowledged) included in every latency:
+ *   1. one event per request, open loop at each of --rates requests/s (default 200 and 1,000) for --seconds;
+ *   2. batches of 100 events at --batch-rate requests/s;
+ *   3. sustained requests/s, closed loop with --connections concurrent connections;
+ *   4. the same three with one SHADOW version;
+ *   5. time from the promotion event on ct.model-versions until every instance serves the new
+ *      champion (shadow → champion, and a rollback to an archived version that must be loaded).
+ * Latencies are measured from each request's scheduled send time in the open-loop phases, so a
+ * stalled server is not hidden (no coordinated omission). Bounded in count and time.
+ */
+import { Agent, request } from 'node:http';
+import { LogisticRegression, encodeModelArtifact, SeededRandom } from '@continuum/learning';
+import { type ModelContract } from '@continuum/events';
+import { ServiceProcess, waitFor } from '../../../tools/testing/integration';
+import { MODEL_ID, scorerEnvironment } from '../test/scorer-fixtures';
+
+const args = new Map(
+  process.argv.slice(2).flatMap((a) => {
+    const m = /^--([a-z-]+)=(.+)$/.exec(a);
+    return m ? [[m[1], m[2]] as const] : [];
+  }),
+);
+const RATES = (args.get('rates') ?? '200,1000').split(',').map(Number);
+const BATCH_RATE = Number(args.get('batch-rate') ?? 50);
+const SECONDS = Number(args.get('seconds') ?? 10);
+const CONNECTIONS = Number(args.get('connections') ?? 16);
+const FEATURES = 20;
+
+const contract: ModelContract = {
+  task: 'BINARY_CLASSIFICATION',
+  features: Array.from({ length: FEATURES }, (_, i) => ({
+    name: `f${i}`,
+    type: 'NUMERIC' as const,
+    required: true,
+    min: -1000,
+    max: 1000,
+    categories: [],
+  })),
+};
+
+function model(seed: number): Uint8Array {
+  const random = new SeededRandom(seed);
+  const m = new LogisticRegression({
+    features: { features: contract.features.map((f) => ({ name: f.name, type: 'numeric' as const })) },
+    classes: [0, 1],
+    seed,
+  });
+  const examples = Array.from({ length: 2000 }, () => {
+    const numeric = Object.fromEntries(contract.features.map((f) => [f.name, random.normal()]));
+    return { numeric, label: numeric.f0 + numeric.f1 - numeric.f2 > 0 ? 1 : 0 };
+  });
+  m.fit(examples);
+  return encodeModelArtifact(m, { modelId: MODEL_ID });
+}
+
+const random = new SeededRandom(42);
+const event = () => ({
+  numeric: Object.fromEntries(
+    contract.features.map((f) => [f.name, Math.round(random.normal() * 1000) / 1000]),
+  ),
+});
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function post(port: number, body: string): Promise<{ status: number; version: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: `/models/${MODEL_ID}/predict`,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, version: String(res.headers['x-model-version'] ?? '') }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface PhaseResult {
+  phase: string;
+  requests: number;
+  events: number;
+  errors: number;
+  seconds: number;
+  rps: number;
+  p50ms: number;
+  p99ms: number;
+  maxms: number;
+  /** CPU time of the measured scorer instance per request (user + system), ms. */
+  cpuMsPerRequest?: number;
+}
+
+function summary(
+  phase: string,
+  latencies: number[],
+  errors: number,
+  seconds: number,
+  perRequest: number,
+): PhaseResult {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+  return {
+    phase,
+    requests: latencies.length,
+    events: latencies.length * perRequest,
+    errors,
+    seconds: Math.round(seconds * 100) / 100,
+    rps: Math.round(latencies.length / seconds),
+    p50ms: round(q(0.5)),
+    p99ms: round(q(0.99)),
+    maxms: round(sorted[sorted.length - 1]),
+  };
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Open loop: requests scheduled at a fixed rate whatever the answers; latency from the scheduled time. */
+async function openLoop(phase: string, port: number, rate: number, perRequest: number): Promise<PhaseResult> {
+  const bodies = Array.from({ length: 200 }, () =>
+    JSON.stringify(perRequest === 1 ? event() : { instances: Array.from({ length: perRequest }, event) }),
+  );
+  const total = Math.round(rate * SECONDS);
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const pending: Array<Promise<void>> = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    pending.push(
+      post(port, bodies[i % bodies.length]).then(
+        (res) => {
+          latencies.push(performance.now() - due);
+          if (res.status !== 200) errors += 1;
+        },
+        () => void (errors += 1),
+      ),
+    );
+  }
+  await Promise.all(pending);
+  return summary(phase, latencies, errors, (performance.now() - start) / 1000, perRequest);
+}
+
+/** Closed loop: each connection sends its next request when the previous one is answered. */
+async function closedLoop(phase: string, port: number): Promise<PhaseResult> {
+  const bodies = Array.from({ length: 200 }, () => JSON.stringify(event()));
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const end = start + SECONDS * 1000;
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        const res = await post(port, bodies[n++ % bodies.length]).catch(() => ({ status: 0, version: '' }));
+        latencies.push(performance.now() - t0);
+        if (res.status !== 200) errors += 1;
+      }
+    }),
+  );
+  return summary(phase, latencies, errors, (performance.now() - start) / 1000, 1);
+}
+
+async function servedChampion(scorer: ServiceProcess): Promise<string | null> {
+  const res = await fetch(`${scorer.baseUrl}/models/${MODEL_ID}`);
+  return ((await res.json()) as { servedChampion: string | null }).servedChampion;
+}
+
+/** Publishes the stage change and polls every instance every 2 ms until all serve `version`. */
+async function timePromotion(
+  scorers: ServiceProcess[],
+  promote: () => Promise<void>,
+  version: string,
+): Promise<{ ackMs: number; allServingMs: number; perInstanceMs: number[] }> {
+  const t0 = performance.now();
+  await promote();
+  const ackMs = performance.now() - t0;
+  const perInstance = await Promise.all(
+    scorers.map(async (s) => {
+      while ((await servedChampion(s)) !== version) await new Promise((r) => setTimeout(r, 2));
+      return performance.now() - t0;
+    }),
+  );
+  return {
+    ackMs: round(ackMs),
+    allServingMs: round(Math.max(...perInstance)),
+    perInstanceMs: perInstance.map(round),
+  };
+}
+
+async function rssMiB(scorer: ServiceProcess): Promise<number> {
+  return Math.round((await scorer.metric('process_resident_memory_bytes')) / 2 ** 20);
+}
+
+async function main(): Promise<void> {
+  const env = await scorerEnvironment('scorer-bench', contract);
+  const scorers: ServiceProcess[] = [];
+  try {
+    await env.register('1', 'CHAMPION', await env.storeBytes('1', model(1)));
+    const common = { ...env.env, LOG_LEVEL: 'warn', SCORER_KAFKA_REQUESTS: 'false' };
+    scorers.push(await ServiceProcess.startService('scorer', common));
+    scorers.push(await ServiceProcess.startService('scorer', common));
+    const port = Number(new URL(scorers[0].baseUrl!).port);
+    const results: PhaseResult[] = [];
+    const cpu = () => scorers[0].metric('process_cpu_seconds_total');
+    const measured = async (phase: () => Promise<PhaseResult>) => {
+      const before = await cpu();
+      const result = await phase();
+      result.cpuMsPerRequest = round((((await cpu()) - before) * 1000) / result.requests);
+      results.push(result);
+    };
+    const run = async (label: string) => {
+      // Warm the connection pool and the JIT before measuring.
+      await openLoop('warm-up', port, 200, 1);
+      for (const rate of RATES)
+        await measured(() => openLoop(`${label}: 1 event @ ${rate}/s`, port, rate, 1));
+      await measured(() => openLoop(`${label}: batch of 100 @ ${BATCH_RATE}/s`, port, BATCH_RATE, 100));
+      await measured(() => closedLoop(`${label}: sustained, ${CONNECTIONS} connections`, port));
+      console.log(`  scorer RSS after "${label}": ${await rssMiB(scorers[0])} MiB`);
+    };
+    console.log(`scorer benchmark: ${FEATURES}-feature logistic model, ${SECONDS} s per phase, 2 instances`);
+    await run('no shadow');
+    await env.register('2', 'SHADOW', await env.storeBytes('2', model(2)));
+    await waitFor('shadow loaded on both instances', async () => {
+      const statuses = await Promise.all(
+        scorers.map(
+          async (s) =>
+            ((await (await fetch(`${s.baseUrl}/models/${MODEL_ID}`)).json()) as { servedShadows: string[] })
+              .servedShadows,
+        ),
+      );
+      return statuses.every((shadows) => shadows.includes('2'));
+    });
+    await run('one shadow');
+    const shadowLag = await scorers[0].metric('continuum_scorer_shadow_lag_seconds_sum');
+    const shadowCount = await scorers[0].metric('continuum_scorer_shadow_lag_seconds_count');
+    const dropped = await scorers[0].metric('continuum_scorer_shadow_dropped_total');
+    console.table(results);
+    console.log(
+      `shadow: ${shadowCount} jobs, mean lag ${round((shadowLag / Math.max(1, shadowCount)) * 1000)} ms, ${dropped} events dropped`,
+    );
+
+    const promotions = [];
+    promotions.push({
+      change: 'SHADOW v2 → CHAMPION (already loaded)',
+      ...(await timePromotion(scorers, () => env.changeStage('2', 'CHAMPION'), '2')),
+    });
+    promotions.push({
+      change: 'rollback: ARCHIVED v1 → CHAMPION (fetch, verify, warm up)',
+      ...(await timePromotion(scorers, () => env.changeStage('1', 'CHAMPION'), '1')),
+    });
+    await env.register('3', 'CANDIDATE', await env.storeBytes('3', model(3)));
+    await env.changeStage('3', 'SHADOW');
+    await waitFor('v3 shadow', async () =>
+      (
+        await Promise.all(
+          scorers.map(async (s) =>
+            (
+              (await (await fetch(`${s.baseUrl}/models/${MODEL_ID}`)).json()) as { servedShadows: string[] }
+            ).servedShadows.includes('3'),
+          ),
+        )
+      ).every(Boolean),
+    );
+    promotions.push({
+      change: 'SHADOW v3 → CHAMPION under 200 req/s',
+      ...(await Promise.all([
+        timePromotion(scorers, () => env.changeStage('3', 'CHAMPION'), '3'),
+        openLoop('background', port, 200, 1),
+      ]).then(([timing]) => timing)),
+    });
+    console.table(promotions);
+    console.log(`RSS: ${(await Promise.all(scorers.map(rssMiB))).join(' MiB, ')} MiB`);
+  } finally {
+    await Promise.all(scorers.map((s) => s.stop()));
+    await env.close();
+    agent.destroy();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
