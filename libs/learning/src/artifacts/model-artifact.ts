@@ -13,8 +13,12 @@ export const ARTIFACT_FORMAT_VERSION = 1;
 /** First 8 bytes of the single-file form. */
 export const ARTIFACT_MAGIC = 'CTMODEL\n';
 
-/** The article's "what should be retrained" answers, as the registry names them. */
-export type TrainingStrategy = 'ONLINE' | 'WARM_START' | 'FULL';
+/**
+ * How a learner's version was trained: the registry's TrainingStrategy (@continuum/events) without
+ * EXTERNAL, which no artifact of this library can be. Named apart from it so that the two types
+ * never meet under one name.
+ */
+export type LearnerTrainingStrategy = 'ONLINE' | 'WARM_START' | 'FULL';
 
 /**
  * What a model version records about itself beyond topology, weights and pipeline
@@ -25,7 +29,7 @@ export interface ModelVersionMetadata {
   readonly modelId?: string;
   readonly version?: string;
   readonly parentVersion?: string | null;
-  readonly strategy?: TrainingStrategy;
+  readonly strategy?: LearnerTrainingStrategy;
   /** The training window: strategy, count, start/end event times, details (see WindowSelection). */
   readonly window?: Readonly<Record<string, unknown>>;
   /** Evaluation results (e.g. an EvaluationReport's model and baseline metrics). */
