@@ -169,6 +169,16 @@ describe('trainCandidate', () => {
     expect(r.window.details.psiAfter).toBeDefined();
   });
 
+  it('an example the evaluator wrote twice is trained on once', () => {
+    const all = records(2000);
+    const p = plan(COUNT(3000));
+    const repeated = [...all, ...all.slice(100, 400).map((e, i) => ({ ...e, partition: 5, offset: i }))];
+    const once = collect(p, all);
+    const twice = collect(p, repeated);
+    expect(twice.history).toEqual(once.history);
+    expect(twice.holdout).toEqual(once.holdout);
+  });
+
   it('an empty window and a window with one class fail with the reason', () => {
     const p = plan(COUNT(100));
     expect(() => trainCandidate(p, collect(p, []), null)).toThrow(/no examples of model 'm'/);

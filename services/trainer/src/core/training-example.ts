@@ -3,6 +3,8 @@ import { type TimedExample } from '@continuum/learning';
 
 /** A ct.examples record as the trainer keeps it: the learning shape plus where it came from. */
 export interface TrainingExample extends TimedExample {
+  /** The prediction's event id: the evaluator may write an example twice (at-least-once). */
+  readonly eventId: string;
   readonly partition: number;
   readonly offset: number;
   readonly label: number | string;
@@ -11,6 +13,7 @@ export interface TrainingExample extends TimedExample {
 /** The ct.examples event as a training example (event time = the prediction's time). */
 export function toTrainingExample(event: ExampleEvent, partition: number, offset: number): TrainingExample {
   return {
+    eventId: event.eventId,
     timestamp: event.predictionTimestamp,
     numeric: event.numeric,
     categorical: event.categorical,
@@ -27,4 +30,13 @@ export function toTrainingExample(event: ExampleEvent, partition: number, offset
  */
 export function compareExamples(a: TrainingExample, b: TrainingExample): number {
   return a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset;
+}
+
+/**
+ * Drops repeated event ids (the evaluator writes ct.examples at least once: a crash can repeat
+ * its batch in flight), keeping the first in the total order.
+ */
+export function withoutDuplicates(sorted: readonly TrainingExample[]): TrainingExample[] {
+  const seen = new Set<string>();
+  return sorted.filter((e) => (seen.has(e.eventId) ? false : (seen.add(e.eventId), true)));
 }

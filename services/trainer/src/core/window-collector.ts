@@ -1,6 +1,6 @@
 import { type TrainingPlan } from './plan';
 import { NewestSelector, SeededSample } from './selectors';
-import { type TrainingExample } from './training-example';
+import { type TrainingExample, withoutDuplicates } from './training-example';
 
 /** What a replay of the pinned ranges kept for training, in the trainer's total order. */
 export interface CollectedWindow {
@@ -61,8 +61,10 @@ export class WindowCollector {
   }
 
   finish(): CollectedWindow {
-    const history = this.history.sorted();
-    const holdout = this.holdout.sorted();
+    // A repeated example is kept once (in the hold-out when one copy is there).
+    const holdout = withoutDuplicates(this.holdout.sorted());
+    const inHoldout = new Set(holdout.map((e) => e.eventId));
+    const history = withoutDuplicates(this.history.sorted()).filter((e) => !inHoldout.has(e.eventId));
     const sampled = this.history instanceof SeededSample && this.history.sampled;
     return { history, holdout, seen: this.seen, sampled };
   }

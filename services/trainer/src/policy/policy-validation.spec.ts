@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { loadTrainerPolicy } from './policy-file';
 import { validateTrainerPolicy } from './policy-validation';
 import { DEFAULT_MODEL_POLICY, policyFor } from './trainer-policy';
 
@@ -66,5 +68,11 @@ models:
         ]) as unknown,
       }),
     );
+  });
+
+  it('accepts the documented example policy', () => {
+    const policy = loadTrainerPolicy(join(__dirname, '..', '..', 'policy.example.yaml'));
+    expect(Object.keys(policy.models)).toEqual(['fraud', 'churn', 'clicks']);
+    expect(policy.models.clicks.online.snapshotIntervalMs).toBe(15 * 60_000);
   });
 });
