@@ -49,7 +49,10 @@ export class EventDecoder<T> {
     const missing = new Set<number>();
     for (const value of values) {
       const id = schemaIdOf(value);
-      if (id !== undefined && !this.plans.has(id)) missing.add(id);
+      // An unknown id is asked again: the registry decides how long "unknown" holds.
+      const plan = id === undefined ? undefined : this.plans.get(id);
+      if (id !== undefined && (!plan || ('error' in plan && plan.error.kind === 'UNKNOWN_SCHEMA')))
+        missing.add(id);
     }
     for (const id of missing) this.plans.set(id, this.planFor(id, await this.registry.writerType(id)));
   }

@@ -120,3 +120,98 @@ describe('ContractRegistry compatibility under concurrency', () => {
     }
   });
 });
+
+describe('ContractRegistry unknown schema ids', () => {
+  /** A registry that answers 404 for schema id 7 until `known` is set, then its schema. */
+  async function idStandIn() {
+    const state = { known: false, lookups: 0, down: false };
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      req.resume();
+      req.on('end', () => {
+        res.setHeader('Content-Type', 'application/vnd.schemaregistry.v1+json');
+        if (state.down) {
+          res.statusCode = 503;
+          return void res.end(JSON.stringify({ error_code: 50301, message: 'unavailable' }));
+        }
+        state.lookups++;
+        if (!state.known) {
+          res.statusCode = 404;
+          return void res.end(JSON.stringify({ error_code: 40403, message: 'Schema 7 not found.' }));
+        }
+        res.end(JSON.stringify({ schema: LabelContract.schemaText }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, state, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  /** A clock that moves only when the registry sleeps or the test says so. */
+  function clock() {
+    const c = { t: 0, now: () => c.t, sleep: async (ms: number) => void (c.t += ms) };
+    return c;
+  }
+
+  it('looks an unknown id up again with backoff and finds a schema registered meanwhile', async () => {
+    const registry = await idStandIn();
+    const c = clock();
+    try {
+      const client = new ContractRegistry({
+        url: registry.url,
+        unknownSchemaWaitMs: 10_000,
+        now: c.now,
+        sleep: async (ms) => {
+          await c.sleep(ms);
+          if (c.t >= 1_000) registry.state.known = true; // registered on another replica, seen a second later
+        },
+      });
+      const type = await client.writerType(7);
+      expect(type?.equals(LabelContract.type)).toBe(true);
+      expect(registry.state.lookups).toBeGreaterThan(2);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it('gives up after the bounded wait, keeps that verdict for a while, then asks once more', async () => {
+    const registry = await idStandIn();
+    const c = clock();
+    try {
+      const client = new ContractRegistry({
+        url: registry.url,
+        unknownSchemaWaitMs: 5_000,
+        unknownSchemaRecheckMs: 60_000,
+        now: c.now,
+        sleep: c.sleep,
+      });
+      expect(await client.writerType(7)).toBeUndefined();
+      expect(c.t).toBeGreaterThanOrEqual(5_000);
+      const afterWait = registry.state.lookups;
+
+      c.t += 1_000;
+      expect(await client.writerType(7)).toBeUndefined();
+      expect(registry.state.lookups).toBe(afterWait); // within the recheck interval: not asked
+
+      c.t += 60_000;
+      registry.state.known = true;
+      expect((await client.writerType(7))?.equals(LabelContract.type)).toBe(true);
+      expect(registry.state.lookups).toBe(afterWait + 1);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it('never calls an id unknown while the registry cannot answer', async () => {
+    const registry = await idStandIn();
+    registry.state.down = true;
+    try {
+      const client = new ContractRegistry({ url: registry.url, attempts: 1, unknownSchemaWaitMs: 0 });
+      await expect(client.writerType(7)).rejects.toBeInstanceOf(SchemaRegistryError);
+      registry.state.down = false;
+      registry.state.known = true;
+      expect((await client.writerType(7))?.equals(LabelContract.type)).toBe(true);
+    } finally {
+      await registry.close();
+    }
+  });
+});

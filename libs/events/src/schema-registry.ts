@@ -15,6 +15,17 @@ export interface SchemaRegistryOptions {
   requestTimeoutMs?: number;
   /** Attempts per call for timeouts, network errors and 5xx answers. Default 4. */
   attempts?: number;
+  /**
+   * How long an id the registry does not know is looked up again, with backoff, before records
+   * written with it are given up on: a schema registered on another replica may take a moment to
+   * be seen here. Default 15 s (below the consumer's session timeout: the batch waits for it).
+   */
+  unknownSchemaWaitMs?: number;
+  /** How long an id concluded unknown stays so before one more lookup. Default 60 s. */
+  unknownSchemaRecheckMs?: number;
+  /** Clock and sleep, replaced in tests. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -50,12 +61,14 @@ export function valueSubject(topic: string): string {
 
 /**
  * The schema registry as Continuum uses it: register a contract under a subject with an explicit
- * compatibility level, and look up writer schemas by id (cached for the life of the process, since
- * ids are immutable).
+ * compatibility level, and look up writer schemas by id (found ones cached for the life of the
+ * process, since ids are immutable; unknown ones looked up again, see `writerType`).
  */
 export class ContractRegistry {
   private readonly client: SchemaRegistry;
   private readonly writerTypes = new Map<number, Promise<Type | undefined>>();
+  /** Ids the registry answered unknown for a whole wait, with when that was concluded. */
+  private readonly unknownIds = new Map<number, number>();
   private readonly registered = new Map<string, Promise<number>>();
 
   constructor(readonly options: SchemaRegistryOptions) {
@@ -253,17 +266,33 @@ export class ContractRegistry {
   }
 
   /**
-   * The writer schema of `id`. Resolves to undefined when the registry does not know the id
-   * (the record can never be decoded); rejects with SchemaRegistryError when the registry
-   * cannot be asked (retry later).
+   * The writer schema of `id`. Resolves to undefined when the registry answers that it does not
+   * know the id, again and again for `unknownSchemaWaitMs` (the record can then never be decoded:
+   * dead-letter it); that verdict is kept for `unknownSchemaRecheckMs`, then one more lookup is
+   * made. Rejects with SchemaRegistryError when the registry cannot be asked (retry the batch
+   * later; an unreachable registry never makes a record undecodable).
    */
   writerType(id: number): Promise<Type | undefined> {
+    const now = this.options.now ?? Date.now;
+    const concluded = this.unknownIds.get(id);
+    if (concluded !== undefined && now() - concluded < (this.options.unknownSchemaRecheckMs ?? 60_000)) {
+      return Promise.resolve(undefined);
+    }
     let type = this.writerTypes.get(id);
     if (!type) {
-      type = this.fetchWriterType(id);
-      this.writerTypes.set(id, type);
-      // Unknown ids are remembered (ids are immutable); transient failures are retried next time.
-      type.catch(() => this.writerTypes.delete(id));
+      // The first lookup of an id waits for it; a recheck of one already concluded unknown asks once.
+      const waitMs = concluded === undefined ? (this.options.unknownSchemaWaitMs ?? 15_000) : 0;
+      const lookup = this.fetchWriterType(id, waitMs);
+      type = lookup;
+      this.writerTypes.set(id, lookup);
+      lookup.then(
+        (found) => {
+          if (found) return void this.unknownIds.delete(id);
+          this.writerTypes.delete(id);
+          this.unknownIds.set(id, now());
+        },
+        () => this.writerTypes.delete(id),
+      );
     }
     return type;
   }
@@ -273,20 +302,29 @@ export class ContractRegistry {
     return this.writerTypes.get(id);
   }
 
-  private async fetchWriterType(id: number): Promise<Type | undefined> {
-    try {
-      const schema = (await this.retrying(() => this.client.getSchema(id))) as unknown as Type;
-      // The client returns an avsc Type for Avro schemas; rebuild it from its JSON so that our
-      // avsc options (no logical-type conversion: timestamps stay epoch milliseconds) apply.
-      return Type.forSchema(JSON.parse(JSON.stringify(schema.schema())));
-    } catch (error) {
-      const status = (error as { status?: number }).status;
-      if (status === 404) return undefined;
-      throw new SchemaRegistryError(
-        `Looking up schema id ${id} failed: ${error instanceof Error ? error.message : String(error)}`,
-        status,
-        { cause: error },
-      );
+  /** Looks `id` up, again with backoff while the registry answers 404, for at most `waitMs`. */
+  private async fetchWriterType(id: number, waitMs: number): Promise<Type | undefined> {
+    const now = this.options.now ?? Date.now;
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const deadline = now() + waitMs;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 4_000)) {
+      try {
+        const schema = (await this.retrying(() => this.client.getSchema(id))) as unknown as Type;
+        // The client returns an avsc Type for Avro schemas; rebuild it from its JSON so that our
+        // avsc options (no logical-type conversion: timestamps stay epoch milliseconds) apply.
+        return Type.forSchema(JSON.parse(JSON.stringify(schema.schema())));
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        if (status !== 404) {
+          throw new SchemaRegistryError(
+            `Looking up schema id ${id} failed: ${error instanceof Error ? error.message : String(error)}`,
+            status,
+            { cause: error },
+          );
+        }
+        if (now() >= deadline) return undefined;
+        await sleep(Math.min(delay, Math.max(0, deadline - now())));
+      }
     }
   }
 }
