@@ -1,7 +1,16 @@
-import { ConfigError } from '@continuum/config';
-import { loadScorerConfig } from './scorer.config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { artifactStoreConfigSpec } from '@continuum/artifact-store';
+import { ConfigError, describeConfig } from '@continuum/config';
+import { loadScorerConfig, scorerConfigSpec } from './scorer.config';
 
 describe('scorer configuration', () => {
+  it('is documented in the README exactly as the code reads it', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    expect(readme).toContain(describeConfig(scorerConfigSpec));
+    expect(readme).toContain(describeConfig(artifactStoreConfigSpec()));
+  });
+
   it('has serving defaults', () => {
     const config = loadScorerConfig({});
     expect(config).toMatchObject({
