@@ -1,10 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { KafkaModule } from '@continuum/kafka';
+import { KafkaModule } from '@continuum/kafka/nest';
 import { ObservabilityModule } from '@continuum/observability';
 import { PerformanceReporter } from './combine/performance-reporter';
 import { type EvaluatorConfig } from './evaluator.config';
 import { PredictionLabelJoin } from './join/prediction-label-join';
-import { AssignmentListener } from './kafka/assignment';
 import { SourcePartitions } from './kafka/source-partitions';
 import { EvaluatorMetrics } from './observability/evaluator-metrics';
 import { StateStore } from './state/state-store';
@@ -13,7 +12,6 @@ import { EVALUATOR_CONFIG } from './tokens';
 @Module({})
 export class EvaluatorModule {
   static forRoot(config: EvaluatorConfig): DynamicModule {
-    const assignment = new AssignmentListener();
     return {
       module: EvaluatorModule,
       imports: [
@@ -28,19 +26,16 @@ export class EvaluatorModule {
             coPartitioned: { instanceId: config.instanceId },
             partitionsConsumedConcurrently: config.partitionConcurrency,
             maxBytesPerPartition: config.maxBatchBytes,
-            onAssignment: (a) => assignment.assigned(a),
           },
         }),
       ],
       providers: [
         { provide: EVALUATOR_CONFIG, useValue: config },
-        { provide: AssignmentListener, useValue: assignment },
         StateStore,
         SourcePartitions,
         EvaluatorMetrics,
-        PredictionLabelJoin,
-        PerformanceReporter,
       ],
+      controllers: [PredictionLabelJoin, PerformanceReporter],
     };
   }
 }

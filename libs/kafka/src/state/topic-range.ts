@@ -49,11 +49,11 @@ export async function readRange<T>(
     },
     until,
   );
-  await readThrough(view, options.timeoutMs);
+  await readThrough(view, options.timeoutMs ?? 60_000);
 }
 
 /** Runs a view until it has read what the topic held at its start, then stops it. */
-async function readThrough<T>(view: TopicView<T>, timeoutMs = 60_000): Promise<void> {
+async function readThrough<T>(view: TopicView<T>, timeoutMs: number | undefined): Promise<void> {
   await view.start();
   try {
     await view.caughtUp(timeoutMs);
@@ -99,9 +99,13 @@ export interface ReadToEndOptions<T> {
   from?: ViewStart;
   onRecord: (record: ViewRecord<T>) => void | Promise<void>;
   onUndecodable?: (record: UndecodableRecord) => void;
+  /** Records whose key this rejects are skipped before decoding. */
+  acceptKey?: (key: string | null) => boolean;
   groupIdPrefix?: string;
-  /** Rejects with a retriable KafkaTimeoutError if the end is not reached by then. Default 60 s. */
+  /** Rejects with a retriable KafkaTimeoutError if the end is not reached by then. Default: no limit. */
   timeoutMs?: number;
+  sessionTimeoutMs?: number;
+  maxBytesPerPartition?: number;
 }
 
 /** Reads a topic (from the beginning, a time or offsets) to the end offsets it has now, then stops. */
@@ -116,7 +120,10 @@ export async function readToEnd<T>(
     from: options.from,
     onRecord: options.onRecord,
     onUndecodable: options.onUndecodable,
+    acceptKey: options.acceptKey,
     groupIdPrefix: options.groupIdPrefix ?? 'continuum-read',
+    sessionTimeoutMs: options.sessionTimeoutMs,
+    maxBytesPerPartition: options.maxBytesPerPartition,
     maxWaitTimeInMs: 100,
   });
   await readThrough(view, options.timeoutMs);

@@ -109,6 +109,7 @@ export class TopicView<T> {
   private waiters: Waiter[] = [];
   private generationCount = 0;
   private running = false;
+  private inGroup = false;
   private startFailed?: unknown;
   private lowOffsets = new Map<number, bigint>();
 
@@ -166,8 +167,13 @@ export class TopicView<T> {
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, (e) => this.onJoin(e.payload.memberAssignment[topic] ?? []));
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.inGroup = true;
+      this.startFailed = undefined;
+      this.onJoin(e.payload.memberAssignment[topic] ?? []);
+    });
     consumer.on(consumer.events.CRASH, (e) => {
+      this.inGroup = false;
       this.startFailed = e.payload.error;
     });
     await consumer.connect();
@@ -298,12 +304,24 @@ export class TopicView<T> {
     if (end !== undefined && next > end) next = end;
     if (this.options.onBatch) {
       if (stale()) return;
-      await this.options.onBatch(records, {
-        topic: batch.topic,
-        partition,
-        nextOffset: next.toString(),
-        stale,
-      });
+      // isCaughtUp() counts the batch while onBatch applies it (a reader deciding on "caught up"
+      // inside onBatch sees its own last batch); waiters are released only once it is applied.
+      const previous = this.positions.get(partition);
+      this.positions.set(partition, next);
+      try {
+        await this.options.onBatch(records, {
+          topic: batch.topic,
+          partition,
+          nextOffset: next.toString(),
+          stale,
+        });
+      } catch (error) {
+        if (this.positions.get(partition) === next) {
+          if (previous === undefined) this.positions.delete(partition);
+          else this.positions.set(partition, previous);
+        }
+        throw error;
+      }
     }
     if (stale()) return;
     this.positions.set(partition, next);
@@ -326,6 +344,11 @@ export class TopicView<T> {
       if (targets && this.reached(targets)) w.resolve();
       else this.waiters.push(w);
     }
+  }
+
+  /** True while the view's consumer is a member of its group (readiness). */
+  get joined(): boolean {
+    return this.running && this.inGroup;
   }
 
   /** True once everything the topic held at start (group mode: at the last assignment) has been handed over. */
@@ -387,6 +410,7 @@ export class TopicView<T> {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.inGroup = false;
     const consumer = this.consumer;
     this.consumer = undefined;
     if (consumer) await consumer.disconnect();

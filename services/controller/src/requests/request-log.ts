@@ -21,6 +21,7 @@ export class RequestLog {
       contract: RetrainRequestContract,
       from: { timestamp: since },
       groupIdPrefix: `${this.groupId}-reader`,
+      timeoutMs: 60_000,
       onRecord: (r) => void (r.value && requests.push(r.value)),
       onUndecodable: (r) => this.logger.warn(r, 'skipping an undecodable record'),
     });

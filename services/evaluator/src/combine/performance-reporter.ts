@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { type EvaluatorPartial, PerformanceReportContract, topicName } from '@continuum/events';
-import { type BatchContext, BatchHandler, type ConsumedRecord, EventProducer } from '@continuum/kafka';
+import { type ConsumedRecord, EventProducer, KeyedSerialQueue } from '@continuum/kafka';
+import { type BatchPatternOptions, KafkaBatchContext } from '@continuum/kafka/nest';
 import { LOGGER, type Logger } from '@continuum/observability';
-import { PartitionLock } from '../kafka/partition-lock';
 import { EvaluatorMetrics } from '../observability/evaluator-metrics';
 import { StateStore } from '../state/state-store';
 import { PerformanceCombiner } from './performance-combiner';
@@ -12,10 +13,10 @@ import { PerformanceCombiner } from './performance-combiner';
  * ct.performance report per model version and window, keyed by modelId, before writing the
  * combiner's state and offset atomically.
  */
-@Injectable()
+@Controller()
 export class PerformanceReporter {
   private readonly combiner: PerformanceCombiner;
-  private readonly lock = new PartitionLock();
+  private readonly lock = new KeyedSerialQueue();
 
   constructor(
     private readonly store: StateStore,
@@ -26,9 +27,12 @@ export class PerformanceReporter {
     this.combiner = new PerformanceCombiner(store);
   }
 
-  @BatchHandler('evaluatorPartials')
-  async partials(records: Array<ConsumedRecord<EvaluatorPartial>>, context: BatchContext): Promise<void> {
-    await this.lock.run('combiner', async () => {
+  @EventPattern('evaluatorPartials', { batch: true } satisfies BatchPatternOptions<EvaluatorPartial>)
+  async partials(
+    @Payload() records: Array<ConsumedRecord<EvaluatorPartial>>,
+    @Ctx() context: KafkaBatchContext,
+  ): Promise<void> {
+    await this.lock.run(async () => {
       try {
         const result = await this.combiner.process(records, Date.now());
         if (result.reports.length > 0) {

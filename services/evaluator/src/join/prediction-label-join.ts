@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   EvaluatorPartialContract,
   type EvaluatorPartial,
@@ -9,11 +10,16 @@ import {
   validateLabel,
   validatePrediction,
 } from '@continuum/events';
-import { type BatchContext, BatchHandler, type ConsumedRecord, EventProducer } from '@continuum/kafka';
+import {
+  type BatchContext,
+  type ConsumedRecord,
+  ConsumerAssignments,
+  EventProducer,
+  KeyedSerialQueue,
+} from '@continuum/kafka';
+import { type BatchPatternOptions, KafkaBatchContext } from '@continuum/kafka/nest';
 import { LOGGER, type Logger } from '@continuum/observability';
 import { type EvaluatorConfig } from '../evaluator.config';
-import { AssignmentListener } from '../kafka/assignment';
-import { PartitionLock } from '../kafka/partition-lock';
 import { SourcePartitions } from '../kafka/source-partitions';
 import { EvaluatorMetrics } from '../observability/evaluator-metrics';
 import { StateStore } from '../state/state-store';
@@ -36,10 +42,14 @@ function checkIds(...ids: string[]): string | undefined {
  * offsets after that. A crash before the write replays the batch: examples and partials are
  * published again (same content), the state is unchanged.
  */
-@Injectable()
+@Controller()
 export class PredictionLabelJoin {
   private readonly partitions = new Map<number, PartitionEvaluator>();
-  private readonly lock = new PartitionLock();
+  /**
+   * Batches of ct.predictions and ct.labels for the same partition share that partition's state:
+   * they must not interleave even when the runtime handles several partitions concurrently.
+   */
+  private readonly lock = new KeyedSerialQueue();
 
   constructor(
     @Inject(EVALUATOR_CONFIG) private readonly config: EvaluatorConfig,
@@ -47,10 +57,10 @@ export class PredictionLabelJoin {
     private readonly producer: EventProducer,
     private readonly sourcePartitions: SourcePartitions,
     private readonly metrics: EvaluatorMetrics,
-    assignment: AssignmentListener,
+    assignments: ConsumerAssignments,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    assignment.subscribe((a) => {
+    assignments.onChange((a) => {
       // State of partitions this instance no longer owns stays on disk; caches are dropped so a
       // partition that comes back is read from the store again.
       const owned = new Set(a[topicName('predictions')] ?? []);
@@ -58,16 +68,26 @@ export class PredictionLabelJoin {
     });
   }
 
-  @BatchHandler('predictions', {
+  @EventPattern('predictions', {
+    batch: true,
     validate: (p: Prediction) => validatePrediction(p) ?? checkIds(p.eventId, p.modelId, p.modelVersion),
-  })
-  async predictions(records: Array<ConsumedRecord<Prediction>>, context: BatchContext): Promise<void> {
-    await this.handle('predictions', records, context);
+  } satisfies BatchPatternOptions<Prediction>)
+  async predictions(
+    @Payload() records: Array<ConsumedRecord<Prediction>>,
+    @Ctx() context: KafkaBatchContext,
+  ): Promise<void> {
+    await this.handle('predictions', records, context.raw);
   }
 
-  @BatchHandler('labels', { validate: (l: Label) => validateLabel(l) ?? checkIds(l.eventId, l.modelId) })
-  async labels(records: Array<ConsumedRecord<Label>>, context: BatchContext): Promise<void> {
-    await this.handle('labels', records, context);
+  @EventPattern('labels', {
+    batch: true,
+    validate: (l: Label) => validateLabel(l) ?? checkIds(l.eventId, l.modelId),
+  } satisfies BatchPatternOptions<Label>)
+  async labels(
+    @Payload() records: Array<ConsumedRecord<Label>>,
+    @Ctx() context: KafkaBatchContext,
+  ): Promise<void> {
+    await this.handle('labels', records, context.raw);
   }
 
   private evaluator(partition: number): PartitionEvaluator {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { topicName } from '@continuum/events';
-import { KAFKA_CLIENT, type KafkaClient } from '@continuum/kafka';
+import { KAFKA_CLIENT, type KafkaClient, TopicLayoutError } from '@continuum/kafka';
 
 /**
  * Partition count of ct.predictions, announced with every progress marker so that the combiner
@@ -28,7 +28,7 @@ export class SourcePartitions {
       const { topics } = await admin.fetchTopicMetadata({ topics: [predictions, labels] });
       const count = (name: string) => topics.find((t) => t.name === name)?.partitions.length ?? 0;
       if (count(predictions) !== count(labels)) {
-        throw new Error(
+        throw new TopicLayoutError(
           `${predictions} has ${count(predictions)} partitions but ${labels} has ${count(labels)}: the evaluator's join needs both topics partitioned alike`,
         );
       }
