@@ -40,5 +40,15 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/tools/testing/integration-setup.js'],
       globalSetup: '<rootDir>/tools/testing/require-infra.js',
     },
+    {
+      // Fault tests kill and restart a broker and a registry of their own (npm run test:faults);
+      // neither `npm test` project picks them up.
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/{libs,services,tools,e2e}/**/*.fault-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tools/testing/integration-setup.js'],
+      globalSetup: '<rootDir>/tools/testing/faults-setup.ts',
+      globalTeardown: '<rootDir>/tools/testing/faults-teardown.ts',
+    },
   ],
 };

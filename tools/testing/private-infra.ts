@@ -1,0 +1,179 @@
+/**
+ * A Kafka broker and schema registry of one test run's own, for fault tests that kill them: the
+ * shared ones (`tools/infra up` defaults) are used by everyone else and are never touched.
+ *
+ * It runs `tools/infra up` with another cache directory (its data, logs and pid files) and free
+ * ports; the downloaded distributions are linked from the shared cache, so no download happens.
+ * Its processes are stopped BY PID ONLY, after checking that the pid's command line names this
+ * run's directory: `tools/infra down` must not be used here, because it also stops every JVM of
+ * the checkout that carries the same marker, the shared broker included.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, freePort, waitFor } from './integration';
+
+export type InfraComponent = 'kafka' | 'registry' | 's3';
+
+export interface PrivateInfra {
+  readonly cacheDir: string;
+  readonly ports: {
+    readonly kafka: number;
+    readonly controller: number;
+    readonly registry: number;
+    readonly management: number;
+    /** `tools/infra up` also starts its S3 server; the fault tests do not use it. */
+    readonly s3: number;
+  };
+  /** What clients use: KAFKA_BROKERS and SCHEMA_REGISTRY_URL. */
+  readonly clientEnv: { readonly KAFKA_BROKERS: string; readonly SCHEMA_REGISTRY_URL: string };
+}
+
+/** Where the state of the run is handed from Jest's globalSetup to the tests and the teardown. */
+export const PRIVATE_INFRA_ENV = 'CONTINUUM_PRIVATE_INFRA';
+
+function infraEnv(infra: PrivateInfra): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    CONTINUUM_CACHE_DIR: infra.cacheDir,
+    KAFKA_PORT: String(infra.ports.kafka),
+    KAFKA_CONTROLLER_PORT: String(infra.ports.controller),
+    SCHEMA_REGISTRY_PORT: String(infra.ports.registry),
+    SCHEMA_REGISTRY_MANAGEMENT_PORT: String(infra.ports.management),
+    S3_PORT: String(infra.ports.s3),
+    S3_ENDPOINT: `http://127.0.0.1:${infra.ports.s3}`,
+    ...infra.clientEnv,
+  };
+}
+
+/**
+ * `tools/infra up` for this run: starts whatever is not running, returns when all answer. It runs
+ * the run's own copy of the script (taken at start): bash reads a script as it goes, and an edit
+ * of tools/infra in the checkout while `up` runs would otherwise make it execute other lines.
+ */
+export function infraUp(infra: PrivateInfra): void {
+  const run = spawnSync(join(infra.cacheDir, 'tools', 'infra'), ['up'], {
+    env: infraEnv(infra),
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  if (run.status !== 0) {
+    throw new Error(`tools/infra up (private, ${infra.cacheDir}) failed:\n${run.stdout}\n${run.stderr}`);
+  }
+}
+
+export async function startPrivateInfra(): Promise<PrivateInfra> {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'continuum-faults-'));
+  mkdirSync(join(cacheDir, 'tools'));
+  copyFileSync(join(REPO_ROOT, 'tools', 'infra'), join(cacheDir, 'tools', 'infra'));
+  chmodSync(join(cacheDir, 'tools', 'infra'), 0o755);
+  symlinkSync(join(REPO_ROOT, 'tools', 'infra.d'), join(cacheDir, 'tools', 'infra.d'));
+  // The distributions (and Maven's repository) come from the shared cache: linked, not copied.
+  const shared = join(REPO_ROOT, '.cache');
+  mkdirSync(join(cacheDir, 'infra'), { recursive: true });
+  if (existsSync(join(shared, 'm2'))) symlinkSync(join(shared, 'm2'), join(cacheDir, 'm2'));
+  if (existsSync(join(shared, 'infra'))) {
+    for (const entry of readdirSync(join(shared, 'infra'))) {
+      if (/^(kafka-|apicurio-registry-|probe-|s3-venv-)/.test(entry))
+        symlinkSync(join(shared, 'infra', entry), join(cacheDir, 'infra', entry));
+    }
+  }
+  const ports = {
+    kafka: await freePort(),
+    controller: await freePort(),
+    registry: await freePort(),
+    management: await freePort(),
+    s3: await freePort(),
+  };
+  const infra: PrivateInfra = {
+    cacheDir,
+    ports,
+    clientEnv: {
+      KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
+      SCHEMA_REGISTRY_URL: `http://127.0.0.1:${ports.registry}/apis/ccompat/v7`,
+    },
+  };
+  try {
+    infraUp(infra);
+  } catch (error) {
+    await stopPrivateInfra(infra);
+    throw error;
+  }
+  return infra;
+}
+
+/** The pid of this run's component, only if its command line names this run's directory. */
+export function pidOf(infra: PrivateInfra, component: InfraComponent): number | undefined {
+  const file = join(infra.cacheDir, 'infra', 'run', `${component}.pid`);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+    return cmdline.includes(infra.cacheDir) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sends `signal` to this run's component and waits until it has exited. */
+export async function killComponent(
+  infra: PrivateInfra,
+  component: InfraComponent,
+  signal: NodeJS.Signals,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const pid = pidOf(infra, component);
+  if (pid === undefined) throw new Error(`the private ${component} is not running`);
+  process.kill(pid, signal);
+  await waitFor(`private ${component} (pid ${pid}) to exit after ${signal}`, () => !alive(pid), {
+    timeoutMs,
+    intervalMs: 100,
+  });
+}
+
+/** Stops every component (SIGTERM, then SIGKILL) and deletes the run's directory. */
+export async function stopPrivateInfra(infra: PrivateInfra): Promise<void> {
+  for (const component of ['s3', 'registry', 'kafka'] as const) {
+    const pid = pidOf(infra, component);
+    if (pid === undefined) continue;
+    process.kill(pid, 'SIGTERM');
+    try {
+      await waitFor(`private ${component} to stop`, () => !alive(pid), {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      });
+    } catch {
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }
+  // The links to the shared distributions are removed, not followed.
+  rmSync(infra.cacheDir, { recursive: true, force: true });
+}
+
+/** The run's infrastructure, as globalSetup described it. */
+export function privateInfra(): PrivateInfra {
+  const json = process.env[PRIVATE_INFRA_ENV];
+  if (!json) throw new Error(`${PRIVATE_INFRA_ENV} is not set: run fault tests with npm run test:faults`);
+  return JSON.parse(json) as PrivateInfra;
+}
