@@ -3,12 +3,15 @@ import { type ServedStage, type ServedVersion } from './served-version';
 interface Entry {
   champion: ServedVersion | null;
   shadows: Map<string, ServedVersion>;
+  /** The champion before the current one, kept loaded and warm so a rollback swaps at once. */
+  standby: ServedVersion | null;
 }
 
 /** A version as the table reports it (GET /models, readiness). */
 export interface ServedVersionInfo {
   version: string;
-  stage: ServedStage;
+  /** STANDBY: the previous champion, kept warm for a rollback; takes no traffic. */
+  stage: ServedStage | 'STANDBY';
   loadedAt: number;
   inFlight: number;
 }
@@ -16,8 +19,9 @@ export interface ServedVersionInfo {
 /**
  * The versions a scorer serves, per model: at most one champion and any number of shadows.
  * Changes are single assignments (JavaScript runs one request at a time), so a request sees either
- * the old champion or the new one, never a half-loaded one; a replaced version is retired, not
- * disposed, while requests still use it.
+ * the old champion or the new one, never a half-loaded one. The replaced champion stays loaded as
+ * the model's standby (a rollback to it is one assignment); the standby it replaces is retired, and
+ * disposed once no request uses it.
  */
 export class ModelTable {
   private readonly entries = new Map<string, Entry>();
@@ -36,23 +40,33 @@ export class ModelTable {
     const entry = this.entries.get(modelId);
     if (!entry) return null;
     if (entry.champion?.version === version) return entry.champion;
+    if (entry.standby?.version === version) return entry.standby;
     return entry.shadows.get(version) ?? null;
   }
 
-  /** Makes `next` the champion (null: none); the previous champion is retired unless it stays as a shadow. */
+  /**
+   * Makes `next` the champion (null: none). The previous champion becomes the standby (unless it is
+   * also a shadow); the former standby is retired.
+   */
   setChampion(modelId: string, next: ServedVersion | null): void {
     const entry = this.entry(modelId);
     const previous = entry.champion;
     if (previous === next) return;
     if (next) entry.shadows.delete(next.version);
+    if (entry.standby === next) entry.standby = null;
     entry.champion = next;
-    if (previous && !entry.shadows.has(previous.version)) previous.retire();
+    if (previous && !entry.shadows.has(previous.version)) {
+      const former = entry.standby;
+      entry.standby = previous;
+      if (former && former !== previous) former.retire();
+    }
   }
 
   addShadow(modelId: string, shadow: ServedVersion): void {
     const entry = this.entry(modelId);
     const previous = entry.shadows.get(shadow.version);
     entry.shadows.set(shadow.version, shadow);
+    if (entry.standby === shadow) entry.standby = null;
     if (previous && previous !== shadow && entry.champion !== previous) previous.retire();
   }
 
@@ -62,7 +76,7 @@ export class ModelTable {
     const shadow = entry?.shadows.get(version);
     if (!entry || !shadow) return;
     entry.shadows.delete(version);
-    if (entry.champion !== shadow) shadow.retire();
+    if (entry.champion !== shadow && entry.standby !== shadow) shadow.retire();
   }
 
   modelIds(): string[] {
@@ -72,7 +86,7 @@ export class ModelTable {
   describe(modelId: string): ServedVersionInfo[] {
     const entry = this.entries.get(modelId);
     if (!entry) return [];
-    const info = (v: ServedVersion, stage: ServedStage): ServedVersionInfo => ({
+    const info = (v: ServedVersion, stage: ServedVersionInfo['stage']): ServedVersionInfo => ({
       version: v.version,
       stage,
       loadedAt: v.loadedAt,
@@ -81,6 +95,7 @@ export class ModelTable {
     return [
       ...(entry.champion ? [info(entry.champion, 'CHAMPION')] : []),
       ...[...entry.shadows.values()].map((v) => info(v, 'SHADOW')),
+      ...(entry.standby ? [info(entry.standby, 'STANDBY')] : []),
     ];
   }
 
@@ -88,6 +103,7 @@ export class ModelTable {
   clear(): void {
     for (const entry of this.entries.values()) {
       entry.champion?.retire();
+      entry.standby?.retire();
       for (const s of entry.shadows.values()) s.retire();
     }
     this.entries.clear();
@@ -96,7 +112,7 @@ export class ModelTable {
   private entry(modelId: string): Entry {
     let entry = this.entries.get(modelId);
     if (!entry) {
-      entry = { champion: null, shadows: new Map() };
+      entry = { champion: null, shadows: new Map(), standby: null };
       this.entries.set(modelId, entry);
     }
     return entry;

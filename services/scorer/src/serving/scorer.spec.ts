@@ -159,6 +159,29 @@ describe('Scorer: hot swap under steady load', () => {
   });
 });
 
+describe('ModelReconciler: rollback', () => {
+  it('rolls back to the previous champion without loading it again', async () => {
+    const table = new ModelTable();
+    const loads: string[] = [];
+    let desired: DesiredModel = { champion: spec('1'), shadows: [] };
+    const reconciler = new ModelReconciler(
+      table,
+      async (modelId, s) => {
+        loads.push(s.version);
+        return served(modelId, s.version);
+      },
+      () => desired,
+    );
+    await reconciler.request('m');
+    desired = { champion: spec('2'), shadows: [] };
+    await reconciler.request('m');
+    desired = { champion: spec('1'), shadows: [] };
+    await reconciler.request('m');
+    expect(table.champion('m')?.version).toBe('1');
+    expect(loads).toEqual(['1', '2']);
+  });
+});
+
 describe('Scorer: shadows', () => {
   it('scores the same events with every shadow, publishes them under the shadow version, never returns them', async () => {
     const { table, published, scorer, shadows, publisher, counts } = harness();
