@@ -65,10 +65,13 @@ export interface RegisterVersionRequest {
 
 /**
  * A version as the API shows it: the fold's `ModelVersion` without the audit trail (see
- * `.../history`), with the reference profile parsed (null when it is only in the artifact store,
- * `referenceProfileRef`).
+ * `.../history`) and without the reference profile, which can be large (see
+ * `.../reference-profile`; `referenceProfileRef` says where it is when it is not inline).
  */
-export type VersionDto = Omit<ModelVersion, 'history' | 'referenceProfile'> & { referenceProfile: unknown };
+export type VersionDto = Omit<ModelVersion, 'history' | 'referenceProfile'> & {
+  /** Whether the version has a reference profile (inline or in the artifact store). */
+  hasReferenceProfile: boolean;
+};
 
 /** `POST /models/{modelId}/versions/{version}/stage` */
 export interface ChangeStageRequest {

@@ -105,6 +105,11 @@ export class RegistryClient {
     return this.json<VersionDto>('GET', `/models/${enc(modelId)}/versions/${enc(version)}`);
   }
 
+  /** The version's reference profile JSON (libs/drift ReferenceProfileJSON), wherever it is stored. */
+  referenceProfile(modelId: string, version: string): Promise<unknown> {
+    return this.json<unknown>('GET', `/models/${enc(modelId)}/versions/${enc(version)}/reference-profile`);
+  }
+
   /** The champion, or undefined when the model has none (404 for an unknown model). */
   async champion(modelId: string): Promise<VersionDto | undefined> {
     const [champion] = await this.listVersions(modelId, 'CHAMPION');

@@ -158,15 +158,23 @@ describe('registry on the real broker', () => {
     const json = profile.toJSON();
     const size = Buffer.byteLength(JSON.stringify(json));
     expect(size).toBeGreaterThan(1024 * 1024); // more than a record of the topic may hold
-    const metrics = Object.fromEntries(features.map((f, i) => [`importance.${f.name}`, i / 500]));
+    // A metrics table (importance per feature and bin) too large to travel inline either.
+    const metrics = Object.fromEntries(
+      features.flatMap((f, i) =>
+        Array.from({ length: 10 }, (_, b) => [`importance.${f.name}.bin${b}`, i / 500 + b]),
+      ),
+    );
     const { version } = await client.registerVersion('wide', {
       strategy: 'EXTERNAL',
       stage: 'CHAMPION',
       referenceProfile: json,
       metrics,
     });
-    expect(version.referenceProfile).toBeNull();
+    expect(version.hasReferenceProfile).toBe(true);
     expect(version.referenceProfileRef).toMatchObject({ size, uri: expect.stringMatching(/^file:\/\//) });
+    expect(version.metricsRef).toMatchObject({ uri: expect.stringMatching(/metrics\.json$/) });
+    // Read back whole, through the store's checksum check.
+    expect(await client.referenceProfile('wide', version.version)).toEqual(json);
     expect((await client.getModel('wide')).contract?.features).toHaveLength(500);
   });
 });

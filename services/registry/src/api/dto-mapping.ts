@@ -17,13 +17,5 @@ export function toModelDto(view: RegistryView, model: RegisteredModel): ModelDto
 
 export function toVersionDto(version: ModelVersion): VersionDto {
   const { history: _history, referenceProfile, ...rest } = version;
-  let profile: unknown = null;
-  if (referenceProfile !== null) {
-    try {
-      profile = JSON.parse(referenceProfile);
-    } catch {
-      profile = referenceProfile;
-    }
-  }
-  return { ...rest, referenceProfile: profile };
+  return { ...rest, hasReferenceProfile: referenceProfile !== null || version.referenceProfileRef !== null };
 }

@@ -179,6 +179,22 @@ export class ModelsController {
     return this.queries.version(id(modelId, 'modelId'), id(version, 'version'));
   }
 
+  @Get(':modelId/versions/:version/reference-profile')
+  @ApiOperation({
+    summary:
+      "The version's reference profile (libs/drift ReferenceProfile JSON), inline or from the artifact store.",
+  })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @applyDecorators(...errors)
+  async referenceProfile(
+    @Param('modelId') modelId: string,
+    @Param('version') version: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const json = await this.queries.referenceProfile(id(modelId, 'modelId'), id(version, 'version'));
+    res.status(200).type('application/json').send(json);
+  }
+
   @Get(':modelId/versions/:version/history')
   @ApiOperation({
     summary: 'The audit trail: every stage the version entered, who, when, why, with what evidence.',

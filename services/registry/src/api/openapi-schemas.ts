@@ -117,7 +117,8 @@ export class VersionSchema {
   @ApiProperty({ type: TrainingWindowSchema, nullable: true }) trainingWindow!: TrainingWindowSchema | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) metrics!: Record<string, number>;
   @ApiProperty({ type: ArtifactRefSchema, nullable: true }) metricsRef!: ArtifactRefSchema | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) referenceProfile!: unknown;
+  @ApiProperty({ description: 'The profile itself: GET .../reference-profile.' })
+  hasReferenceProfile!: boolean;
   @ApiProperty({ type: ArtifactRefSchema, nullable: true }) referenceProfileRef!: ArtifactRefSchema | null;
   @ApiProperty({ type: ArtifactRefSchema, nullable: true }) artifact!: ArtifactRefSchema | null;
   @ApiProperty({ nullable: true, type: String }) idempotencyKey!: string | null;

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { type ArtifactStore } from '@continuum/artifact-store';
 import {
   type HistoryDto,
   type LineageDto,
@@ -8,12 +9,25 @@ import {
 } from '@continuum/registry';
 import { notFound } from '../commands/command-error';
 import { RegistryState } from '../state/registry-state';
+import { ARTIFACT_STORE } from '../tokens';
 import { toModelDto, toVersionDto } from './dto-mapping';
 
 /** Reads, from this instance's fold of ct.model-versions (any instance answers them). */
 @Injectable()
 export class RegistryQueries {
-  constructor(private readonly state: RegistryState) {}
+  constructor(
+    private readonly state: RegistryState,
+    @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
+  ) {}
+
+  /** The version's reference profile JSON text: inline, or read from the artifact store (checksum verified). */
+  async referenceProfile(modelId: string, version: string): Promise<string> {
+    const v = this.find(modelId, version);
+    if (v.referenceProfile !== null) return v.referenceProfile;
+    if (v.referenceProfileRef === null)
+      throw notFound(`version ${version} of model ${modelId} has no reference profile`);
+    return (await this.store.get(v.referenceProfileRef)).toString('utf8');
+  }
 
   models(): ModelDto[] {
     return this.state.view.models().map((m) => toModelDto(this.state.view, m));
