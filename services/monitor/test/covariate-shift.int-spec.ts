@@ -25,6 +25,7 @@ import {
   syntheticPredictions,
   syntheticReference,
   monitorEnv,
+  monitorSettled,
 } from './fixtures/synthetic-stream';
 
 const MINUTE = 60_000;
@@ -90,9 +91,23 @@ describe('monitor: covariate shift in 3 of 20 features', () => {
       partition: closerPartition,
     });
 
-    monitor = await ServiceProcess.startService('monitor', monitorEnv('monitor-shift', env));
+    const monitorConfig = monitorEnv('monitor-shift', env);
+    monitor = await ServiceProcess.startService('monitor', monitorConfig);
 
-    const all = await collectReports(kafka, names.driftReports, (r) => r.length >= 2 * WINDOWS);
+    // Done when the monitor's progress says nothing is in flight; at most the closers' window
+    // (predictions and feature observations) stays open.
+    const settled = () =>
+      monitorSettled(
+        kafka,
+        [monitor!],
+        {
+          groupId: monitorConfig.MONITOR_GROUP_ID,
+          sources: [names.predictions, names.features],
+          partials: names.monitorPartials,
+        },
+        2,
+      );
+    const all = await collectReports(kafka, names.driftReports, (r) => r.length >= 2 * WINDOWS, { settled });
     expect(all).toHaveLength(2 * WINDOWS);
     const reports = all.filter((r) => r.segment === '*');
     const observed = all.filter((r) => r.segment === 'features:*');

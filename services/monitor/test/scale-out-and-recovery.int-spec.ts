@@ -24,7 +24,7 @@ import {
   uniqueName,
   waitFor,
 } from '../../../tools/testing/integration';
-import { keyPartition } from '../src/kafka/model-partition';
+import { keyPartition } from '@continuum/kafka';
 import {
   SeededRandom,
   T0,
@@ -36,6 +36,7 @@ import {
   syntheticPredictions,
   syntheticReference,
   monitorEnv,
+  monitorSettled,
 } from './fixtures/synthetic-stream';
 
 const MINUTE = 60_000;
@@ -133,6 +134,21 @@ function byId(reports: DriftReport[]): Map<string, Omit<DriftReport, 'producedAt
   return out;
 }
 
+/** The progress signal of a run: nothing in flight, every window closed. */
+function settledOf(
+  kafka: Kafka,
+  monitors: ServiceProcess[],
+  names: Record<string, string>,
+  env: Record<string, string>,
+): () => Promise<boolean> {
+  return () =>
+    monitorSettled(kafka, monitors, {
+      groupId: env.MONITOR_GROUP_ID,
+      sources: [names.predictions],
+      partials: names.monitorPartials,
+    });
+}
+
 async function assigned(instances: ServiceProcess[], stage: 'windowing' | 'combiner'): Promise<number[]> {
   return Promise.all(instances.map((i) => i.metric('continuum_monitor_assigned_partitions', { stage })));
 }
@@ -147,10 +163,13 @@ describe('monitor scale-out and recovery on the real broker', () => {
     kafka = testKafka();
     // Run A: one instance.
     const { names, env } = await prepare(kafka, 'monitor-single');
-    const monitor = await ServiceProcess.startService('monitor', segmentedMonitorEnv('single', env));
+    const singleEnv = segmentedMonitorEnv('single', env);
+    const monitor = await ServiceProcess.startService('monitor', singleEnv);
     running.push(monitor);
     await producePredictions(kafka, names.predictions, data, { partition: closerPartition });
-    const reports = await collectReports(kafka, names.driftReports, complete);
+    const reports = await collectReports(kafka, names.driftReports, complete, {
+      settled: settledOf(kafka, [monitor], names, singleEnv),
+    });
     expect(await monitor.stop()).toBe(0);
     reference = byId(reports);
     expect(reference.size).toBe(reports.length);
@@ -165,6 +184,12 @@ describe('monitor scale-out and recovery on the real broker', () => {
       expect(all.reduce((n, r) => n + r.eventCount, 0)).toBeGreaterThanOrEqual(inWindows - dropped);
       expect(all.reduce((n, r) => n + r.eventCount, 0)).toBeLessThanOrEqual(inWindows);
     }
+    // Every event of the windows is in a report's eventCount or, dropped as late on its partition,
+    // in a later report's lateEvents of its stream.
+    const star = reports.filter((r) => r.segment === '*');
+    const inAll = data.filter((p) => p.timestamp >= T0 && p.timestamp < T0 + WINDOWS * MINUTE).length;
+    expect(star.reduce((n, r) => n + r.eventCount + r.lateEvents, 0)).toBe(inAll);
+    expect(star.reduce((n, r) => n + r.lateEvents, 0)).toBe(20);
     const segments = new Set([...reference.values()].map((r) => r.segment));
     expect([...segments].sort()).toEqual(
       expect.arrayContaining(['*', 'channel=app', 'channel=web', 'country=other']),
@@ -199,7 +224,9 @@ describe('monitor scale-out and recovery on the real broker', () => {
       );
     });
     await producePredictions(kafka, names.predictions, data, { partition: closerPartition });
-    const reports = await collectReports(kafka, names.driftReports, (r) => r.length >= reference.size);
+    const reports = await collectReports(kafka, names.driftReports, (r) => r.length >= reference.size, {
+      settled: settledOf(kafka, [first, second], names, shared),
+    });
     const pair = byId(reports);
     expect([...pair.keys()].sort()).toEqual([...reference.keys()].sort());
     for (const [id, report] of pair) expect({ id, report }).toEqual({ id, report: reference.get(id) });
@@ -240,6 +267,7 @@ describe('monitor scale-out and recovery on the real broker', () => {
       kafka,
       names.driftReports,
       (r) => complete(r) && r.length >= reference.size,
+      { settled: settledOf(kafka, [restarted], names, crashEnv) },
     );
     const recovered = byId(reports);
     expect([...recovered.keys()].sort()).toEqual([...reference.keys()].sort());
