@@ -18,6 +18,16 @@ export {
 export { kolmogorovSf, smirnovSf } from './math/kolmogorov';
 export { sum } from './math/sum';
 
+// Moments (Welford updates, Chan–Golub–LeVeque merges)
+export {
+  MOMENT_SLOTS,
+  initMoments,
+  updateMoments,
+  mergeMoments,
+  summarizeMoments,
+  type MomentSummary,
+} from './moments/moments';
+
 // Samples
 export {
   exactSample,

@@ -3,6 +3,8 @@ import type { CategoricalFeature, NumericFeature, ReferenceProfile } from '../pr
 import { binIndex } from '../profile/binning';
 import type { ObservedEvent } from '../profile/profile-types';
 import { ByteReader, ByteWriter, fnv1a } from '../sketch/codec';
+import { QuantileSketch } from '../sketch/quantile-sketch';
+import { type HeavyHitter, SpaceSaving } from '../sketch/space-saving';
 import {
   MOMENT_SLOTS,
   type MomentSummary,
@@ -10,10 +12,8 @@ import {
   mergeMoments,
   summarizeMoments,
   updateMoments,
-} from '../sketch/moments';
-import { QuantileSketch } from '../sketch/quantile-sketch';
-import { type HeavyHitter, SpaceSaving } from '../sketch/space-saving';
-import type { WeightedSample } from '@continuum/stats';
+  type WeightedSample,
+} from '@continuum/stats';
 
 const MAGIC = 0x57445443; // 'CTDW' little-endian
 const FORMAT_VERSION = 1;

@@ -1,39 +1,43 @@
+import { initMoments, mergeMoments, MOMENT_SLOTS, updateMoments } from '@continuum/stats';
+
+const COUNT = 0;
+const MEAN = 1;
+const M2 = 2;
+
 /**
- * Running count, mean and variance of a stream, updated one value at a time with Welford's
- * algorithm (B. P. Welford, "Note on a method for calculating corrected sums of squares and
- * products", Technometrics 4(3), 1962) and mergeable with the pairwise formula of Chan,
- * Golub & LeVeque ("Updating formulae and a pairwise algorithm for computing sample
- * variances", 1979), so partial statistics from several partitions combine exactly.
+ * Running count, mean and variance of a stream: a view over @continuum/stats's moments (Welford
+ * updates, Chan–Golub–LeVeque merges), so partial statistics from several partitions combine
+ * exactly and with the same arithmetic as the monitor's windows.
  *
  * `variance` is the population variance (divides by n), as scikit-learn's StandardScaler
  * and River's preprocessing.StandardScaler use.
  */
 export class RunningMoments {
-  count = 0;
-  mean = 0;
+  private readonly slots = new Float64Array(MOMENT_SLOTS);
+
+  constructor() {
+    initMoments(this.slots, 0);
+  }
+
+  get count(): number {
+    return this.slots[COUNT];
+  }
+
+  get mean(): number {
+    return this.slots[MEAN];
+  }
+
   /** Sum of squared deviations from the mean. */
-  m2 = 0;
+  get m2(): number {
+    return this.slots[M2];
+  }
 
   update(x: number): void {
-    this.count += 1;
-    const delta = x - this.mean;
-    this.mean += delta / this.count;
-    this.m2 += delta * (x - this.mean);
+    updateMoments(this.slots, 0, x);
   }
 
   merge(other: RunningMoments): void {
-    if (other.count === 0) return;
-    if (this.count === 0) {
-      this.count = other.count;
-      this.mean = other.mean;
-      this.m2 = other.m2;
-      return;
-    }
-    const n = this.count + other.count;
-    const delta = other.mean - this.mean;
-    this.mean += (delta * other.count) / n;
-    this.m2 += other.m2 + (delta * delta * this.count * other.count) / n;
-    this.count = n;
+    mergeMoments(this.slots, 0, other.slots, 0);
   }
 
   get variance(): number {
@@ -45,18 +49,21 @@ export class RunningMoments {
   }
 
   clone(): RunningMoments {
-    return RunningMoments.fromJSON(this.toJSON());
+    const m = new RunningMoments();
+    m.slots.set(this.slots);
+    return m;
   }
 
   toJSON(): { count: number; mean: number; m2: number } {
     return { count: this.count, mean: this.mean, m2: this.m2 };
   }
 
+  /** From count, mean and M2 (the artifact format; min and max are not kept there). */
   static fromJSON(state: { count: number; mean: number; m2: number }): RunningMoments {
     const m = new RunningMoments();
-    m.count = state.count;
-    m.mean = state.mean;
-    m.m2 = state.m2;
+    m.slots[COUNT] = state.count;
+    m.slots[MEAN] = state.mean;
+    m.slots[M2] = state.m2;
     return m;
   }
 }

@@ -1,7 +1,8 @@
 /**
- * Count, mean, sum of squared deviations (M2), min and max of a numeric stream, stored as 5
- * consecutive slots of a Float64Array so that a window's moments for all features live in one flat
- * array. Updates follow Welford (1962); merges follow Chan, Golub & LeVeque (1979), exact in real
+ * The one moments accumulator: count, mean, sum of squared deviations (M2), min and max of a
+ * numeric stream, stored as 5 consecutive slots of a Float64Array so that a window's moments for
+ * all features live in one flat array (libs/drift's windows); libs/learning's RunningMoments is a
+ * view over 5 slots. Updates follow Welford (1962); merges follow Chan, Golub & LeVeque (1979), exact in real
  * arithmetic and associative up to floating-point rounding.
  */
 export const MOMENT_SLOTS = 5;
