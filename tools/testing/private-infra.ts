@@ -22,7 +22,34 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, freePort, waitFor } from './integration';
+import { createServer } from 'node:net';
+
+// No import of ./integration here: Jest's globalSetup loads this file without the module mapper,
+// so it must not pull in the workspace packages.
+const REPO_ROOT = join(__dirname, '..', '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitFor(
+  what: string,
+  done: () => boolean,
+  { timeoutMs, intervalMs }: { timeoutMs: number; intervalMs: number },
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
 
 export type InfraComponent = 'kafka' | 'registry' | 's3';
 
