@@ -8,6 +8,7 @@ import { ControllerMetrics } from './metrics/controller-metrics';
 import { type ControllerPolicy } from './policy/policy';
 import { ReportHandlers } from './reports/report-handlers';
 import { ControllerRuntime } from './runtime/controller-runtime';
+import { ModelStages } from './stages/model-stages';
 import { CONTROLLER_CONFIG, RETRAIN_POLICY } from './tokens';
 
 @Module({})
@@ -20,7 +21,14 @@ export class ControllerModule {
         KafkaModule.forRoot({
           service: 'controller',
           config: config.kafka,
-          topics: ['driftReports', 'performance', 'retrainRequests', 'controllerState', 'deadLetter'],
+          topics: [
+            'driftReports',
+            'performance',
+            'retrainRequests',
+            'controllerState',
+            'modelVersions',
+            'deadLetter',
+          ],
           consumer: {
             groupId: config.groupId,
             // Partition p of both report topics to one instance: it owns the models keyed to p.
@@ -35,6 +43,7 @@ export class ControllerModule {
         { provide: CONTROLLER_CONFIG, useValue: config },
         { provide: RETRAIN_POLICY, useValue: policy },
         ControllerMetrics,
+        ModelStages,
         ControllerRuntime,
         BearerTokenGuard,
       ],

@@ -28,6 +28,7 @@ import { summarizeRequest } from '../engine/request-history';
 import { ControllerMetrics } from '../metrics/controller-metrics';
 import { type ControllerPolicy } from '../policy/policy';
 import { RequestLog } from '../requests/request-log';
+import { ModelStages } from '../stages/model-stages';
 import { ModelStateContract } from '../state/model-state.contract';
 import { CONTROLLER_CONFIG, RETRAIN_POLICY } from '../tokens';
 
@@ -79,8 +80,11 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
     private readonly metrics: ControllerMetrics,
     private readonly health: HealthChecks,
     @Inject(LOGGER) private readonly logger: Logger,
+    stages: ModelStages,
   ) {
     this.engine = new RetrainEngine(policy, { maxVersions: config.maxVersions });
+    // Drift and performance reports raise requests for the champion only (engine/stage-gate.ts).
+    this.engine.useStages(stages.view);
     this.store = new KeyedStateTopic(client, codecs, producer, {
       topic: config.stateTopic,
       contract: ModelStateContract,
