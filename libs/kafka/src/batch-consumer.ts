@@ -148,7 +148,13 @@ export class BatchConsumer {
     this.consumer.on(events.CRASH, (e) => {
       this.joined = false;
       this.crashed = e.payload.error.message;
-      this.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+      // A retriable crash kafkajs restarts from (a coordinator still loading on a fresh broker) is
+      // a warning; one it gives up on is an error.
+      const restarts = e.payload.restart && (e.payload.error as { retriable?: boolean }).retriable === true;
+      this.logger[restarts ? 'warn' : 'error'](
+        { err: e.payload.error, restart: e.payload.restart },
+        'consumer crashed',
+      );
     });
     this.consumer.on(events.DISCONNECT, () => (this.joined = false));
     this.consumer.on(events.STOP, () => (this.joined = false));

@@ -35,6 +35,10 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/** Broker answers that mean "not yet" on a broker that has just started. */
+const STARTING_BROKER =
+  /^Crash: KafkaJS\w+: (The coordinator is loading|The group coordinator is not available|This server does not host this topic-partition|There is no leader for this topic-partition)/;
+
 /**
  * The level a kafkajs line is logged at. kafkajs logs every error answer of the broker at error
  * level from its connection, although the request's caller retries it or fails with its own
@@ -49,6 +53,10 @@ export function kafkajsLevel(
 ): 'error' | 'warn' | 'info' | 'debug' {
   if (namespace === 'Connection' && message.startsWith('Response ')) return 'debug';
   if (message === 'The group is rebalancing, re-joining') return 'info';
+  // A consumer crash on a condition of a broker that is still starting, after which kafkajs
+  // restarts the consumer: the service's own crash line says whether it restarts.
+  if (namespace === 'Consumer' && STARTING_BROKER.test(message)) return 'info';
+  if (namespace === 'Consumer' && message.startsWith('Restarting the consumer in ')) return 'info';
   return LEVELS[level] ?? 'info';
 }
 

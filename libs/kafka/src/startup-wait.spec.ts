@@ -39,6 +39,20 @@ describe('kafkajs log levels', () => {
     expect(kafkajsLevel(logLevel.WARN, 'BrokerPool', 'Failed to connect to seed broker')).toBe('warn');
   });
 
+  it("logs a consumer restart after a starting broker's 'not yet' as info", () => {
+    expect(
+      kafkajsLevel(
+        logLevel.ERROR,
+        'Consumer',
+        "Crash: KafkaJSProtocolError: The coordinator is loading and hence can't process requests for this group",
+      ),
+    ).toBe('info');
+    expect(kafkajsLevel(logLevel.ERROR, 'Consumer', 'Restarting the consumer in 200ms')).toBe('info');
+    expect(
+      kafkajsLevel(logLevel.ERROR, 'Consumer', 'Crash: KafkaJSNonRetriableError: Connection error'),
+    ).toBe('error');
+  });
+
   it('logs a rebalance kafkajs handles by re-joining as info', () => {
     expect(kafkajsLevel(logLevel.ERROR, 'Runner', 'The group is rebalancing, re-joining')).toBe('info');
   });
