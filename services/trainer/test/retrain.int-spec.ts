@@ -21,6 +21,7 @@ import { conceptStream } from './synthetic';
 import {
   type Deployment,
   deploy,
+  examplesTopic,
   publishExamples,
   publishRequests,
   registerModel,
@@ -107,7 +108,8 @@ describe('trainer retrains on the real broker and registry', () => {
     expect(version.trainingWindow?.exampleCount).toBe(49_500);
     expect(version.metrics.holdout_accuracy).toBeGreaterThan(0.9);
     expect(version.metrics.holdout_accuracy).toBeGreaterThan(version.metrics.persistence_accuracy + 0.3);
-    expect(version.referenceProfile).toMatchObject({ rows: 49_500 });
+    expect(version.hasReferenceProfile).toBe(true);
+    expect(await d.client.referenceProfile('fraud', version.version)).toMatchObject({ rows: 49_500 });
     expect(beforeRestart.some((e) => e.status === 'SUCCEEDED')).toBe(false);
 
     // Re-training from the lineage alone (the offsets, seed and hyper-parameters it records).
@@ -159,8 +161,9 @@ describe('trainer retrains on the real broker and registry', () => {
       stepMs: 200,
     });
     const changeTime = examples[9_000].predictionTimestamp;
-    await publishExamples(kafka, d, examples);
-    trainer = await startTrainer(trainerEnv(d, POLICY));
+    const topic = await examplesTopic(kafka, d, 'concept');
+    await publishExamples(kafka, d, examples, topic);
+    trainer = await startTrainer(trainerEnv(d, POLICY, { CT_TOPIC_EXAMPLES: topic }));
     await publishRequests(kafka, d, [
       retrainRequest('concept', 'full', { kind: 'FIXED_COUNT', count: 12_000 }),
       retrainRequest('concept', 'dynamic', {
@@ -171,7 +174,7 @@ describe('trainer retrains on the real broker and registry', () => {
       retrainRequest('concept', 'duration', { kind: 'FIXED_DURATION', durationMs: 20 * 60_000 }),
       retrainRequest('concept', 'representative', { kind: 'REPRESENTATIVE', count: 1_500 }),
     ]);
-    const done = await results(kafka, d, ['full', 'dynamic', 'duration', 'representative']);
+    const done = await results(kafka, d, ['full', 'dynamic', 'duration', 'representative'], 360_000);
     for (const [id, e] of done) expect([id, e.status, e.reason]).toEqual([id, 'SUCCEEDED', null]);
     const byRequest = new Map((await d.client.listVersions('concept')).map((v) => [v.idempotencyKey, v]));
     expect(byRequest.size).toBe(4);
@@ -190,11 +193,13 @@ describe('trainer retrains on the real broker and registry', () => {
     expect(
       (byRequest.get('representative')!.lineage!.hyperParameters as { windowDetails: object }).windowDetails,
     ).toHaveProperty('psiAfter');
-  }, 300_000);
+  }, 480_000);
 
   it('an unknown model and an empty window end FAILED naming why', async () => {
     await registerModel(d, 'quiet');
-    trainer = await startTrainer(trainerEnv(d, POLICY));
+    trainer = await startTrainer(
+      trainerEnv(d, POLICY, { CT_TOPIC_EXAMPLES: await examplesTopic(kafka, d, 'empty') }),
+    );
     await publishRequests(kafka, d, [
       retrainRequest('ghost', 'ghost-1', { kind: 'FIXED_COUNT', count: 100 }),
       retrainRequest('quiet', 'quiet-1', { kind: 'FIXED_COUNT', count: 100 }),

@@ -157,11 +157,23 @@ async function publish<T>(
   }
 }
 
+/** A new ct.examples topic for one test (CT_TOPIC_EXAMPLES of its trainers), so its replays read only its records. */
+export async function examplesTopic(kafka: Kafka, d: Deployment, name: string): Promise<string> {
+  const topic = `${d.names.examples}.${name}`;
+  await createTopics(kafka, [{ topic, partitions: Topics.examples.partitions }]);
+  return topic;
+}
+
 /** ct.examples records keyed by eventId, with the Kafka timestamp = the event time (as the evaluator writes them in order). */
-export function publishExamples(kafka: Kafka, d: Deployment, examples: ExampleEvent[]): Promise<void> {
+export function publishExamples(
+  kafka: Kafka,
+  d: Deployment,
+  examples: ExampleEvent[],
+  topic = d.names.examples,
+): Promise<void> {
   return publish(
     kafka,
-    d.names.examples,
+    topic,
     LabelledExampleContract,
     examples,
     (e) => e.eventId,

@@ -66,53 +66,90 @@ export function executeTrainingJob(job: TrainingJob): TrainingResult {
 }
 
 type WorkerReply =
-  | { ok: true; result: TrainingResult }
-  | { ok: false; failure: FailureKind | null; message: string; stack?: string };
+  | { id: number; ok: true; result: TrainingResult }
+  | { id: number; ok: false; failure: FailureKind | null; message: string; stack?: string };
 
 /** The worker's entry file next to this one (.ts when run from source, .js when built). */
 const WORKER_FILE = join(__dirname, `training-worker${extname(__filename)}`);
 
 /**
- * Runs the job in a worker thread, so that the event loop (Kafka heartbeats, HTTP health) stays
- * responsive however long the fit takes. A TrainingFailure in the worker rejects with a
- * TrainingFailure of the same kind.
+ * A long-lived worker thread that runs training jobs one at a time, so that the event loop (Kafka
+ * heartbeats, HTTP health) stays responsive however long a fit takes, and the learning code is
+ * loaded once, at start-up, not per run. A TrainingFailure in the worker rejects with a
+ * TrainingFailure of the same kind; a crashed worker fails its job and is replaced at the next one.
  */
-export function executeInWorker(job: TrainingJob): Promise<TrainingResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_FILE, { workerData: job });
-    let settled = false;
-    worker.once('message', (reply: WorkerReply) => {
-      settled = true;
-      if (reply.ok) resolve(reply.result);
-      else if (reply.failure) reject(new TrainingFailure(reply.failure, reply.message));
-      else reject(Object.assign(new Error(reply.message), { stack: reply.stack }));
-      void worker.terminate();
+export class TrainingWorker {
+  private worker?: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: TrainingResult) => void; reject: (e: unknown) => void }
+  >();
+
+  /** Starts the thread (and loads the learning code in it) ahead of the first job. */
+  start(): void {
+    if (this.worker) return;
+    const worker = new Worker(WORKER_FILE);
+    worker.unref();
+    worker.on('message', (reply: WorkerReply) => {
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) waiting.resolve(reply.result);
+      else if (reply.failure) waiting.reject(new TrainingFailure(reply.failure, reply.message));
+      else waiting.reject(Object.assign(new Error(reply.message), { stack: reply.stack }));
     });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(error);
+    const fail = (error: unknown) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const [, waiting] of this.pending) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`training worker exited with code ${code}`)));
+    this.worker = worker;
+  }
+
+  run(job: TrainingJob): Promise<TrainingResult> {
+    this.start();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker!.postMessage({ id, job });
     });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`training worker exited with code ${code} before answering`));
-    });
-  });
+  }
+
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
 }
 
-/** The worker side: runs the job from workerData and posts the result (artifact bytes transferred). */
-export function workerMain(
-  port: { postMessage(value: unknown, transfer?: ArrayBuffer[]): void },
-  job: TrainingJob,
-): void {
-  let reply: WorkerReply;
-  try {
-    const result = executeTrainingJob(job);
-    port.postMessage({ ok: true, result } satisfies WorkerReply, [result.artifact.buffer as ArrayBuffer]);
-    return;
-  } catch (error) {
-    reply =
-      error instanceof TrainingFailure
-        ? { ok: false, failure: error.kind, message: error.message }
-        : { ok: false, failure: null, message: (error as Error).message, stack: (error as Error).stack };
-  }
-  port.postMessage(reply);
+/** The worker side: answers each `{ id, job }` message with the job's result (artifact bytes transferred). */
+export function workerMain(port: {
+  on(event: 'message', listener: (message: { id: number; job: TrainingJob }) => void): void;
+  postMessage(value: unknown, transfer?: ArrayBuffer[]): void;
+}): void {
+  port.on('message', ({ id, job }) => {
+    let reply: WorkerReply;
+    try {
+      const result = executeTrainingJob(job);
+      port.postMessage({ id, ok: true, result } satisfies WorkerReply, [
+        result.artifact.buffer as ArrayBuffer,
+      ]);
+      return;
+    } catch (error) {
+      reply =
+        error instanceof TrainingFailure
+          ? { id, ok: false, failure: error.kind, message: error.message }
+          : {
+              id,
+              ok: false,
+              failure: null,
+              message: (error as Error).message,
+              stack: (error as Error).stack,
+            };
+    }
+    port.postMessage(reply);
+  });
 }

@@ -1,5 +1,5 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { type TrainingJob, workerMain } from './training-job';
+import { parentPort } from 'node:worker_threads';
+import { workerMain } from './training-job';
 
-// Entry of the training worker thread (see executeInWorker).
-if (parentPort) workerMain(parentPort, workerData as TrainingJob);
+// Entry of the training worker thread (see TrainingWorker).
+if (parentPort) workerMain(parentPort);

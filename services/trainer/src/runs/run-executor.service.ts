@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type ArtifactStore } from '@continuum/artifact-store';
 import { EventCodecs, type TrainingOffsetRange, topicName } from '@continuum/events';
 import { type KafkaClient } from '@continuum/kafka';
@@ -10,7 +10,7 @@ import { TrainingFailure, type TrainingPlan, planRetrain } from '../core/plan';
 import {
   type TrainingJob,
   type TrainingResult,
-  executeInWorker,
+  TrainingWorker,
   executeTrainingJob,
 } from '../core/training-job';
 import { TrainerMetrics } from '../metrics/trainer-metrics';
@@ -84,12 +84,13 @@ export function candidateVersion(
  * the request id, so a run retried after a crash or an outage finds or re-creates the same version.
  */
 @Injectable()
-export class RunExecutor implements OnApplicationShutdown {
+export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly queue: RunRecord[] = [];
   private readonly queued = new Set<string>();
   private running: Promise<void> | null = null;
   private stopping = false;
   private readonly topic = topicName('examples');
+  private readonly worker = new TrainingWorker();
 
   constructor(
     @Inject(TRAINER_CONFIG) private readonly config: TrainerConfig,
@@ -101,6 +102,11 @@ export class RunExecutor implements OnApplicationShutdown {
     private readonly metrics: TrainerMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  onApplicationBootstrap(): void {
+    // Loads the learning code in the worker thread now rather than in the first run.
+    if (this.config.trainInWorker) this.worker.start();
+  }
 
   /** Queues a pending run (once); runs start in acceptance order. */
   enqueue(run: RunRecord): void {
@@ -238,7 +244,7 @@ export class RunExecutor implements OnApplicationShutdown {
     const championBytes = plan.parentArtifact ? await this.store.get(plan.parentArtifact) : null;
     const job: TrainingJob = { plan, window, champion: championBytes ? new Uint8Array(championBytes) : null };
     const trainStarted = Date.now();
-    const result = this.config.trainInWorker ? await executeInWorker(job) : executeTrainingJob(job);
+    const result = this.config.trainInWorker ? await this.worker.run(job) : executeTrainingJob(job);
     this.logger.info(
       {
         requestId: run.requestId,
@@ -324,5 +330,6 @@ export class RunExecutor implements OnApplicationShutdown {
     // A run in progress is abandoned, not half-registered: it stays PENDING and a restart resumes it.
     this.stopping = true;
     this.queue.length = 0;
+    await this.worker.stop();
   }
 }
