@@ -30,7 +30,7 @@ import {
   T0,
   closers,
   collectReports,
-  comparable,
+  reportsById,
   producePredictions,
   registerVersion,
   syntheticPredictions,
@@ -123,17 +123,6 @@ function complete(reports: DriftReport[]): boolean {
   );
 }
 
-function byId(reports: DriftReport[]): Map<string, Omit<DriftReport, 'producedAt'>> {
-  const out = new Map<string, Omit<DriftReport, 'producedAt'>>();
-  for (const r of reports) {
-    const known = out.get(r.reportId);
-    // A report re-published after a crash carries the same id and must say the same.
-    if (known) expect(comparable(r)).toEqual(known);
-    out.set(r.reportId, comparable(r));
-  }
-  return out;
-}
-
 /** The progress signal of a run: nothing in flight, every window closed. */
 function settledOf(
   kafka: Kafka,
@@ -171,7 +160,7 @@ describe('monitor scale-out and recovery on the real broker', () => {
       settled: settledOf(kafka, [monitor], names, singleEnv),
     });
     expect(await monitor.stop()).toBe(0);
-    reference = byId(reports);
+    reference = reportsById(reports);
     expect(reference.size).toBe(reports.length);
     // Sanity of the reference run: every event of a window is in its all-traffic report once.
     for (const modelId of MODELS) {
@@ -227,7 +216,7 @@ describe('monitor scale-out and recovery on the real broker', () => {
     const reports = await collectReports(kafka, names.driftReports, (r) => r.length >= reference.size, {
       settled: settledOf(kafka, [first, second], names, shared),
     });
-    const pair = byId(reports);
+    const pair = reportsById(reports);
     expect([...pair.keys()].sort()).toEqual([...reference.keys()].sort());
     for (const [id, report] of pair) expect({ id, report }).toEqual({ id, report: reference.get(id) });
     // Both instances did both stages' work.
@@ -269,7 +258,7 @@ describe('monitor scale-out and recovery on the real broker', () => {
       (r) => complete(r) && r.length >= reference.size,
       { settled: settledOf(kafka, [restarted], names, crashEnv) },
     );
-    const recovered = byId(reports);
+    const recovered = reportsById(reports);
     expect([...recovered.keys()].sort()).toEqual([...reference.keys()].sort());
     for (const [id, report] of recovered) expect({ id, report }).toEqual({ id, report: reference.get(id) });
     console.log(
