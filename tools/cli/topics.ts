@@ -5,7 +5,7 @@
  * provisioning off; `list` shows which catalog topics exist.
  */
 import { type TopicKey, Topics, topicName } from '@continuum/events';
-import { type KafkaClient, createKafkaClient, loadKafkaConfig, provisionTopics } from '@continuum/kafka';
+import { type KafkaClient, createKafkaClient, loadKafkaConfig, provisionCatalog } from '@continuum/kafka';
 import { createLogger } from '@continuum/observability';
 import { type CommandIo, UsageError } from './command';
 
@@ -59,12 +59,10 @@ export async function runTopicsCommand(
       }
       return 0;
     }
-    const result = await provisionTopics(
-      admin,
-      keys.map((key) => ({ name: topicName(key, env), definition: Topics[key] })),
-      replicationFactor,
-    );
+    // The same function services provision with at start-up.
+    const result = await provisionCatalog(admin, replicationFactor, keys, env);
     for (const name of result.created) io.out(`created  ${name}`);
+    for (const name of result.configsUpdated) io.out(`configs  ${name} set to the catalog's`);
     for (const m of result.partitionMismatches) {
       io.err(
         `warning: ${m.topic} has ${m.actual} partitions, the catalog says ${m.expected}; left unchanged`,
