@@ -1,4 +1,8 @@
-import { populationStabilityIndex, type ReferenceProfileJSON } from '@continuum/drift';
+import {
+  populationStabilityIndex,
+  ReferenceProfileBuilder,
+  type ReferenceProfileJSON,
+} from '@continuum/drift';
 import { ConfigurationError, InvalidInputError } from '../errors';
 import type { Example, TimedExample } from '../example';
 import { SeededRandom } from '../random';
@@ -187,9 +191,10 @@ export function representativeSubsample(
 }
 
 /**
- * Builds a production profile from recent examples: numeric features get `bins`
- * equal-frequency bins (quantile edges, duplicates merged), categorical features the
- * observed categories.
+ * Builds a production profile from recent examples with libs/drift's ReferenceProfileBuilder (the
+ * one profile builder): numeric features get `bins` quantile bins (default 10; one bin per value
+ * when a feature has no more distinct values than bins), categorical features their categories
+ * (the 100 most frequent, the rest as "other"), each with its missing share.
  */
 export function profileFromExamples(
   examples: readonly Example[],
@@ -198,51 +203,38 @@ export function profileFromExamples(
   )[],
 ): ProductionProfile {
   if (examples.length === 0) throw new InvalidInputError('examples', 'is empty');
-  return {
-    features: features.map((f): FeatureBins => {
-      if (f.kind === 'numeric') {
-        const values: number[] = [];
-        let missing = 0;
-        for (const e of examples) {
-          const v = e.numeric?.[f.feature];
-          if (typeof v === 'number' && Number.isFinite(v)) values.push(v);
-          else missing++;
-        }
-        if (values.length === 0) throw new InvalidInputError(`examples.numeric.${f.feature}`, 'no values');
-        values.sort((a, b) => a - b);
-        const k = f.bins ?? 10;
-        const edges = [values[0]];
-        for (let j = 1; j < k; j++) {
-          const q = values[Math.floor((j * values.length) / k)];
-          if (q > edges[edges.length - 1]) edges.push(q);
-        }
-        edges.push(values[values.length - 1]);
-        if (edges.length === 2 && edges[0] === edges[1]) edges[1] = edges[0] + 1;
-        const bins: NumericBins = { feature: f.feature, kind: 'numeric', edges, proportions: [], missing: 0 };
-        const counts = new Float64Array(edges.length - 1);
-        for (const v of values) counts[numericBin(edges, v)]++;
-        return {
-          ...bins,
-          proportions: Array.from(counts, (c) => c / examples.length),
-          missing: missing / examples.length,
+  // libs/drift bins every numeric feature of a profile alike: one profile per bin count asked for.
+  const groups = new Map<number, { numeric: string[]; categorical: string[] }>();
+  const group = (bins: number) =>
+    groups.get(bins) ?? groups.set(bins, { numeric: [], categorical: [] }).get(bins)!;
+  for (const f of features) {
+    if (f.kind === 'numeric') group(f.bins ?? 10).numeric.push(f.feature);
+    else group(10).categorical.push(f.feature);
+  }
+  const built = new Map<string, FeatureBins>();
+  for (const [bins, { numeric, categorical }] of groups) {
+    const builder = new ReferenceProfileBuilder({ bins });
+    for (const e of examples) {
+      const observed: { numeric: Record<string, number | null>; categorical: Record<string, string | null> } =
+        {
+          numeric: {},
+          categorical: {},
         };
+      for (const name of numeric) {
+        const v = e.numeric?.[name];
+        observed.numeric[name] = typeof v === 'number' ? v : null;
       }
-      const counts = new Map<string, number>();
-      let missing = 0;
-      for (const e of examples) {
-        const v = categoricalValue(e, f.feature);
-        if (v === null) missing++;
-        else counts.set(v, (counts.get(v) ?? 0) + 1);
-      }
-      const categories = [...counts.keys()].sort();
-      return {
-        feature: f.feature,
-        kind: 'categorical',
-        categories,
-        proportions: categories.map((c) => (counts.get(c) as number) / examples.length),
-        other: 0,
-        missing: missing / examples.length,
-      };
+      for (const name of categorical) observed.categorical[name] = categoricalValue(e, name);
+      builder.observe(observed);
+    }
+    for (const f of productionProfileFromReference(builder.build().toJSON()).features)
+      built.set(f.feature, f);
+  }
+  return {
+    features: features.map((f) => {
+      const bins = built.get(f.feature);
+      if (bins === undefined) throw new InvalidInputError(`examples.${f.kind}.${f.feature}`, 'no values');
+      return bins;
     }),
   };
 }
