@@ -59,14 +59,14 @@ describe('trainer retrains on the real broker and registry', () => {
 
   it('one request, SIGKILL mid-run and a redelivery: exactly one CANDIDATE, lineage offsets reproduce it bit for bit', async () => {
     await registerModel(d, 'fraud');
-    const examples = conceptStream({ modelId: 'fraud', count: 60_000, noise: 0.05, stepMs: 10 });
+    const examples = conceptStream({ modelId: 'fraud', count: 30_000, noise: 0.05, stepMs: 10 });
     await publishExamples(kafka, d, [
       ...examples,
       ...conceptStream({ modelId: 'other', count: 2_000, seed: 3 }),
     ]);
     const env = trainerEnv(d, POLICY);
     trainer = await startTrainer(env);
-    const request = retrainRequest('fraud', 'req-fraud-1', { kind: 'FIXED_COUNT', count: 50_000 });
+    const request = retrainRequest('fraud', 'req-fraud-1', { kind: 'FIXED_COUNT', count: 25_000 });
     await publishRequests(kafka, d, [request]);
 
     // Killed as soon as the request is accepted (its offsets pinned), before a result.
@@ -103,13 +103,13 @@ describe('trainer retrains on the real broker and registry', () => {
     const accepted = events.find((e) => e.status === 'ACCEPTED')!;
     const lineage = version.lineage!;
     expect(lineage.examples).toEqual(accepted.ranges.filter((r) => r.toOffset > r.fromOffset));
-    expect(lineage.examples.reduce((n, r) => n + r.toOffset - r.fromOffset, 0)).toBe(62_000);
+    expect(lineage.examples.reduce((n, r) => n + r.toOffset - r.fromOffset, 0)).toBe(32_000);
     expect(lineage.seed).toBe(11);
-    expect(version.trainingWindow?.exampleCount).toBe(49_500);
+    expect(version.trainingWindow?.exampleCount).toBe(24_500);
     expect(version.metrics.holdout_accuracy).toBeGreaterThan(0.9);
     expect(version.metrics.holdout_accuracy).toBeGreaterThan(version.metrics.persistence_accuracy + 0.3);
     expect(version.hasReferenceProfile).toBe(true);
-    expect(await d.client.referenceProfile('fraud', version.version)).toMatchObject({ rows: 49_500 });
+    expect(await d.client.referenceProfile('fraud', version.version)).toMatchObject({ rows: 24_500 });
     expect(beforeRestart.some((e) => e.status === 'SUCCEEDED')).toBe(false);
 
     // Re-training from the lineage alone (the offsets, seed and hyper-parameters it records).
