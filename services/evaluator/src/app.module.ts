@@ -6,6 +6,7 @@ import { type EvaluatorConfig } from './evaluator.config';
 import { PredictionLabelJoin } from './join/prediction-label-join';
 import { SourcePartitions } from './kafka/source-partitions';
 import { EvaluatorMetrics } from './observability/evaluator-metrics';
+import { RegisteredModels } from './registry/registered-models';
 import { StateStore } from './state/state-store';
 import { EVALUATOR_CONFIG } from './tokens';
 
@@ -34,6 +35,7 @@ export class EvaluatorModule {
         StateStore,
         SourcePartitions,
         EvaluatorMetrics,
+        RegisteredModels,
       ],
       controllers: [PredictionLabelJoin, PerformanceReporter],
     };

@@ -25,8 +25,26 @@ function hasClassOutput(output: PredictionOutput): boolean {
   return output.predictedClass !== null || Object.keys(output.classProbabilities).length > 0;
 }
 
+/** Where a model's task is known before its first pair is seen (a Map of overrides is one). */
+export interface TaskSource {
+  get(modelId: string): ModelTask | undefined;
+}
+
 /**
- * The task of a model version, read from its first joined pair (an override per model wins):
+ * The configured override (EVALUATOR_MODEL_TASKS) first, else the task of the model's registered
+ * contract (`@continuum/registry`'s fold of ct.model-versions); undefined leaves the task to
+ * `inferTask` on the version's first pair (models never registered).
+ */
+export function configuredOrRegisteredTask(
+  overrides: ReadonlyMap<string, ModelTask>,
+  registry: { model(modelId: string): { task: ModelTask | null } | undefined },
+): TaskSource {
+  return { get: (modelId) => overrides.get(modelId) ?? registry.model(modelId)?.task ?? undefined };
+}
+
+/**
+ * The task of a model version, read from its first joined pair when neither an override nor the
+ * registered contract gives it:
  * a string label, or a class output without a score, is multiclass; a score in [0, 1] with a 0/1
  * label is binary; any other numeric label with a score is regression.
  */

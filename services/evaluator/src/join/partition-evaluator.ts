@@ -10,6 +10,7 @@ import {
   type LabelValue,
   type ModelTask,
   type ScoredPair,
+  type TaskSource,
   addPair,
   inferTask,
   persistencePrediction,
@@ -28,8 +29,8 @@ export interface EvaluatorSettings {
   /** A window closes when the watermark passes its end plus this. */
   allowedLatenessMs: number;
   detector: DetectorName;
-  /** Task per model id, instead of inferring it from the first pair. */
-  taskOverrides: ReadonlyMap<string, ModelTask>;
+  /** Task per model id (override, else registered contract), instead of inferring it from the first pair. */
+  taskOverrides: TaskSource;
 }
 
 export type SourceTopic = 'predictions' | 'labels';

@@ -20,8 +20,10 @@ import {
 import { type BatchPatternOptions, KafkaBatchContext } from '@continuum/kafka/nest';
 import { LOGGER, type Logger } from '@continuum/observability';
 import { type EvaluatorConfig } from '../evaluator.config';
+import { type TaskSource, configuredOrRegisteredTask } from '../evaluation/task';
 import { SourcePartitions } from '../kafka/source-partitions';
 import { EvaluatorMetrics } from '../observability/evaluator-metrics';
+import { RegisteredModels } from '../registry/registered-models';
 import { StateStore } from '../state/state-store';
 import { EVALUATOR_CONFIG } from '../tokens';
 import { type BatchResult, PartitionEvaluator, type SourceTopic } from './partition-evaluator';
@@ -50,6 +52,8 @@ export class PredictionLabelJoin {
    * they must not interleave even when the runtime handles several partitions concurrently.
    */
   private readonly lock = new KeyedSerialQueue();
+  /** A model's task: EVALUATOR_MODEL_TASKS, else its registered contract, else inferred from its first pair. */
+  private readonly tasks: TaskSource;
 
   constructor(
     @Inject(EVALUATOR_CONFIG) private readonly config: EvaluatorConfig,
@@ -59,7 +63,9 @@ export class PredictionLabelJoin {
     private readonly metrics: EvaluatorMetrics,
     assignments: ConsumerAssignments,
     @Inject(LOGGER) private readonly logger: Logger,
+    models: RegisteredModels,
   ) {
+    this.tasks = configuredOrRegisteredTask(config.modelTasks, models.view);
     assignments.onChange((a) => {
       // State of partitions this instance no longer owns stays on disk; caches are dropped so a
       // partition that comes back is read from the store again.
@@ -98,7 +104,7 @@ export class PredictionLabelJoin {
         windowMs: this.config.windowMs,
         allowedLatenessMs: this.config.allowedLatenessMs,
         detector: this.config.detector,
-        taskOverrides: this.config.modelTasks,
+        taskOverrides: this.tasks,
       });
       this.partitions.set(partition, e);
     }

@@ -1,0 +1,46 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { EventCodecs, type ModelVersionEvent, ModelVersionEventContract, topicName } from '@continuum/events';
+import { KAFKA_CLIENT, type KafkaClient, TopicView } from '@continuum/kafka';
+import { HealthChecks, LOGGER, type Logger } from '@continuum/observability';
+import { RegistryView } from '@continuum/registry';
+import { type EvaluatorConfig } from '../evaluator.config';
+import { EVALUATOR_CONFIG } from '../tokens';
+
+/**
+ * The registered models, for their tasks: ct.model-versions followed whole (TopicView) and folded
+ * (`@continuum/registry`), caught up before the first pair is joined so a registered model's task
+ * comes from its contract, not from a guess on its first pair.
+ */
+@Injectable()
+export class RegisteredModels implements OnModuleInit, OnModuleDestroy {
+  readonly view = new RegistryView();
+  private readonly follower: TopicView<ModelVersionEvent>;
+
+  constructor(
+    @Inject(KAFKA_CLIENT) client: KafkaClient,
+    codecs: EventCodecs,
+    @Inject(EVALUATOR_CONFIG) config: EvaluatorConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly health: HealthChecks,
+  ) {
+    this.follower = new TopicView(client, codecs, {
+      topic: topicName('modelVersions'),
+      contract: ModelVersionEventContract,
+      groupIdPrefix: `${config.groupId}-models`,
+      onUndecodable: (r) =>
+        logger.warn({ err: r.error, offset: r.offset }, 'skipped an undecodable model-version event'),
+      onRecord: (r) => void (r.value && this.view.apply(r.value)),
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.follower.start();
+    this.health.addReadinessCheck('registered-models', () => ({ ok: this.follower.isCaughtUp() }));
+    await this.follower.caughtUp();
+    this.logger.info({ models: this.view.models().length }, 'registered models read from ct.model-versions');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.follower.stop();
+  }
+}
