@@ -20,7 +20,7 @@ import { sumSeries, testKafka } from '../../../tools/testing/integration';
 import { API_TOKEN, FEATURES, prepareRegistry, startRegistry } from '../test/registry-harness';
 
 const MODELS = Number(process.env.BENCH_MODELS ?? 10);
-const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 1000);
+const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 300);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
