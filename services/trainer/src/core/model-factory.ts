@@ -57,7 +57,13 @@ export function inferClasses(examples: readonly TrainingExample[], binary: boole
   return values.map(String).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function optimizer(plan: TrainingPlan): OptimizerConfig | undefined {
+/** What a model is built from: the parts of a plan an online learner also has. */
+export type ModelSpec = Pick<
+  TrainingPlan,
+  'family' | 'task' | 'contract' | 'hyperParameters' | 'classes' | 'seed'
+>;
+
+function optimizer(plan: ModelSpec): OptimizerConfig | undefined {
   const h = plan.hyperParameters;
   if (h.optimizer === undefined && h.learningRate === undefined) return undefined;
   const type = h.optimizer ?? (plan.family === 'mlp' ? 'adam' : 'sgd');
@@ -66,7 +72,7 @@ function optimizer(plan: TrainingPlan): OptimizerConfig | undefined {
 }
 
 /** A fresh model of the plan's family, seeded, for the examples' features and classes. */
-export function createModel(plan: TrainingPlan, examples: readonly TrainingExample[]): Model {
+export function createModel(plan: ModelSpec, examples: readonly TrainingExample[]): Model {
   const features = plan.contract ? featuresFromContract(plan.contract) : featuresFromExamples(examples);
   if (features.length === 0) throw new TrainingFailure('INVALID_REQUEST', 'the model has no features');
   const base: ModelOptions = {

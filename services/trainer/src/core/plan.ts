@@ -94,10 +94,8 @@ export function planRetrain(
   const task = model.task ?? model.contract?.task ?? null;
   if (!task)
     throw new TrainingFailure('INVALID_REQUEST', `model '${request.modelId}' has no task in the registry`);
-  const family = policy.family === 'auto' ? AUTO_FAMILY[task] : policy.family;
-  if (!FAMILY_TASKS[family].includes(task))
-    throw new TrainingFailure('INVALID_REQUEST', `model family ${family} cannot learn a ${task} model`);
-  const window = policy.window === 'request' ? request.window : policy.window;
+  const family = resolveFamily(policy.family, task);
+  const window = windowFor(request, policy);
   checkWindow(window);
   const notes: string[] = [];
   let strategy: RetrainStrategy =
@@ -110,7 +108,6 @@ export function planRetrain(
     notes.push('ONLINE request answered by fine-tuning the champion on the window');
   const holdout =
     window.kind === 'DYNAMIC' && window.holdoutCount !== null ? window.holdoutCount : policy.holdout;
-  const lookback = window.kind === 'FIXED_DURATION' ? window.durationMs! : policy.lookbackMs;
   return {
     requestId: request.requestId,
     modelId: request.modelId,
@@ -128,9 +125,33 @@ export function planRetrain(
     holdout,
     maxExamples: policy.maxExamples,
     representative: policy.representative,
-    replayFrom: acceptedAt - lookback,
+    replayFrom: replayFrom(request, policy, acceptedAt),
     notes,
   };
+}
+
+/** The policy's family for the task (`auto`: logistic, softmax or linear regression); a family that cannot learn it fails. */
+export function resolveFamily(family: ModelTrainingPolicy['family'], task: ModelTask): ModelKind {
+  const resolved = family === 'auto' ? AUTO_FAMILY[task] : family;
+  if (!FAMILY_TASKS[resolved].includes(task))
+    throw new TrainingFailure('INVALID_REQUEST', `model family ${resolved} cannot learn a ${task} model`);
+  return resolved;
+}
+
+/** The window a request is trained on: the policy's, or the request's when the policy says `request`. */
+export function windowFor(request: RetrainRequest, policy: ModelTrainingPolicy): WindowStrategy {
+  return policy.window === 'request' ? request.window : policy.window;
+}
+
+/**
+ * Kafka record time from which ct.examples is replayed: the window's duration for FIXED_DURATION
+ * (the window is what arrived in that time), the policy's lookback for the count-based windows.
+ */
+export function replayFrom(request: RetrainRequest, policy: ModelTrainingPolicy, acceptedAt: number): number {
+  const window = windowFor(request, policy);
+  const lookback =
+    window.kind === 'FIXED_DURATION' && window.durationMs !== null ? window.durationMs : policy.lookbackMs;
+  return acceptedAt - lookback;
 }
 
 function checkWindow(window: WindowStrategy): void {

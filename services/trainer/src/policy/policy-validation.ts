@@ -129,6 +129,7 @@ const representative = section<RepresentativeSettings>({
 
 const online = section<OnlineSettings>({
   enabled: bool,
+  start: oneOfField(['earliest', 'latest'] as const),
   batchSize: integerField(1, 100_000),
   snapshotEvery: integerField(1),
   snapshotIntervalMs: durationField(1),

@@ -29,6 +29,8 @@ export interface RepresentativeSettings {
 
 export interface OnlineSettings {
   enabled: boolean;
+  /** Where a learner without a checkpoint starts reading ct.examples: the oldest record kept, or the end. */
+  start: 'earliest' | 'latest';
   /** Examples per partialFit step (and per prequential test-then-train step). */
   batchSize: number;
   /** Register a snapshot version after this many learned examples... */
@@ -79,6 +81,7 @@ export const DEFAULT_MODEL_POLICY: ModelTrainingPolicy = {
   representative: { method: 'stratified', stratifyBy: [] },
   online: {
     enabled: false,
+    start: 'latest',
     batchSize: 32,
     snapshotEvery: 50_000,
     snapshotIntervalMs: 15 * 60_000,
