@@ -49,7 +49,7 @@ export class ControllerMetrics {
     );
     this.reports = metrics.counter(
       'continuum_controller_reports_total',
-      'Drift and performance reports consumed, by topic and outcome (applied, unknown_model, no_trigger, segment_not_watched, stale_window).',
+      'Drift and performance reports consumed, by topic and outcome (applied, unknown_model, no_trigger, segment_not_watched, stale_window, not_champion).',
       ['topic', 'outcome'],
     );
     this.windowsSkipped = metrics.counter(
