@@ -5,24 +5,19 @@ import {
   MonitorCheckpointContract,
   MonitorPartialContract,
   MonitorReferenceContract,
-  Topics,
-  type TopicKey,
   topicName,
 } from '@continuum/events';
-import { EventProducer, KAFKA_CLIENT, type KafkaClient, provisionTopics } from '@continuum/kafka';
+import { EventProducer, KAFKA_CLIENT, type KafkaClient } from '@continuum/kafka';
 import { HealthChecks, LOGGER, type Logger } from '@continuum/observability';
 import { ModelCombiner } from './combining/model-combiner';
-import { ensureInternalTopics } from './kafka/internal-topics';
 import { type MonitorConfig } from './monitor.config';
 import { ReferenceCatalog } from './references/reference-catalog';
 import { MONITOR_CONFIG } from './tokens';
 import { PartitionWindowing } from './windowing/partition-windowing.service';
 
-/** Topics the monitor reads or writes besides its internal ones. */
-const USED_TOPICS: TopicKey[] = ['predictions', 'features', 'modelVersions', 'driftReports', 'deadLetter'];
-
 /**
- * Start-up order: topics, the internal producer, the reference catalog (caught up), stage 2, then
+ * Start-up order: topics (provisioned from the catalog by KafkaModule before this runs), the
+ * internal producer, the reference catalog (caught up), stage 2, then
  * stage 1 (whose consumer the Kafka runtime starts once every module is initialised). Shutdown:
  * stage 1 checkpoints in its consumer's stop hook; stage 2, the catalog and the producer stop
  * after the Kafka runtime.
@@ -43,7 +38,6 @@ export class MonitorRuntime implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (this.config.kafka.provisionTopics) await this.provision();
     const writer = new EventProducer(this.client, this.codecs);
     this.writer = writer;
     await writer.connect();
@@ -66,25 +60,6 @@ export class MonitorRuntime implements OnModuleInit, OnApplicationShutdown {
       },
       'monitor stages started',
     );
-  }
-
-  private async provision(): Promise<void> {
-    const admin = this.client.admin();
-    await admin.connect();
-    try {
-      // The internal topics first, with their settings; then the rest from the catalog (the Kafka
-      // runtime provisions again later and finds them).
-      const internal = await ensureInternalTopics(admin, this.config.kafka.replicationFactor);
-      if (internal.created.length + internal.updated.length > 0)
-        this.logger.info(internal, 'internal topics ready');
-      await provisionTopics(
-        admin,
-        USED_TOPICS.map((key) => ({ name: topicName(key), definition: Topics[key] })),
-        this.config.kafka.replicationFactor,
-      );
-    } finally {
-      await admin.disconnect();
-    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,6 +1,6 @@
 import { type Contract, type EventCodecs } from '@continuum/events';
 import { type KafkaClient } from '../kafka-client';
-import { TopicView, type UndecodableRecord, type ViewRecord, type ViewStart } from './topic-view';
+import { TopicView, type UndecodableRecord, type ViewRecord, type ViewStart, retrying } from './topic-view';
 
 /** Offsets per partition: `[fromOffset, toOffsetExclusive)`. */
 export type OffsetRanges = Readonly<Record<number, readonly [string, string]>>;
@@ -72,7 +72,9 @@ export async function offsetsForTimestamp(
   await admin.connect();
   try {
     const out: Record<number, string> = {};
-    for (const o of await admin.fetchTopicOffsetsByTimestamp(topic, timestamp)) out[o.partition] = o.offset;
+    for (const o of await retrying(() => admin.fetchTopicOffsetsByTimestamp(topic, timestamp))) {
+      out[o.partition] = o.offset;
+    }
     return out;
   } finally {
     await admin.disconnect();
@@ -85,7 +87,7 @@ export async function topicOffsets(client: KafkaClient, topic: string): Promise<
   await admin.connect();
   try {
     const out: Record<number, readonly [string, string]> = {};
-    for (const o of await admin.fetchTopicOffsets(topic)) out[o.partition] = [o.low, o.high];
+    for (const o of await retrying(() => admin.fetchTopicOffsets(topic))) out[o.partition] = [o.low, o.high];
     return out;
   } finally {
     await admin.disconnect();

@@ -226,7 +226,7 @@ export class TopicView<T> {
     const admin = this.client.admin();
     await admin.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets(this.topic);
+      const offsets = await retrying(() => admin.fetchTopicOffsets(this.topic));
       this.lowOffsets = new Map(offsets.map((o) => [o.partition, BigInt(o.low)]));
       return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
     } finally {
@@ -239,7 +239,7 @@ export class TopicView<T> {
     const admin = this.client.admin();
     await admin.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets(this.topic);
+      const offsets = await retrying(() => admin.fetchTopicOffsets(this.topic));
       const starts = new Map(offsets.map((o) => [o.partition, BigInt(o.low)]));
       if (from === 'beginning') return starts;
       if ('offsets' in from) {
@@ -250,7 +250,7 @@ export class TopicView<T> {
         }
         return starts;
       }
-      for (const o of await admin.fetchTopicOffsetsByTimestamp(this.topic, from.timestamp)) {
+      for (const o of await retrying(() => admin.fetchTopicOffsetsByTimestamp(this.topic, from.timestamp))) {
         starts.set(o.partition, BigInt(o.offset));
       }
       return starts;
@@ -415,6 +415,21 @@ export class TopicView<T> {
     this.consumer = undefined;
     if (consumer) await consumer.disconnect();
     if (!this.options.group) await deleteGroup(this.client, this.groupId);
+  }
+}
+
+/**
+ * Repeats an admin request that failed with a retriable error (a leader just moved or just
+ * elected: a topic created a moment ago answers NOT_LEADER_FOR_PARTITION for a while).
+ */
+export async function retrying<T>(request: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * attempt)));
+    }
   }
 }
 

@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Consumer } from 'kafkajs';
 import { type Gauge } from 'prom-client';
 import { ReferenceProfileBuilder, evaluateDrift } from '@continuum/drift';
 import {
-  DecodeError,
   type DriftReport,
   DriftReportContract,
   EventCodecs,
@@ -12,10 +10,15 @@ import {
   MonitorReferenceContract,
   topicName,
 } from '@continuum/events';
-import { KAFKA_CLIENT, type KafkaClient } from '@continuum/kafka';
+import {
+  type EventProducer,
+  KAFKA_CLIENT,
+  type KafkaClient,
+  KeyedSerialQueue,
+  type OutgoingEvent,
+  TopicView,
+} from '@continuum/kafka';
 import { type CheckResult, HealthChecks, LOGGER, type Logger, Metrics } from '@continuum/observability';
-import { type EventProducer, type OutgoingEvent } from '@continuum/kafka';
-import { Mutex } from '../kafka/mutex';
 import { type MonitorConfig } from '../monitor.config';
 import { ReferenceCatalog } from '../references/reference-catalog';
 import { type ResolvedReference } from '../references/resolved-reference';
@@ -44,17 +47,17 @@ import { mergePartials, referencesOf, toDriftReportEvent } from './report-mappin
 @Injectable()
 export class ModelCombiner {
   private writer!: EventProducer;
-  private consumer?: Consumer;
+  /** ct.monitor-partials as the combiner group assigns it, re-read from the beginning on every assignment. */
+  private view?: TopicView<MonitorPartial>;
   private admin?: ReturnType<KafkaClient['admin']>;
   private state: CombinerState;
   private generation = 0;
   private assigned: number[] = [];
-  private targets?: Map<number, number>;
   private readonly positions = new Map<number, number>();
   private readonly partitionCounts = new Map<string, number>();
-  private readonly mutex = new Mutex();
+  /** Batches and the timer's decisions never interleave. */
+  private readonly queue = new KeyedSerialQueue();
   private timer?: NodeJS.Timeout;
-  private joined = false;
   private caughtUpLogged = -1;
   private readonly waitingFor = new Set<string>();
   private readonly partialsTopic = topicName('monitorPartials');
@@ -103,44 +106,34 @@ export class ModelCombiner {
   async start(writer: EventProducer): Promise<void> {
     this.writer = writer;
     await this.refreshPartitionCounts();
-    const consumer = this.client.consumer({
-      groupId: this.config.combinerGroupId,
-      sessionTimeout: this.config.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3_000, Math.floor(this.config.sessionTimeoutMs / 3)),
+    const view = new TopicView(this.client, this.codecs, {
+      topic: this.partialsTopic,
+      contract: MonitorPartialContract,
+      group: { groupId: this.config.combinerGroupId, onAssignment: (p) => this.onAssignment(p) },
+      sessionTimeoutMs: this.config.sessionTimeoutMs,
       maxBytesPerPartition: 32 * 1024 * 1024,
-      maxWaitTimeInMs: 250,
-      allowAutoTopicCreation: false,
-    });
-    this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, (e) => {
-      this.joined = true;
-      this.onAssignment(e.payload.memberAssignment[this.partialsTopic] ?? []);
-    });
-    consumer.on(consumer.events.CRASH, (e) => {
-      this.joined = false;
-      this.logger.error({ err: e.payload.error }, 'combiner consumer crashed');
-    });
-    this.health.addReadinessCheck('monitor-combiner', () => this.readiness());
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.partialsTopic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch, isStale }) => {
-        const generation = this.generation;
-        await this.mutex.run(async () => {
-          if (isStale() || generation !== this.generation || batch.messages.length === 0) return;
-          await this.apply(batch.partition, batch.messages);
-          this.positions.set(batch.partition, Number(batch.lastOffset()) + 1);
+      onUndecodable: (r) =>
+        this.logger.warn(
+          { err: r.error, key: r.key, offset: r.offset },
+          'skipped an undecodable partials record',
+        ),
+      onBatch: (records, batch) =>
+        this.queue.run(async () => {
+          if (batch.stale()) return;
+          for (const r of records) if (r.key) this.state.apply(batch.partition, r.key, r.value);
+          this.positions.set(batch.partition, Number(batch.nextOffset));
           await this.decideOrRetryLater();
-        });
-      },
+        }),
     });
-    this.timer = setInterval(() => void this.mutex.run(() => this.decideOrRetryLater()), 1000);
+    this.view = view;
+    this.health.addReadinessCheck('monitor-combiner', () => this.readiness());
+    await view.start();
+    this.timer = setInterval(() => void this.queue.run(() => this.decideOrRetryLater()), 1000);
     this.timer.unref();
   }
 
   private readiness(): CheckResult {
-    return this.joined
+    return this.view?.joined
       ? { ok: true, detail: `combiner in group ${this.config.combinerGroupId}` }
       : { ok: false, detail: 'combiner not in its group' };
   }
@@ -163,61 +156,17 @@ export class ModelCombiner {
     this.state = this.newState();
     this.positions.clear();
     this.decidedGauge.reset();
-    this.targets = undefined;
     this.assigned = [...partitions].sort((a, b) => a - b);
     this.assignedGauge.set({ stage: 'combiner' }, this.assigned.length);
     this.logger.info({ generation, partitions: this.assigned }, 'combiner assignment; rebuilding its state');
-    void this.fetchTargets(generation).catch((error: unknown) =>
-      this.logger.error({ err: error }, 'could not read the end offsets of ct.monitor-partials'),
+    // The view reads the end offsets of the assignment itself; the partition counts may have changed.
+    void this.refreshPartitionCounts().catch((error: unknown) =>
+      this.logger.error({ err: error }, 'could not read the partition counts of the monitored topics'),
     );
   }
 
-  private async fetchTargets(generation: number): Promise<void> {
-    await this.refreshPartitionCounts();
-    const admin = this.client.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(this.partialsTopic);
-      if (generation !== this.generation) return;
-      const targets = new Map<number, number>();
-      for (const o of offsets) {
-        if (this.assigned.includes(o.partition) && Number(o.high) > Number(o.low)) {
-          targets.set(o.partition, Number(o.high));
-        }
-      }
-      this.targets = targets;
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   private caughtUp(): boolean {
-    if (!this.targets) return false;
-    for (const [p, end] of this.targets) if ((this.positions.get(p) ?? 0) < end) return false;
-    return true;
-  }
-
-  private async apply(
-    partition: number,
-    messages: Array<{ key: Buffer | null; value: Buffer | null; offset: string }>,
-  ): Promise<void> {
-    const decoder = this.codecs.decoderFor(MonitorPartialContract);
-    await decoder.prepare(messages.map((m) => m.value));
-    for (const m of messages) {
-      const key = m.key?.toString();
-      if (!key) continue;
-      let value: MonitorPartial | null = null;
-      if (m.value) {
-        try {
-          value = decoder.decode(m.value);
-        } catch (error) {
-          if (!(error instanceof DecodeError)) throw error;
-          this.logger.warn({ err: error, key, offset: m.offset }, 'skipped an undecodable partials record');
-          continue;
-        }
-      }
-      this.state.apply(partition, key, value);
-    }
+    return this.view?.isCaughtUp() ?? false;
   }
 
   /** A failed decision (e.g. the broker briefly unavailable) is taken again on the next batch or tick. */
@@ -234,7 +183,7 @@ export class ModelCombiner {
 
   /** Takes every decision the state allows (only once caught up with the assignment's end offsets). */
   private async decide(): Promise<boolean> {
-    if (!this.consumer || !this.caughtUp()) return false;
+    if (!this.view || !this.caughtUp()) return false;
     if (this.caughtUpLogged !== this.generation) {
       this.caughtUpLogged = this.generation;
       this.logger.info(
@@ -432,8 +381,7 @@ export class ModelCombiner {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.joined = false;
-    if (this.consumer) await this.consumer.disconnect();
+    await this.view?.stop();
     await this.admin?.disconnect().catch(() => undefined);
   }
 }

@@ -1,10 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
-import { type KafkaMessage } from 'kafkajs';
 import { type EventCodecs, type MonitorCheckpoint, MonitorCheckpointContract } from '@continuum/events';
-import { type KafkaClient } from '@continuum/kafka';
+import { type KafkaClient, keyPartition, readToEnd } from '@continuum/kafka';
 import { type EventProducer, type OutgoingEvent } from '@continuum/kafka';
-import { keyPartition } from '../kafka/model-partition';
-import { TopicTail } from '../kafka/topic-tail';
 import { InvalidCheckpointError } from './partition-windows';
 
 /** Checkpoint records stay well under the broker's default 1 MB record limit. */
@@ -60,34 +57,30 @@ export class CheckpointStore {
     };
     const manifests = new Map<string, MonitorCheckpoint>();
     const chunks = new Map<string, Map<string, Buffer>>();
-    const decoder = this.codecs.decoderFor(MonitorCheckpointContract);
-    const tail = new TopicTail(this.client, {
+    const undecodable: string[] = [];
+    await readToEnd(this.client, this.codecs, {
+      topic: this.topic,
+      contract: MonitorCheckpointContract,
       groupIdPrefix: `${this.group}-checkpoint-reader`,
-      topics: [this.topic],
       sessionTimeoutMs: this.sessionTimeoutMs,
-      onBatch: async (_topic, _partition, messages: KafkaMessage[]) => {
-        const mine = messages.filter((m) => owner(m.key?.toString() ?? '') !== undefined);
-        await decoder.prepare(mine.map((m) => m.value));
-        for (const m of mine) {
-          const key = (m.key as Buffer).toString();
-          const source = owner(key) as string;
-          if (key === source) {
-            if (m.value) manifests.set(key, decoder.decode(m.value));
-            else manifests.delete(key);
-            continue;
-          }
-          let perSource = chunks.get(source);
-          if (!perSource) chunks.set(source, (perSource = new Map()));
-          if (m.value) perSource.set(key, decoder.decode(m.value).chunk?.data ?? Buffer.alloc(0));
-          else perSource.delete(key);
+      // Only this instance's sources, and only their records are decoded.
+      acceptKey: (key) => key !== null && owner(key) !== undefined,
+      onUndecodable: (r) => void undecodable.push(`${r.key}@${r.partition}:${r.offset}`),
+      onRecord: ({ key, value }) => {
+        const source = owner(key as string) as string;
+        if (key === source) {
+          if (value) manifests.set(key, value);
+          else manifests.delete(key);
+          return;
         }
+        let perSource = chunks.get(source);
+        if (!perSource) chunks.set(source, (perSource = new Map()));
+        if (value) perSource.set(key as string, value.chunk?.data ?? Buffer.alloc(0));
+        else perSource.delete(key as string);
       },
     });
-    await tail.start();
-    try {
-      await tail.caughtUp();
-    } finally {
-      await tail.stop();
+    if (undecodable.length > 0) {
+      throw new InvalidCheckpointError(`checkpoint records cannot be decoded: ${undecodable.join(', ')}`);
     }
     const out = new Map<string, StoredCheckpoint>();
     for (const source of sources) {

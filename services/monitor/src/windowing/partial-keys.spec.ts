@@ -1,5 +1,4 @@
 import { type MonitorWindowPartial } from '@continuum/events';
-import { keyPartition } from '../kafka/model-partition';
 import {
   closedRecordKey,
   partialRecordKey,
@@ -47,20 +46,5 @@ describe('ct.monitor-partials keys', () => {
     expect(recordKind(closedRecordKey(stream))).toBe('closed');
     expect(recordKind(samplesRecordKey('["m","PREDICTIONS","1"]', 'ct.predictions', 1, 42))).toBe('samples');
     expect(recordKind('something|else')).toBeUndefined();
-  });
-
-  it("partitions by model with Kafka's murmur2 (Java client test vectors)", () => {
-    // org.apache.kafka.common.utils.UtilsTest#testMurmur2
-    const java: Array<[string, number]> = [
-      ['21', -973932308],
-      ['foobar', -790332482],
-      ['a-little-bit-long-string', -985981536],
-      ['a-little-bit-longer-string', -1486304829],
-      ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
-      ['abc', 479470107],
-    ];
-    for (const [key, hash] of java) {
-      for (const n of [1, 3, 6, 7]) expect(keyPartition(key, n)).toBe((hash & 0x7fffffff) % n);
-    }
   });
 });

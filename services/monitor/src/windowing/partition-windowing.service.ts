@@ -6,14 +6,13 @@ import {
   MonitorPartialContract,
   type Prediction,
   topicName,
-  validateFeatureObservation,
-  validatePrediction,
 } from '@continuum/events';
 import {
+  type Assignment,
   BatchConsumer,
   type BatchContext,
-  BatchHandler,
   type ConsumedRecord,
+  ConsumerAssignments,
   type EventProducer,
   KAFKA_CLIENT,
   type KafkaClient,
@@ -26,8 +25,7 @@ import { PredictionCounter } from '../prediction-counts/prediction-counter';
 import { ReferenceCatalog } from '../references/reference-catalog';
 import { type MonitoredEvent, fromFeatureObservation, fromPrediction } from '../streams/monitored-event';
 import { type Source } from '../streams/stream-identity';
-import { ASSIGNMENT_RELAY, MONITOR_CONFIG } from '../tokens';
-import { type Assignment, type AssignmentRelay } from './assignment-relay';
+import { MONITOR_CONFIG } from '../tokens';
 import { CheckpointStore, type SourcePartition, manifestKey } from './checkpoint-store';
 import { type BatchRecord, PartitionRuntime, type PartitionPorts } from './partition-runtime';
 import {
@@ -80,7 +78,7 @@ export class PartitionWindowing {
   constructor(
     @Inject(MONITOR_CONFIG) private readonly config: MonitorConfig,
     @Inject(KAFKA_CLIENT) private readonly client: KafkaClient,
-    @Inject(ASSIGNMENT_RELAY) private readonly relay: AssignmentRelay,
+    private readonly assignments: ConsumerAssignments,
     private readonly catalog: ReferenceCatalog,
     private readonly consumer: BatchConsumer,
     private readonly counter: PredictionCounter,
@@ -154,14 +152,14 @@ export class PartitionWindowing {
       checkpointPartitions,
       this.config.sessionTimeoutMs,
     );
-    this.relay.listen((assignment) => this.assign(assignment));
+    this.assignments.onChange((assignment) => this.assign(assignment));
     this.consumer.beforeStop(() => this.flushForShutdown());
     const tick = Math.min(1000, Math.max(50, Math.floor(this.config.checkpointIntervalMs / 2)));
     this.timer = setInterval(() => void this.onTick(), tick);
     this.timer.unref();
   }
 
-  @BatchHandler('predictions', { validate: validatePrediction, manualCommit: true })
+  /** A batch of ct.predictions (see SourceBatches for how it is consumed). */
   async onPredictions(records: Array<ConsumedRecord<Prediction>>, context: BatchContext): Promise<void> {
     const counted: Prediction[] = [];
     await this.handle(context, 'PREDICTIONS', records, (r) => {
@@ -171,7 +169,7 @@ export class PartitionWindowing {
     this.counter.count(counted);
   }
 
-  @BatchHandler('features', { validate: validateFeatureObservation, manualCommit: true })
+  /** A batch of ct.features. */
   async onFeatures(records: Array<ConsumedRecord<FeatureObservation>>, context: BatchContext): Promise<void> {
     await this.handle(context, 'FEATURES', records, (r) => fromFeatureObservation(r.value));
   }
