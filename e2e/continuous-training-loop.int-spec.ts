@@ -38,6 +38,7 @@ import {
 import {
   PromotionsReader,
   artifactStoreUrl,
+  createTwoFeatureModel,
   logisticModel,
   storeArtifact,
 } from '../services/promoter/test/promoter-fixtures';
@@ -142,17 +143,7 @@ describe('the continuous-training loop', () => {
     );
     running.push(registry);
     const client = new RegistryClient({ baseUrl: registry.baseUrl!, token: TOKEN });
-    await client.createModel({
-      modelId: MODEL,
-      task: 'BINARY_CLASSIFICATION',
-      contract: {
-        features: [
-          { name: 'x1', type: 'NUMERIC' },
-          { name: 'x2', type: 'NUMERIC' },
-        ],
-      },
-      owner: 'loop-test',
-    });
+    await createTwoFeatureModel(client, MODEL, 'loop-test');
     const v1 = logisticModel(12, 12, MODEL);
     const ref = await storeArtifact(storeUrl, `models/${MODEL}/v1.ctm`, v1.bytes);
     const { version: first } = await client.registerVersion(MODEL, {

@@ -16,6 +16,7 @@ import {
   LogisticRegression,
   type ServingModel,
 } from '@continuum/learning';
+import { type RegistryClient } from '@continuum/registry';
 import { seededUniform } from '@continuum/stats';
 import { testCodecs } from '../../../tools/testing/integration';
 
@@ -35,6 +36,20 @@ export function logisticModel(
   model.setState({ ...model.getState(), parameters: [Float32Array.from([w1, w2]), Float32Array.from([0])] });
   const bytes = encodeModelArtifact(model, { modelId });
   return { bytes, model: loadServingModel(bytes) };
+}
+
+/** Registers a binary model with the numeric features x1 and x2. */
+export async function createTwoFeatureModel(
+  client: RegistryClient,
+  modelId: string,
+  owner: string,
+): Promise<void> {
+  await client.createModel({
+    modelId,
+    task: 'BINARY_CLASSIFICATION',
+    contract: { features: FEATURES.map((name) => ({ name, type: 'NUMERIC' as const })) },
+    owner,
+  });
 }
 
 export function artifactStoreUrl(): string {

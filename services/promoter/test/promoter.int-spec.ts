@@ -25,6 +25,7 @@ import {
   ExamplePublisher,
   PromotionsReader,
   artifactStoreUrl,
+  createTwoFeatureModel,
   features,
   labelled,
   logisticModel,
@@ -192,17 +193,7 @@ describe('promoter: gate, rejection, promotion, resume after SIGKILL, rollback',
   });
 
   it('rejects a worse candidate, promotes a better one (resuming after SIGKILL), rolls it back when it degrades', async () => {
-    await client.createModel({
-      modelId: MODEL,
-      task: 'BINARY_CLASSIFICATION',
-      contract: {
-        features: [
-          { name: 'x1', type: 'NUMERIC' },
-          { name: 'x2', type: 'NUMERIC' },
-        ],
-      },
-      owner: 'promoter-it',
-    });
+    await createTwoFeatureModel(client, MODEL, 'promoter-it');
     const champion = await register(v1.bytes, 'CHAMPION');
     step(`v${champion} registered as CHAMPION`);
     await publish(50, [[champion, v1.model]]);

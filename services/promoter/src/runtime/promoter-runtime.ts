@@ -80,9 +80,9 @@ export class PromoterRuntime implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly recent: RecentExamples;
   private readonly replayModels = new Map<string, ServingModel>();
   private readonly infraAttempts = new Map<string, number>();
-  private readonly dirtyModels = new Set<string>();
   private ready = false;
   private timer?: NodeJS.Timeout;
+  private soon?: NodeJS.Timeout;
   private stopping = false;
 
   constructor(
@@ -101,7 +101,7 @@ export class PromoterRuntime implements OnApplicationBootstrap, OnModuleDestroy 
       onUndecodable: (r) =>
         logger.warn({ offset: r.offset }, 'skipping an undecodable ct.promoter-state record'),
     });
-    this.registry = new RegistryFollower(client, codecs, logger, (modelId) => this.dirtyModels.add(modelId));
+    this.registry = new RegistryFollower(client, codecs, logger, () => this.reconcileSoon());
     this.registryClient = new RegistryClient({ baseUrl: config.registryUrl, token: config.registryToken });
     this.artifacts = artifactStoreFromEnv(config.env, { service: 'promoter' });
     this.recent = new RecentExamples(config.infraSampleSize);
@@ -127,6 +127,7 @@ export class PromoterRuntime implements OnApplicationBootstrap, OnModuleDestroy 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.soon) clearTimeout(this.soon);
     await this.queue.drain();
     await this.registry.stop();
     for (const m of this.replayModels.values()) m.dispose();
@@ -252,6 +253,18 @@ export class PromoterRuntime implements OnApplicationBootstrap, OnModuleDestroy 
         .finally(() => this.scheduleReconcile());
     }, delayMs);
     this.timer.unref();
+  }
+
+  /** A registry change: reconcile within 50 ms instead of waiting for the interval. */
+  private reconcileSoon(): void {
+    if (!this.ready || this.stopping || this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.reconcile().catch((error: unknown) =>
+        this.logger.error({ error: String(error) }, 'reconcile failed; retried'),
+      );
+    }, 50);
+    this.soon.unref();
   }
 
   /** Candidates → infrastructure check; shadows → a gate; tests whose versions moved elsewhere → dropped. */
