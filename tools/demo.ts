@@ -53,6 +53,11 @@ function normals(seed: number): () => number {
   return () => Math.sqrt(-2 * Math.log(uniform() || 1e-12)) * Math.cos(2 * Math.PI * uniform());
 }
 
+/** A service's HTTP port as tools/continuum chose it. */
+function port(service: string, byDefault: number): string {
+  return process.env[`CONTINUUM_PORT_${service.toUpperCase()}`] ?? String(byDefault);
+}
+
 /** Where the previous run's event time ended: the run directory tools/continuum uses. */
 const LAST_RUN = join(
   process.env.CONTINUUM_CACHE_DIR ?? join(__dirname, '..', '.cache'),
@@ -269,7 +274,7 @@ async function main(): Promise<void> {
   if (late > 0) console.log(`${late} events arrived after their window had closed and were not counted.`);
   console.log(`
 Next:
-  metrics      http://127.0.0.1:9464/metrics (monitor), :9465 (evaluator), :9466 (controller)
+  metrics      http://127.0.0.1:${port('monitor', 9464)}/metrics (monitor), :${port('evaluator', 9465)} (evaluator), :${port('controller', 9466)} (controller)
   dashboards   deploy/grafana; with docker compose up -d, Grafana at http://localhost:3000 (admin/admin)
   topics       ct.drift-reports, ct.performance, ct.retrain-requests (tools/continuum topics list)
   again        npm run demo (a new run, after this one in event time)
