@@ -8,7 +8,8 @@
  *   3. sustained requests/s, closed loop with --connections concurrent connections;
  *   4. the same three with one SHADOW version;
  *   5. time from the promotion event on ct.model-versions until every instance serves the new
- *      champion (shadow → champion, and a rollback to an archived version that must be loaded).
+ *      champion: shadow → champion, rollback to the previous champion (kept warm), and to an older
+ *      archived version that must be fetched, verified and warmed up again.
  * Latencies are measured from each request's scheduled send time in the open-loop phases, so a
  * stalled server is not hidden (no coordinated omission). Bounded in count and time.
  */
@@ -261,7 +262,7 @@ async function main(): Promise<void> {
       ...(await timePromotion(scorers, () => env.changeStage('2', 'CHAMPION'), '2')),
     });
     promotions.push({
-      change: 'rollback: ARCHIVED v1 → CHAMPION (fetch, verify, warm up)',
+      change: 'rollback: ARCHIVED v1 → CHAMPION (the standby, kept warm)',
       ...(await timePromotion(scorers, () => env.changeStage('1', 'CHAMPION'), '1')),
     });
     await env.register('3', 'CANDIDATE', await env.storeBytes('3', model(3)));
@@ -283,6 +284,10 @@ async function main(): Promise<void> {
         timePromotion(scorers, () => env.changeStage('3', 'CHAMPION'), '3'),
         openLoop('background', port, 200, 1),
       ]).then(([timing]) => timing)),
+    });
+    promotions.push({
+      change: 'ARCHIVED v2 → CHAMPION (not loaded: fetch, verify, warm up)',
+      ...(await timePromotion(scorers, () => env.changeStage('2', 'CHAMPION'), '2')),
     });
     console.table(promotions);
     console.log(`RSS: ${(await Promise.all(scorers.map(rssMiB))).join(' MiB, ')} MiB`);

@@ -12,18 +12,34 @@ import {
   type TopicKey,
 } from '@continuum/events';
 import { EventProducer } from '@continuum/kafka';
-import { modelRegisteredEvent, stageChangedEvent, versionRegisteredEvent } from '@continuum/registry';
+import {
+  modelRegisteredEvent,
+  RegistryClient,
+  stageChangedEvent,
+  versionRegisteredEvent,
+} from '@continuum/registry';
 import { encodeModelArtifact, LogisticRegression } from '@continuum/learning';
 import {
   createTopics,
   privateTopics,
+  ServiceProcess,
   testCodecs,
   testKafka,
   uniqueName,
 } from '../../../tools/testing/integration';
 
-/** The scorer's topics under private names, an artifact directory, and a producer for registry events. */
-export async function scorerEnvironment(prefix: string, contract: ModelContract = CONTRACT) {
+export const REGISTRY_TOKEN = 'scorer-test-registry-token-0123456789';
+
+/**
+ * The scorer's topics under private names, an artifact directory, and the model registry: the real
+ * registry service as a process (`registry: 'service'`, the integration tests), or registry events
+ * published directly to ct.model-versions (`'events'`, the benchmark: it times from the event).
+ */
+export async function scorerEnvironment(
+  prefix: string,
+  contract: ModelContract = CONTRACT,
+  registry: 'service' | 'events' = 'events',
+) {
   const topics = privateTopics(prefix);
   const kafka = testKafka();
   const keys: TopicKey[] = [
@@ -49,6 +65,17 @@ export async function scorerEnvironment(prefix: string, contract: ModelContract 
     SCORER_GROUP_ID: uniqueName('scorer'),
     LOG_LEVEL: 'info',
   };
+  const service =
+    registry === 'service'
+      ? await ServiceProcess.startService(
+          'registry',
+          { ...env, REGISTRY_API_TOKEN: REGISTRY_TOKEN, REGISTRY_GROUP_ID: uniqueName('registry') },
+          90_000,
+        )
+      : undefined;
+  const client = service
+    ? new RegistryClient({ baseUrl: service.baseUrl!, token: REGISTRY_TOKEN })
+    : undefined;
   const meta = () => ({
     eventId: uniqueName('mv'),
     occurredAt: Date.now(),
@@ -57,15 +84,24 @@ export async function scorerEnvironment(prefix: string, contract: ModelContract 
   });
   const publish = (value: ModelVersionEvent) =>
     producer.send(topics.names.modelVersions, ModelVersionEventContract, [{ key: value.modelId, value }]);
-  await publish(
-    modelRegisteredEvent(meta(), {
+  if (client) {
+    await client.createModel({
       modelId: MODEL_ID,
       task: contract.task,
-      features: contract.features,
-      owner: null,
-      policyRef: null,
-    }),
-  );
+      contract: { features: contract.features },
+      owner: 'scorer-test',
+    });
+  } else {
+    await publish(
+      modelRegisteredEvent(meta(), {
+        modelId: MODEL_ID,
+        task: contract.task,
+        features: contract.features,
+        owner: null,
+        policyRef: null,
+      }),
+    );
+  }
   return {
     topics,
     kafka,
@@ -81,6 +117,10 @@ export async function scorerEnvironment(prefix: string, contract: ModelContract 
       return store.put(`models/${MODEL_ID}/${version}/model.ctm`, bytes);
     },
     async register(version: string, stage: ModelStage, artifact: ArtifactRef): Promise<void> {
+      if (client) {
+        await client.registerVersion(MODEL_ID, { strategy: 'FULL', artifact, stage, actor: 'scorer-test' });
+        return;
+      }
       await publish(
         versionRegisteredEvent(meta(), {
           modelId: MODEL_ID,
@@ -101,6 +141,10 @@ export async function scorerEnvironment(prefix: string, contract: ModelContract 
       );
     },
     async changeStage(version: string, stage: ModelStage): Promise<void> {
+      if (client) {
+        await client.changeStage(MODEL_ID, version, { stage, reason: 'scorer test', actor: 'scorer-test' });
+        return;
+      }
       await publish(
         stageChangedEvent(meta(), {
           modelId: MODEL_ID,
@@ -112,6 +156,7 @@ export async function scorerEnvironment(prefix: string, contract: ModelContract 
       );
     },
     async close(): Promise<void> {
+      await service?.stop();
       await producer.disconnect();
     },
   };

@@ -7,7 +7,7 @@ import {
 } from '@continuum/events';
 import { TopicView, type ViewRecord } from '@continuum/kafka';
 import { ServiceProcess, waitFor } from '../../../tools/testing/integration';
-import { MODEL_ID, scorerEnvironment, sigmoid } from './scorer-fixtures';
+import { CONTRACT, MODEL_ID, scorerEnvironment, sigmoid } from './scorer-fixtures';
 
 type Env = Awaited<ReturnType<typeof scorerEnvironment>>;
 
@@ -49,12 +49,12 @@ async function topicSize(env: Env, topic: string): Promise<number> {
   }
 }
 
-describe('scorer on the real broker and schema registry', () => {
+describe('scorer on the real broker, schema registry and registry service', () => {
   let env: Env;
   let scorer: ServiceProcess | undefined;
 
   beforeAll(async () => {
-    env = await scorerEnvironment('scorer');
+    env = await scorerEnvironment('scorer', CONTRACT, 'service');
     await env.register('1', 'CHAMPION', await env.storeModel('1', 1, 0));
     await env.register('2', 'SHADOW', await env.storeModel('2', -1, 0));
     scorer = await ServiceProcess.startService('scorer', env.env);
@@ -175,7 +175,7 @@ describe('scorer on the real broker and schema registry', () => {
     process.stdout.write(
       `hot swap over HTTP: ${versions.length} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}, ` +
         `v1 ${versions.filter((v) => v === '1').length}, v2 ${versions.filter((v) => v === '2').length}; ` +
-        `promotion event → first v2 answer ${firstV2At - promotedAt} ms\n`,
+        `stage change sent to the registry → first v2 answer ${firstV2At - promotedAt} ms\n`,
     );
     expect([...statuses.keys()]).toEqual(['200']);
     expect(versions.slice(firstV2).every((v) => v === '2')).toBe(true);
