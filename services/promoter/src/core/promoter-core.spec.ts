@@ -153,6 +153,15 @@ describe('PromotionTest (GATE)', () => {
     t.observe(d1);
     expect(t.evidence().pairs).toBe(2);
     expect(t.snapshot().pending).toEqual([]);
+    // the evaluator re-sends a batch after a crash: both records of e0 again are not a new pair
+    t.observe(c0);
+    t.observe(d0);
+    expect(t.evidence().pairs).toBe(2);
+    expect(t.record.duplicates).toBe(2);
+    const restored = new PromotionTest(JSON.parse(JSON.stringify(t.snapshot())) as TestRecord);
+    restored.observe(d1);
+    restored.observe(c1);
+    expect(restored.evidence().pairs).toBe(2);
   });
 
   it('promotes a challenger 10 points more accurate, with the evidence in the decision', () => {

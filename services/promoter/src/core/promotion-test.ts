@@ -54,6 +54,9 @@ export interface TestRecord {
   pending: Array<[string, PendingHalf]>;
   droppedHalves: number;
   skippedRecords: number;
+  /** Event ids of the latest pairs (at most RECENT_PAIRS): a re-delivered record of a paired event is ignored. */
+  recentPairs?: string[];
+  duplicates?: number;
   /** Next ct.examples offset per partition: records below it are in this state already. */
   offsets: Record<string, string>;
   outcome: TestOutcome | null;
@@ -61,6 +64,13 @@ export interface TestRecord {
 
 /** Most half pairs kept per test; the oldest is dropped beyond (its partner never came). */
 export const MAX_PENDING = 50_000;
+
+/**
+ * Paired event ids remembered per test. The evaluator writes ct.examples at least once (after a
+ * crash it re-sends the batch in flight), so a pair's records can come again shortly after; they
+ * are recognised within this many pairs.
+ */
+export const RECENT_PAIRS = 2_000;
 
 export function testKey(modelId: string, challengerVersion: string, kind: TestKind): string {
   return `${modelId}|${challengerVersion}|${kind}`;
@@ -109,10 +119,28 @@ export function newTest(t: NewTest): TestRecord {
 export class PromotionTest {
   private readonly gate: SequentialGate;
   private readonly pending: Map<string, PendingHalf>;
+  private readonly recent: Set<string>;
 
   constructor(readonly record: TestRecord) {
     this.gate = new SequentialGate(record.gateOptions, record.gate);
     this.pending = new Map(record.pending);
+    record.recentPairs ??= [];
+    record.duplicates ??= 0;
+    this.recent = new Set(record.recentPairs);
+  }
+
+  /** A record of an event paired lately: a re-delivery, not new evidence. */
+  private duplicate(eventId: string): boolean {
+    if (!this.recent.has(eventId)) return false;
+    this.record.duplicates = (this.record.duplicates ?? 0) + 1;
+    return true;
+  }
+
+  private remember(eventId: string): void {
+    const ring = this.record.recentPairs!;
+    ring.push(eventId);
+    this.recent.add(eventId);
+    if (ring.length > RECENT_PAIRS) this.recent.delete(ring.shift() as string);
   }
 
   get decided(): boolean {
@@ -140,7 +168,7 @@ export class PromotionTest {
         : example.modelVersion === this.record.challengerVersion
           ? 'challenger'
           : null;
-    if (side === null) return null;
+    if (side === null || this.duplicate(example.eventId)) return null;
     const half = this.half(side, example.output, example);
     if (!half) return null;
     const other = this.pending.get(example.eventId);
@@ -158,7 +186,8 @@ export class PromotionTest {
   /** WATCH: a record of the new champion and the previous champion's output on the same event. */
   observeReplayed(example: LabelledExample, previousOutput: PredictionOutput): TestOutcome | null {
     if (this.decided || this.record.kind !== 'WATCH') return null;
-    if (example.modelVersion !== this.record.challengerVersion) return null;
+    if (example.modelVersion !== this.record.challengerVersion || this.duplicate(example.eventId))
+      return null;
     const challenger = this.half('challenger', example.output, example);
     const champion = this.half('champion', previousOutput, example);
     if (!challenger || !champion) return null;
@@ -197,6 +226,7 @@ export class PromotionTest {
   }
 
   private pair(champion: PendingHalf, challenger: PendingHalf, example: LabelledExample): TestOutcome | null {
+    this.remember(example.eventId);
     const time = Math.max(champion.time, challenger.time);
     const verdict = this.gate.update(champion.loss, challenger.loss, time);
     updateGuardrails(this.record.guardrails, {
