@@ -103,6 +103,17 @@ describe('PartitionRuntime: the order of its I/O', () => {
     expect(failedPublish.kinds()).toEqual([]);
   });
 
+  it('a retired runtime (a newer assignment restored the partition) neither checkpoints nor commits', async () => {
+    const ports = new RecordingPorts();
+    const r = runtime(ports);
+    await r.handleBatch(records(0, 10), 9, 1_000);
+    r.retire();
+    await r.handleBatch(records(10, 1000), 999, 10_000);
+    await r.checkpoint(20_000);
+    expect(ports.kinds()).not.toContain('checkpoint');
+    expect(ports.kinds()).not.toContain('commit');
+  });
+
   it('checkpoints only when the interval has passed, and a checkpoint that covers nothing new commits nothing', async () => {
     const ports = new RecordingPorts();
     const r = runtime(ports, 0);

@@ -46,6 +46,8 @@ export class PartitionRuntime {
   private lastCheckpointAt: number;
   private checkpointedOffset: number;
   private idle = false;
+  /** Replaced by a newer assignment's runtime: it must not checkpoint or commit any more. */
+  private retired = false;
   /** What the last published progress said. */
   private published?: { watermark: number; idle: boolean };
 
@@ -58,6 +60,16 @@ export class PartitionRuntime {
   ) {
     this.lastCheckpointAt = readyAt;
     this.checkpointedOffset = state.nextOffset;
+  }
+
+  /**
+   * A new assignment restored another runtime for this partition from the checkpoint it found.
+   * This one may still be inside a batch (a publish blocked while the broker was away): if it then
+   * checkpointed and committed, the group offset would run past what the new runtime's state
+   * covers, and the new runtime would never see the records in between (seen in the fault suite).
+   */
+  retire(): void {
+    this.retired = true;
   }
 
   get isIdle(): boolean {
@@ -136,12 +148,14 @@ export class PartitionRuntime {
 
   /** Progress, then the checkpoint, then the group offset: the offset never runs ahead of a checkpoint. */
   async checkpoint(now: number): Promise<void> {
+    if (this.retired) return;
     await this.publish(new StageOneOutput(), now, false, true);
     const nextOffset = this.state.nextOffset;
-    if (nextOffset !== this.checkpointedOffset) {
+    if (nextOffset !== this.checkpointedOffset && !this.retired) {
       const body = this.state.checkpoint();
       await this.ports.saveCheckpoint(this.source, body, nextOffset);
       this.ports.checkpointSaved?.(body.length);
+      if (this.retired) return;
       await this.ports.commit(this.source, nextOffset);
       this.checkpointedOffset = nextOffset;
     }

@@ -240,6 +240,7 @@ export class PartitionWindowing {
 
   private assign(assignment: Assignment): void {
     const generation = ++this.generation;
+    for (const pc of this.contexts.values()) pc.runtime.retire();
     this.contexts.clear();
     const sources: Array<SourcePartition & { kind: Source }> = [];
     for (const [topic, partitions] of Object.entries(assignment)) {
