@@ -5,7 +5,8 @@ Usage (from the repository root):  tools/python-env libs/drift/vectors/generate.
 Writes, next to this script:
   special.json     chi-square / normal tails, log-gamma, kstwo.sf and smirnov on grids
   statistics.json  ks_2samp, wasserstein_distance, jensenshannon, entropy (KL), Hellinger, PSI,
-                   chi2_contingency, two-proportion Z, multiple-testing corrections, quantile bin edges
+                   chi2_contingency, two-proportion Z, multiple-testing corrections, quantile bin edges,
+                   drift-report cases with values the reference never had (chi2_contingency)
   detectors.json   input streams and River's drift/warning indices for ADWIN, DDM, EDDM, PageHinkley,
                    KSWIN, HDDM_A, HDDM_W (River defaults), plus Python's random.Random draws for KSWIN
 
@@ -251,6 +252,48 @@ def quantile_edges(rng: np.random.Generator) -> list:
     return out
 
 
+def unseen_value_vectors() -> list:
+    """Windows with values the reference never had, as the drift report must test them: chi-square
+    homogeneity (chi2_contingency) over the union of values, the unseen ones a category of their own.
+    `zShareOfFirst` is the two-proportion Z-test on the share of the reference's first value (its
+    most frequent category; a numeric feature's lowest value): what a binary feature was tested with
+    before, blind to the new value. The last case has no unseen value and stays a Z-test.
+    Deterministic (no draws), so adding it leaves every other vector unchanged."""
+    cases = [
+        ("binary numeric {0,1} vs {0,2}", "numeric", {"0": 200, "1": 200}, {"0": 139, "2": 161}),
+        ("binary categorical, a new category", "categorical", {"yes": 300, "no": 100},
+         {"yes": 200, "no": 60, "maybe": 40}),
+        ("3 categories, a new category", "categorical", {"a": 150, "b": 100, "c": 50},
+         {"a": 120, "b": 90, "c": 50, "d": 40}),
+        ("binary numeric {0,1} vs {0,1}", "numeric", {"0": 200, "1": 200}, {"0": 139, "1": 161}),
+    ]
+    out = []
+    for name, kind, ref, cur in cases:
+        if kind == "numeric":
+            values = sorted(set(ref) | set(cur), key=float)
+            first = min(ref, key=float)
+        else:
+            values = sorted(ref, key=lambda v: (-ref[v], v)) + sorted(set(cur) - set(ref))
+            first = values[0]
+        table = np.array([[ref.get(v, 0) for v in values], [cur.get(v, 0) for v in values]])
+        unseen = any(v not in ref for v in cur)
+        n1, n2 = table[0].sum(), table[1].sum()
+        a, b = ref[first] / n1, cur.get(first, 0) / n2
+        pooled = (ref[first] + cur.get(first, 0)) / (n1 + n2)
+        z = (a - b) / np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        entry = {"name": name, "kind": kind, "reference": ref, "current": cur,
+                 "zShareOfFirst": {"z": f(z), "pValue": f(2 * stats.norm.sf(abs(z)))}}
+        if unseen:
+            r = stats.chi2_contingency(table)
+            entry.update({"statistic": "CHI_SQUARE", "value": f(r.statistic), "pValue": f(r.pvalue),
+                          "dof": int(r.dof), "effectSize": f(association(table, method="cramer"))})
+        else:
+            entry.update({"statistic": "Z_TEST", "value": f(z), "pValue": f(2 * stats.norm.sf(abs(z))),
+                          "effectSize": f(abs(2 * np.arcsin(np.sqrt(a)) - 2 * np.arcsin(np.sqrt(b))))})
+        out.append(entry)
+    return out
+
+
 def statistics_vectors() -> dict:
     rng = np.random.default_rng(SEED)
     ks, ws = ks_and_wasserstein(rng)
@@ -263,6 +306,7 @@ def statistics_vectors() -> dict:
         "zTest": z_test_vectors(rng),
         "multipleTesting": multiple_testing_vectors(rng),
         "quantileEdges": quantile_edges(rng),
+        "unseenValues": unseen_value_vectors(),
     }
 
 

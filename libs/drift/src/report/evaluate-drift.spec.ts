@@ -4,6 +4,7 @@ import { DriftMonitor } from '../drift-monitor';
 import type { NumericFeature } from '../profile/reference-profile';
 import { ReferenceProfile } from '../profile/reference-profile';
 import { adjustPValues, kolmogorovSmirnovTest } from '@continuum/stats';
+import { loadVectors } from '../../../stats/test/vectors';
 import { wassersteinDistance } from '../statistics/wasserstein';
 import { WindowProfile } from '../window/window-profile';
 import { defaultStatistic, evaluateDrift } from './evaluate-drift';
@@ -109,6 +110,66 @@ describe('values', () => {
     const exactW =
       wassersteinDistance(refValues, current).distance / (profile.feature('x') as NumericFeature).std;
     expect(Math.abs(ws.value - exactW)).toBeLessThanOrEqual(ws.maxError);
+  });
+});
+
+describe('values never seen in the reference (vectors: scipy.stats.chi2_contingency)', () => {
+  interface UnseenCase {
+    name: string;
+    kind: 'numeric' | 'categorical';
+    reference: Record<string, number>;
+    current: Record<string, number>;
+    statistic: 'CHI_SQUARE' | 'Z_TEST';
+    value: number;
+    pValue: number;
+    effectSize: number;
+    zShareOfFirst: { z: number; pValue: number };
+  }
+  const cases: UnseenCase[] = loadVectors('statistics').unseenValues;
+  const expand = (counts: Record<string, number>): string[] =>
+    Object.entries(counts).flatMap(([v, n]) => Array.from({ length: n }, () => v));
+
+  it('has the {0,1} vs {0,2} case and a new-category case', () => {
+    expect(cases.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['binary numeric {0,1} vs {0,2}', '3 categories, a new category']),
+    );
+  });
+
+  for (const c of cases)
+    it(`${c.name}: ${c.statistic} over the reference's values and the unseen ones`, () => {
+      const ref = expand(c.reference);
+      const cur = expand(c.current);
+      const numeric = c.kind === 'numeric';
+      const profile = numeric
+        ? ReferenceProfile.fromColumns({ numeric: { x: ref.map(Number) } })
+        : ReferenceProfile.fromColumns({ categorical: { x: ref } });
+      const w = new WindowProfile(profile);
+      for (const v of cur) w.observe(numeric ? { numeric: { x: Number(v) } } : { categorical: { x: v } });
+      const f = evaluateDrift(profile, w).features[0];
+      expect(f.statistic).toBe(c.statistic);
+      expect(f.value).toBeCloseTo(c.value, 9);
+      expect(Math.abs(f.pValue! - c.pValue)).toBeLessThanOrEqual(1e-9 * c.pValue + 1e-300);
+      expect(f.effectSize).toBeCloseTo(c.effectSize, 12);
+      // Drift is flagged exactly when the unseen values make the table differ; the share of the
+      // first value alone (the Z-test the binary case used to get) does not reach α here.
+      expect(f.drifted).toBe(c.statistic === 'CHI_SQUARE');
+      if (c.name.startsWith('binary numeric')) expect(c.zShareOfFirst.pValue).toBeGreaterThan(0.05);
+    });
+
+  it('an explicitly configured Z-test is widened the same way, with the chi-square floor', () => {
+    const c = cases.find((x) => x.name === 'binary numeric {0,1} vs {0,2}')!;
+    const profile = ReferenceProfile.fromColumns({ numeric: { x: expand(c.reference).map(Number) } });
+    const w = new WindowProfile(profile);
+    for (const v of expand(c.current)) w.observe({ numeric: { x: Number(v) } });
+    const f = evaluateDrift(profile, w, {
+      features: { x: { statistic: 'Z_TEST', threshold: 0.01, effectSizeFloor: 0.9 } },
+    }).features[0];
+    expect(f).toMatchObject({
+      statistic: 'CHI_SQUARE',
+      threshold: 0.01,
+      effectSizeFloor: 0.1,
+      drifted: true,
+    });
   });
 });
 

@@ -246,7 +246,13 @@ export function evaluateDrift(
       feature.type === 'numeric'
         ? current.numericMoments(feature).count
         : sum(current.categoryCounts(feature));
-    const statistic = cfg.statistic ?? defaultStatistic(feature, referenceSize, small);
+    const chosen = cfg.statistic ?? defaultStatistic(feature, referenceSize, small);
+    // A two-proportion test sees only the share of one reference value, so a value the reference
+    // never had (a new category in 'other', a numeric value in the underflow/overflow bin) would
+    // count only as "not that value". Such a window is tested with chi-square homogeneity over the
+    // reference's values plus the unseen slot(s) instead, the table SciPy's chi2_contingency gets.
+    const statistic =
+      chosen === 'Z_TEST' && hasUnseenValues(feature, reference, current) ? 'CHI_SQUARE' : chosen;
     if (feature.type === 'categorical' && NUMERIC_ONLY.has(statistic)) {
       throw new InvalidArgumentError(
         `statistic ${statistic} needs a numeric feature; '${feature.name}' is categorical`,
@@ -255,7 +261,7 @@ export function evaluateDrift(
     const threshold = cfg.threshold ?? options.thresholds?.[statistic] ?? DEFAULT_THRESHOLDS[statistic];
     const isTest = P_VALUE_TESTS.has(statistic);
     const floor = isTest
-      ? (cfg.effectSizeFloor ??
+      ? ((statistic === chosen ? cfg.effectSizeFloor : undefined) ??
         options.effectSizeFloors?.[statistic as 'KS'] ??
         DEFAULT_EFFECT_SIZE_FLOORS[statistic as 'KS'])
       : null;
@@ -329,6 +335,19 @@ export function evaluateDrift(
       }))
       .filter((u) => u.values.length > 0),
   };
+}
+
+/**
+ * Whether the window has values in a bin or category slot that is empty in the reference: values
+ * outside the reference's support (below/above its range for numeric features; categories outside
+ * the reference's, counted in 'other', when the reference's own 'other' is empty).
+ */
+function hasUnseenValues(feature: Feature, reference: ReferenceSide, current: WindowProfile): boolean {
+  const ref = feature.type === 'numeric' ? reference.numericBins(feature) : reference.categoryCounts(feature);
+  const cur =
+    feature.type === 'numeric' ? current.numericBinCounts(feature) : current.categoryCounts(feature);
+  for (let i = 0; i < ref.length; i++) if (ref[i] === 0 && cur[i] > 0) return true;
+  return false;
 }
 
 function rate(numerator: number, denominator: number): number {
