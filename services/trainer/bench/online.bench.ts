@@ -49,18 +49,8 @@ async function main(): Promise<void> {
   );
   try {
     const learned = () => trainer.metric('continuum_trainer_online_examples_total', { model_id: 'live' });
-    const stream = conceptStream({
-      modelId: 'live',
-      count,
-      features,
-      noise: 0.05,
-      stepMs: 1,
-      changeAt: Math.floor(count / 2),
-    });
     // Produce in slices while the learner follows: it reads what arrives.
-    const producing = (async () => {
-      for (let i = 0; i < count; i += 20_000) await publishExamples(kafka, d, stream.slice(i, i + 20_000));
-    })();
+    const producing = live ? publishAll() : Promise.resolve();
     // From the moment the learner is running (ready): reading, decoding, merging and learning everything.
     const t0 = Date.now();
     const n0 = 0;
@@ -87,11 +77,12 @@ async function main(): Promise<void> {
     const recent = await trainer.metric('continuum_trainer_online_prequential_accuracy', {
       model_id: 'live',
     });
+    const keys = (await d.client.listVersions('live')).map((v) => v.idempotencyKey);
     console.log(
       [
         `online learner: ${target - n0} examples × ${features} features in ${seconds.toFixed(1)} s = ${Math.round((target - n0) / seconds)} examples/s sustained (batch ${batch}, through Kafka, ${live ? 'while producing' : 'catching up on published examples'})`,
         `  per 2 s interval (examples/s): ${samples.join(', ')}`,
-        `  snapshots registered ${snapshots}, recent prequential accuracy ${recent.toFixed(3)}, trainer RSS ${(rss / 2 ** 20).toFixed(0)} MiB`,
+        `  snapshots registered ${snapshots} (${keys.join(', ')}), recent prequential accuracy ${recent.toFixed(3)}, trainer RSS ${(rss / 2 ** 20).toFixed(0)} MiB`,
         '(shared 2-core machine, producer in the same run: figures vary with the other work running on it)',
       ].join('\n'),
     );
