@@ -12,8 +12,9 @@ import {
   ModelVersionEventContract,
   PredictionContract,
   topicName,
+  Topics,
 } from '@continuum/events';
-import { EventProducer, KAFKA_CLIENT, type KafkaClient, TopicView } from '@continuum/kafka';
+import { EventProducer, KAFKA_CLIENT, type KafkaClient, provisionTopics, TopicView } from '@continuum/kafka';
 import { HealthChecks, LOGGER, type Logger } from '@continuum/observability';
 import { RegistryView } from '@continuum/registry';
 import { ScorerMetrics } from '../metrics/scorer-metrics';
@@ -114,6 +115,8 @@ export class ServingRuntime implements OnApplicationBootstrap, OnModuleDestroy, 
 
   async onApplicationBootstrap(): Promise<void> {
     this.health.addReadinessCheck('models', () => this.readiness());
+    // NestJS may run this hook before KafkaModule's provisioning: the registry topic must exist to be read.
+    if (this.config.kafka.provisionTopics) await this.provisionRegistryTopic();
     this.view = new TopicView<ModelVersionEvent>(this.client, this.codecs, {
       topic: topicName('modelVersions'),
       contract: ModelVersionEventContract,
@@ -137,6 +140,20 @@ export class ServingRuntime implements OnApplicationBootstrap, OnModuleDestroy, 
     const models = this.scope ? [...this.scope] : this.registry.models().map((m) => m.modelId);
     this.logger.info({ models }, 'registry read; loading champions and shadows');
     for (const modelId of models) void this.reconciler.request(modelId);
+  }
+
+  private async provisionRegistryTopic(): Promise<void> {
+    const admin = this.client.admin();
+    await admin.connect();
+    try {
+      await provisionTopics(
+        admin,
+        [{ name: topicName('modelVersions'), definition: Topics.modelVersions }],
+        this.config.kafka.replicationFactor,
+      );
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Scores with the request counted in flight, so shutdown can wait for it. */
