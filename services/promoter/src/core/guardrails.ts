@@ -26,12 +26,13 @@ const BINS = 10;
 
 /**
  * Expected calibration error with 10 equal-width bins (Naeini, Cooper & Hauskrecht 2015):
- * ECE = Σ_b (n_b / n) · |mean confidence_b − accuracy_b|, on the positive score for binary models.
+ * ECE = Σ_b (n_b / n) · |mean confidence_b − accuracy_b|: on P(positive) against the positive rate
+ * for binary models, on the top-class probability against its accuracy for multiclass ones.
  */
 export class CalibrationAccumulator {
   constructor(private readonly state: CalibrationState = emptyCalibration()) {}
 
-  /** `score` is P(positive); `positive` whether the label is the positive class. */
+  /** `score`: P(positive) (binary) or the top-class probability; `positive`: the label is positive / the top class is right. */
   update(score: number, positive: boolean): void {
     const b = Math.min(BINS - 1, Math.max(0, Math.floor(score * BINS)));
     this.state.count[b] += 1;
@@ -119,24 +120,20 @@ export function updateGuardrails(
   pair: {
     championScore: number | null;
     challengerScore: number | null;
-    positive: boolean | null;
+    championCalibration: { score: number; hit: boolean } | null;
+    challengerCalibration: { score: number; hit: boolean } | null;
     difference: number;
     segments: Record<string, string>;
   },
 ): void {
   const bin = (s: number): number => Math.min(BINS - 1, Math.max(0, Math.floor(s * BINS)));
   const scoreInUnit = (s: number | null): s is number => s !== null && s >= 0 && s <= 1;
-  if (scoreInUnit(pair.championScore)) {
-    g.championScores[bin(pair.championScore)] += 1;
-    if (pair.positive !== null)
-      new CalibrationAccumulator(g.championCalibration).update(pair.championScore, pair.positive);
-  }
-  if (scoreInUnit(pair.challengerScore)) {
-    g.challengerScores[bin(pair.challengerScore)] += 1;
-    if (pair.positive !== null) {
-      new CalibrationAccumulator(g.challengerCalibration).update(pair.challengerScore, pair.positive);
-    }
-  }
+  if (scoreInUnit(pair.championScore)) g.championScores[bin(pair.championScore)] += 1;
+  if (scoreInUnit(pair.challengerScore)) g.challengerScores[bin(pair.challengerScore)] += 1;
+  const c = pair.championCalibration;
+  const d = pair.challengerCalibration;
+  if (c) new CalibrationAccumulator(g.championCalibration).update(c.score, c.hit);
+  if (d) new CalibrationAccumulator(g.challengerCalibration).update(d.score, d.hit);
   for (const [key, value] of Object.entries(pair.segments)) {
     const name = `${key}=${value}`;
     let s = g.segments[name];

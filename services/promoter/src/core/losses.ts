@@ -65,3 +65,24 @@ export function positiveScore(output: PredictionOutput): number | null {
   if (entries.length === 0) return null;
   return Math.max(...entries.map(([, p]) => p));
 }
+
+/**
+ * What calibration is judged on for one prediction: binary — P(positive) and whether the label is
+ * the positive class; multiclass — the top class's probability and whether that class is right;
+ * regression — nothing.
+ */
+export function calibrationPoint(
+  output: PredictionOutput,
+  label: number | string,
+): { score: number; hit: boolean } | null {
+  if (output.score !== null && Number.isFinite(output.score)) {
+    const binary = label === 0 || label === 1 || ['0', '1', 'true', 'false'].includes(String(label));
+    return binary && output.score >= 0 && output.score <= 1
+      ? { score: output.score, hit: sameClass(label, '1') }
+      : null;
+  }
+  const entries = Object.entries(output.classProbabilities);
+  if (entries.length === 0) return null;
+  const [cls, p] = entries.reduce((best, e) => (e[1] > best[1] ? e : best));
+  return { score: p, hit: sameClass(label, cls) };
+}

@@ -11,7 +11,7 @@ import {
   type GuardrailLimits,
 } from './guardrails';
 import { infraCheck } from './infra-check';
-import { exampleLoss } from './losses';
+import { calibrationPoint, exampleLoss } from './losses';
 import { newTest, PromotionTest, type TestRecord } from './promotion-test';
 
 const LIMITS: GuardrailLimits = {
@@ -352,5 +352,17 @@ describe('infraCheck', () => {
     expect(
       infraCheck({ bytes, sha256: sha(bytes), sample, latencyBudgetMs: 5, now: () => performance.now() }),
     ).toMatchObject({ ok: false });
+  });
+});
+
+describe('calibration points', () => {
+  it('binary: P(positive) and the label; multiclass: the top class and whether it is right; regression: none', () => {
+    const binary = { score: 0.7, predictedClass: '1', classProbabilities: { '0': 0.3, '1': 0.7 } };
+    expect(calibrationPoint(binary, 0)).toEqual({ score: 0.7, hit: false });
+    expect(calibrationPoint(binary, 'true')).toEqual({ score: 0.7, hit: true });
+    const multi = { score: null, predictedClass: 'b', classProbabilities: { a: 0.2, b: 0.5, c: 0.3 } };
+    expect(calibrationPoint(multi, 'b')).toEqual({ score: 0.5, hit: true });
+    expect(calibrationPoint(multi, 'c')).toEqual({ score: 0.5, hit: false });
+    expect(calibrationPoint({ score: 3.2, predictedClass: null, classProbabilities: {} }, 3)).toBeNull();
   });
 });

@@ -8,7 +8,7 @@ import {
   type GuardrailState,
   updateGuardrails,
 } from './guardrails';
-import { exampleLoss, type LossMetric, positiveScore, sameClass } from './losses';
+import { calibrationPoint, exampleLoss, type LossMetric, positiveScore } from './losses';
 
 /**
  * GATE: a SHADOW challenger against the champion on the same labelled events (both from ct.examples).
@@ -32,7 +32,8 @@ interface PendingHalf {
   side: 'champion' | 'challenger';
   loss: number;
   score: number | null;
-  positive: boolean | null;
+  /** Calibration point: the score judged and whether the event was a hit (null: not a classifier). */
+  calibration: { score: number; hit: boolean } | null;
   segments: Record<string, string>;
   time: number;
 }
@@ -208,10 +209,7 @@ export class PromotionTest {
       side,
       loss,
       score: positiveScore(output),
-      positive:
-        typeof example.label === 'string' || example.label === 0 || example.label === 1
-          ? sameClass(example.label, '1')
-          : null,
+      calibration: calibrationPoint(output, example.label),
       segments: example.segments,
       time: example.predictionTimestamp,
     };
@@ -232,7 +230,8 @@ export class PromotionTest {
     updateGuardrails(this.record.guardrails, {
       championScore: champion.score,
       challengerScore: challenger.score,
-      positive: champion.positive,
+      championCalibration: champion.calibration,
+      challengerCalibration: challenger.calibration,
       difference: champion.loss - challenger.loss,
       segments: example.segments,
     });
