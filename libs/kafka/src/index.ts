@@ -2,7 +2,8 @@
  * @continuum/kafka — Continuum's Kafka runtime: the client seam, typed producing and batch
  * consuming with dead letters, and the state primitives services build on (topic views, keyed
  * state topics, key partitioning, serial queues, consumer assignments). Only this package imports
- * values from kafkajs. The NestJS integration is on its own entry point, `@continuum/kafka/nest`.
+ * values from kafkajs. The NestJS integration (KafkaModule, the KafkaBatchTransport) is on its own
+ * entry point, `@continuum/kafka/nest`, so that pure users load no NestJS.
  */
 export { KafkaRuntimeError, KafkaUsageError, KafkaTimeoutError, TopicLayoutError } from './errors';
 
@@ -61,7 +62,3 @@ export { KeyedStateTopic, type KeyedStateTopicOptions } from './state/keyed-stat
 // Keys and ordering
 export { keyPartition } from './key-partition';
 export { KeyedSerialQueue } from './serial-queue';
-
-// NestJS: moved to `@continuum/kafka/nest`; re-exported here until every service imports it from there.
-export { BatchHandler, BATCH_HANDLER, type BatchHandlerMetadata } from './nest/batch-handler.decorator';
-export { KafkaModule, KAFKA_MODULE_OPTIONS, type KafkaModuleOptions } from './nest/kafka.module';

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type ArtifactStore } from '@continuum/artifact-store';
-import { KafkaModule } from '@continuum/kafka';
+import { KafkaModule } from '@continuum/kafka/nest';
 import { ObservabilityModule } from '@continuum/observability';
 import { PredictController } from './http/predict.controller';
 import { ScoringRequestsHandler } from './kafka/scoring-requests.handler';
@@ -38,7 +38,7 @@ export class HttpApiModule {
 @Module({})
 export class KafkaRequestsModule {
   static forRoot(serving: DynamicModule): DynamicModule {
-    return { module: KafkaRequestsModule, imports: [serving], providers: [ScoringRequestsHandler] };
+    return { module: KafkaRequestsModule, imports: [serving], controllers: [ScoringRequestsHandler] };
   }
 }
 

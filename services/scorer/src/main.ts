@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { artifactStoreFromEnv } from '@continuum/artifact-store';
+import { KafkaBatchTransport } from '@continuum/kafka/nest';
 import { runService, startOrExit } from '@continuum/observability';
 import { ScorerModule } from './app.module';
 import { loadScorerConfig } from './scorer.config';
@@ -7,9 +8,15 @@ import { loadScorerConfig } from './scorer.config';
 startOrExit('scorer', async () => {
   const config = loadScorerConfig();
   const store = artifactStoreFromEnv(process.env, { service: 'scorer' });
-  await runService(ScorerModule.forRoot(config, store), {
+  const app = await runService(ScorerModule.forRoot(config, store), {
     service: 'scorer',
     httpHost: config.httpHost,
     httpPort: config.httpPort,
   });
+  // The Kafka request/response mode (when enabled) consumes through the Kafka batch transport.
+  const transport = app.get(KafkaBatchTransport, { strict: false });
+  if (transport) {
+    app.connectMicroservice({ strategy: transport });
+    await app.startAllMicroservices();
+  }
 });

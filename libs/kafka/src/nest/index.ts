@@ -6,5 +6,3 @@
  */
 export { KafkaModule, KAFKA_CLIENT, KAFKA_MODULE_OPTIONS, type KafkaModuleOptions } from './kafka.module';
 export { KafkaBatchTransport, KafkaBatchContext, type BatchPatternOptions } from './batch-transport';
-/** @deprecated replaced by `@EventPattern(topic, { batch: true })` on the KafkaBatchTransport. */
-export { BatchHandler, BATCH_HANDLER, type BatchHandlerMetadata } from './batch-handler.decorator';

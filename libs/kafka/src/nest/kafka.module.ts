@@ -8,19 +8,16 @@ import {
   type OnApplicationBootstrap,
   type OnModuleInit,
 } from '@nestjs/common';
-import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { ContractRegistry, EventCodecs, Topics, type TopicKey, topicName } from '@continuum/events';
+import { ContractRegistry, EventCodecs, type TopicKey, topicName } from '@continuum/events';
 import { HealthChecks, LOGGER, type Logger, Metrics } from '@continuum/observability';
-import { BatchConsumer, type BatchConsumerOptions, type BatchHandlerFn } from '../batch-consumer';
+import { BatchConsumer, type BatchConsumerOptions } from '../batch-consumer';
 import { ConsumerAssignments } from '../consumer-assignments';
-import { KafkaUsageError } from '../errors';
 import { DeadLetterPublisher } from '../dead-letter';
 import { EventProducer } from '../event-producer';
 import { KAFKA_CLIENT, type KafkaClient, createKafkaClient } from '../kafka-client';
 import { type KafkaConfig } from '../kafka-config';
 import { provisionCatalog } from '../topic-provisioning';
 import { waitForKafkaAndRegistry } from '../startup-wait';
-import { BATCH_HANDLER, type BatchHandlerMetadata } from './batch-handler.decorator';
 import { KafkaBatchTransport } from './batch-transport';
 
 export { KAFKA_CLIENT };
@@ -48,8 +45,6 @@ class KafkaRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
     private readonly producer: EventProducer,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly health: HealthChecks,
-    private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(BatchConsumer) private readonly consumer: BatchConsumer | null,
     private readonly registry: ContractRegistry,
@@ -71,27 +66,9 @@ class KafkaRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
     this.health.addReadinessCheck('kafka-producer', () =>
       this.producer.isConnected() ? { ok: true } : { ok: false, detail: 'producer disconnected' },
     );
-    const handlers = this.discoverHandlers();
-    if (!this.consumer) {
-      if (handlers.length > 0)
-        throw new KafkaUsageError(`@BatchHandler methods found but KafkaModule has no consumer options`);
-      return;
-    }
+    // The KafkaBatchTransport subscribes the handlers and starts the consumer.
     const consumer = this.consumer;
-    this.health.addReadinessCheck('kafka-consumer', () => consumer.readiness());
-    // Without legacy @BatchHandler methods the KafkaBatchTransport starts the consumer.
-    if (handlers.length === 0) return;
-    for (const { metadata, handler } of handlers) {
-      this.consumer.subscribe({
-        topic: topicName(metadata.topic),
-        contract: Topics[metadata.topic].contract as never,
-        handler,
-        validate: metadata.validate as ((value: unknown) => string | undefined) | undefined,
-        manualCommit: metadata.manualCommit,
-      });
-    }
-    await consumer.start();
-    this.logger.info({ groupId: consumer.options.groupId, topics: consumer.topics }, 'consuming');
+    if (consumer) this.health.addReadinessCheck('kafka-consumer', () => consumer.readiness());
   }
 
   private async provision(): Promise<void> {
@@ -115,22 +92,6 @@ class KafkaRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
     }
   }
 
-  private discoverHandlers(): Array<{ metadata: BatchHandlerMetadata; handler: BatchHandlerFn<unknown> }> {
-    const found: Array<{ metadata: BatchHandlerMetadata; handler: BatchHandlerFn<unknown> }> = [];
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object') continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const name of this.scanner.getAllMethodNames(prototype)) {
-        const method = instance[name] as ((...args: unknown[]) => Promise<void>) | undefined;
-        const metadata =
-          method && (Reflect.getMetadata(BATCH_HANDLER, method) as BatchHandlerMetadata | undefined);
-        if (metadata) found.push({ metadata, handler: method.bind(instance) });
-      }
-    }
-    return found;
-  }
-
   async beforeApplicationShutdown(): Promise<void> {
     this.health.markShuttingDown();
     await this.consumer?.stop();
@@ -152,7 +113,6 @@ export class KafkaModule {
   static forRoot(options: KafkaModuleOptions): DynamicModule {
     return {
       module: KafkaModule,
-      imports: [DiscoveryModule],
       providers: [
         { provide: KAFKA_MODULE_OPTIONS, useValue: options },
         {

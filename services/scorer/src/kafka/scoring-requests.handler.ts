@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   type ScoringRequest,
   type ScoringResponse,
   ScoringResponseContract,
   topicName,
 } from '@continuum/events';
-import { BatchHandler, type ConsumedRecord, EventProducer } from '@continuum/kafka';
+import { type ConsumedRecord, EventProducer } from '@continuum/kafka';
+import { type BatchPatternOptions } from '@continuum/kafka/nest';
 import { type ScoreOutcome, type ScoringInstance } from '../serving/scorer';
 import { ServingRuntime } from '../serving/serving-runtime';
 
@@ -16,15 +18,15 @@ import { ServingRuntime } from '../serving/serving-runtime';
  * scored one by one so each gets its own answer. Offsets are committed after the answers are
  * acknowledged (at-least-once: a redelivered request is answered, and predicted, again).
  */
-@Injectable()
+@Controller()
 export class ScoringRequestsHandler {
   constructor(
     private readonly runtime: ServingRuntime,
     private readonly producer: EventProducer,
   ) {}
 
-  @BatchHandler('scoringRequests')
-  async handle(records: Array<ConsumedRecord<ScoringRequest>>): Promise<void> {
+  @EventPattern('scoringRequests', { batch: true } satisfies BatchPatternOptions<ScoringRequest>)
+  async handle(@Payload() records: Array<ConsumedRecord<ScoringRequest>>): Promise<void> {
     const byModel = new Map<string, ScoringRequest[]>();
     for (const { value } of records) {
       const list = byModel.get(value.modelId) ?? [];
