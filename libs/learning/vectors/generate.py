@@ -12,6 +12,8 @@ rewrites identical files. Outputs, next to this script:
 - streams/*.csv.gz    drifting streams generated with River (SEA, Hyperplane, Agrawal)
 - river-prequential.json  River's prequential results on exactly those rows:
                       StandardScaler | LogisticRegression (SGD, lr 0.01) and NoChangeClassifier
+- streams/trump-approval.csv.gz + river-regression.json  River's bundled TrumpApproval regression
+                      stream and River's prequential StandardScaler | LinearRegression() on it
 """
 
 import csv
@@ -110,14 +112,15 @@ def linear_models():
     ridge = Ridge(alpha=5.0, solver="cholesky").fit(X, y)
     cases.append({
         "name": "linear ridge alpha=5", "model": "linear", "sklearn": "Ridge(alpha=5, solver='cholesky')",
-        "l2": 5.0 / n,
+        "l2": 2 * 5.0 / n,
         "X": rows(X), "y": y.tolist(), "weights": None,
         "coef": rows(ridge.coef_.reshape(-1, 1)), "intercept": [float(ridge.intercept_)],
     })
 
     write_json("linear-models.json", {
         "note": "coef is [feature][output]. Continuum's objective is mean(w_i * loss_i) + (l2/2)*||W||^2, "
-                "so l2 = 1/(C*n) for LogisticRegression and alpha/n for Ridge.",
+                "so l2 = 1/(C*n) for LogisticRegression and 2*alpha/n for Ridge (LinearRegression's loss is "
+                "River's squared loss (p - y)^2, not halved).",
         "cases": cases,
     })
 
@@ -294,9 +297,48 @@ def streams():
     })
 
 
+def river_regression():
+    """River's own regression stream (TrumpApproval, bundled with River) and River's prequential
+    StandardScaler | LinearRegression at its defaults (SGD 0.01, squared loss (p - y)^2, whose
+    gradient is 2(p - y)) and with an L2 penalty, so that Continuum's LinearRegression is checked
+    step for step against River's learn_one. Values are written with repr, so both sides read the
+    same doubles."""
+    from river import datasets
+    data = [(dict(x), float(y)) for x, y in datasets.TrumpApproval()]
+    columns = list(data[0][0].keys())
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns + ["label"])
+    for x, y in data:
+        w.writerow([repr(float(x[c])) for c in columns] + [repr(y)])
+    with gzip.GzipFile(OUT / "streams" / "trump-approval.csv.gz", "wb", mtime=0) as f:
+        f.write(buf.getvalue().encode())
+    runs = {}
+    for name, kwargs in (("LinearRegression()", {}), ("LinearRegression(l2=0.01)", {"l2": 0.01})):
+        scaler, model = preprocessing.StandardScaler(), linear_model.LinearRegression(**kwargs)
+        mae, rmse = rmetrics.MAE(), rmetrics.RMSE()
+        predictions = []
+        for x, y in data:
+            p = model.predict_one(scaler.transform_one(x))
+            predictions.append(p)
+            mae.update(y, p)
+            rmse.update(y, p)
+            scaler.learn_one(x)
+            model.learn_one(scaler.transform_one(x), y)
+        runs[name] = {"l2": kwargs.get("l2", 0.0), "mae": mae.get(), "rmse": rmse.get(),
+                      "predictions": predictions,
+                      "weights": [model.weights.get(c, 0.0) for c in columns], "intercept": model.intercept}
+    write_json("river-regression.json", {
+        "note": "Prequential (predict, then learn) on streams/trump-approval.csv.gz, one example at a time: "
+                "StandardScaler (updated before learning, as in River's Pipeline) | linear_model.LinearRegression.",
+        "file": "streams/trump-approval.csv.gz", "rows": len(data), "features": columns, "runs": runs,
+    })
+
+
 if __name__ == "__main__":
     linear_models()
     metric_vectors()
     feature_vectors()
     streams()
+    river_regression()
     print("vectors written to", OUT)

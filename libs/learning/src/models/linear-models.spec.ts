@@ -1,4 +1,4 @@
-import { matrixExamples, numericFeatures, readVectors } from '../../test/vectors';
+import { matrixExamples, numericFeatures, readStream, readVectors } from '../../test/vectors';
 import { initTfjsBackend } from '../backend/tfjs-backend';
 import { LinearRegression, LogisticRegression, SoftmaxRegression } from './linear-models';
 
@@ -63,3 +63,46 @@ describe.each([
     });
   },
 );
+
+interface RiverRegression {
+  rows: number;
+  features: string[];
+  runs: Record<
+    string,
+    { l2: number; mae: number; predictions: number[]; weights: number[]; intercept: number }
+  >;
+}
+
+describe("online LinearRegression is River's learn_one, step for step (TrumpApproval)", () => {
+  const river = readVectors<RiverRegression>('river-regression.json');
+  const { features, examples } = readStream('trump-approval');
+
+  it.each(Object.entries(river.runs))('%s', (_, run) => {
+    expect(examples.length).toBe(river.rows);
+    expect(features).toEqual(river.features);
+    // Default optimizer (SGD 0.01, River's default) and River's squared loss (p − y)²: a halved
+    // loss would take half of River's step and end at MAE 1.84 instead of River's 1.31.
+    const model = new LinearRegression({
+      features: { features: features.map((name) => ({ name, type: 'numeric' as const })) },
+      l2: run.l2,
+      engine: 'js',
+    });
+    let absError = 0;
+    let worst = 0;
+    examples.forEach((e, i) => {
+      const p = model.predict([e])[0];
+      absError += Math.abs(p - (e.label as number));
+      worst = Math.max(worst, Math.abs(p - run.predictions[i]) / Math.max(1, Math.abs(run.predictions[i])));
+      model.partialFit([e]);
+    });
+    // float32 parameters against River's float64: agreement to a few float32 ulps per step.
+    expect(worst).toBeLessThan(1e-4);
+    expect(Math.abs(absError / examples.length - run.mae)).toBeLessThan(1e-4 * run.mae);
+    const { weights, intercepts } = model.coefficients();
+    run.weights.forEach((w, j) =>
+      expect(Math.abs(weights[j] - w)).toBeLessThan(1e-4 * Math.max(1, Math.abs(w))),
+    );
+    expect(Math.abs(intercepts[0] - run.intercept)).toBeLessThan(1e-4 * Math.abs(run.intercept));
+    model.dispose();
+  });
+});

@@ -79,8 +79,11 @@ export class SoftmaxRegression extends LinearModel {
 }
 
 /**
- * Linear regression: y = w·x + b, squared error (halved), optional L2 penalty (ridge with
- * scikit-learn's alpha = l2·n). `fit` solves it with L-BFGS; online updates are SGD steps.
+ * Linear regression: y = w·x + b, River's squared loss (p − y)² (gradient 2(p − y), not the
+ * halved form), optional L2 penalty: the objective mean((p − y)²) + (l2/2)·||w||² is ridge with
+ * scikit-learn's alpha = l2·n/2. `fit` solves it with L-BFGS; online updates are SGD steps, at
+ * the default learning rate 0.01 exactly River's `linear_model.LinearRegression().learn_one`
+ * (same loss, same rate for weights and intercept, zero initial weights).
  */
 export class LinearRegression extends LinearModel {
   constructor(options: ModelOptions) {
@@ -93,6 +96,9 @@ export class LinearRegression extends LinearModel {
       LINEAR_SGD,
     );
   }
+
+  /** River's `Squared` loss: twice the engines' halved squared error. */
+  protected override readonly lossScale = 2;
 
   override predict(examples: Parameters<Model['predict']>[0]): number[] {
     return Array.from(this.predictRaw(examples));

@@ -213,6 +213,18 @@ export abstract class Model {
     return this.engine.predict(x, rows);
   }
 
+  /**
+   * Factor on every row's loss term. The engines' squared-error head is halved, (p − y)² / 2;
+   * `LinearRegression` sets 2 so that its loss is River's `optim.losses.Squared`, (p − y)² with
+   * gradient 2(p − y), and an SGD step at a given learning rate is River's step.
+   */
+  protected readonly lossScale: number = 1;
+
+  /** Per-row loss weights: the examples' weights times {@link lossScale} (null: all 1). */
+  private lossWeights(examples: readonly LabelledExample[]): Float32Array | null {
+    return scaledWeights(encodeWeights(examples), examples.length, this.lossScale);
+  }
+
   /** Online learning: one optimizer step on the batch (test-then-train callers predict first). */
   partialFit(examples: readonly LabelledExample[], options: PartialFitOptions = {}): this {
     checkBatch(examples, 'examples');
@@ -221,7 +233,7 @@ export abstract class Model {
     if (this.yBuffer.length < rows) this.yBuffer = new Float32Array(Math.max(rows, this.yBuffer.length * 2));
     const y = this.yBuffer;
     for (let i = 0; i < rows; i++) y[i] = this.labels.encode(examples[i].label, `examples[${i}].label`);
-    const weights = encodeWeights(examples);
+    const weights = this.lossWeights(examples);
     const x = this.reserveX(rows);
     if (options.updatePipeline ?? true) this.pipeline.learnAndTransform(examples, x);
     else this.pipeline.transform(examples, x);
@@ -233,7 +245,11 @@ export abstract class Model {
   /** Online learning on rows already encoded by the pipeline (no statistics update). */
   partialFitEncoded(batch: TrainBatch): this {
     this.checkEncoded(batch.x, batch.rows);
-    this.engine.trainStep(batch);
+    this.engine.trainStep(
+      this.lossScale === 1
+        ? batch
+        : { ...batch, weights: scaledWeights(batch.weights ?? null, batch.rows, this.lossScale) },
+    );
     this.seen += batch.rows;
     return this;
   }
@@ -245,7 +261,7 @@ export abstract class Model {
   fit(dataset: Iterable<LabelledExample>, options: FitOptions = {}): FitReport {
     const examples = collect(dataset);
     const y = this.encodeLabels(examples);
-    const weights = encodeWeights(examples);
+    const weights = this.lossWeights(examples);
     this.pipeline.reset();
     this.pipeline.learn(examples);
     const x = this.pipeline.transform(examples);
@@ -263,7 +279,7 @@ export abstract class Model {
   fineTune(dataset: Iterable<LabelledExample>, options: FineTuneOptions = {}): FitReport {
     const examples = collect(dataset);
     const y = this.encodeLabels(examples);
-    const weights = encodeWeights(examples);
+    const weights = this.lossWeights(examples);
     if (options.updatePipeline) this.pipeline.learn(examples);
     const x = this.pipeline.transform(examples);
     this.resetOptimizer();
@@ -276,7 +292,7 @@ export abstract class Model {
     if (examples.length === 0) throw new InvalidInputError('examples', 'empty');
     const y = this.encodeLabels(examples);
     const x = this.pipeline.transform(examples);
-    return this.engine.loss({ x, rows: examples.length, y, weights: encodeWeights(examples) });
+    return this.engine.loss({ x, rows: examples.length, y, weights: this.lossWeights(examples) });
   }
 
   /** Encodes labels into the network's targets (class index or value). */
@@ -470,6 +486,13 @@ function collect(dataset: Iterable<LabelledExample>): LabelledExample[] {
   const examples = Array.isArray(dataset) ? (dataset as LabelledExample[]) : Array.from(dataset);
   if (examples.length === 0) throw new InvalidInputError('dataset', 'is empty');
   return examples;
+}
+
+function scaledWeights(weights: Float32Array | null, rows: number, scale: number): Float32Array | null {
+  if (scale === 1) return weights;
+  const out = new Float32Array(rows);
+  for (let i = 0; i < rows; i++) out[i] = (weights === null ? 1 : weights[i]) * scale;
+  return out;
 }
 
 function encodeWeights(examples: readonly LabelledExample[]): Float32Array | null {
