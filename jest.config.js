@@ -36,7 +36,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{libs,services,tools,e2e}/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,tools,e2e,examples}/**/*.int-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/testing/integration-setup.js'],
       globalSetup: '<rootDir>/tools/testing/require-infra.js',
     },
