@@ -20,6 +20,8 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@continuum/kafka/nest$': '<rootDir>/libs/kafka/src/nest/index.ts',
+    '^@continuum/testing$': '<rootDir>/tools/testing/integration.ts',
+    '^@continuum/testing/(.*)$': '<rootDir>/tools/testing/$1.ts',
     '^@continuum/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.cache/'],

@@ -16,7 +16,7 @@ import {
   loadKafkaConfig,
 } from '@continuum/kafka';
 import { Metrics } from '@continuum/observability';
-import { createTopics, testKafka, uniqueName, waitFor } from '../tools/testing/integration';
+import { createTopics, testKafka, uniqueName, waitFor } from '@continuum/testing';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);

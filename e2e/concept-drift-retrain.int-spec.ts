@@ -16,7 +16,7 @@ import {
   PerformanceReportContract,
   Topics,
 } from '@continuum/events';
-import { ServiceProcess, createTopics, testKafka, uniqueName, waitFor } from '../tools/testing/integration';
+import { ServiceProcess, createTopics, testKafka, uniqueName, waitFor } from '@continuum/testing';
 import {
   T0,
   collectReports,

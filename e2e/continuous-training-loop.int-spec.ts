@@ -34,7 +34,7 @@ import {
   testCodecs,
   testKafka,
   uniqueName,
-} from '../tools/testing/integration';
+} from '@continuum/testing';
 import {
   PromotionsReader,
   artifactStoreUrl,

@@ -16,7 +16,7 @@
  */
 import { type Kafka } from 'kafkajs';
 import { type DriftReport, Topics } from '@continuum/events';
-import { ServiceProcess, createTopics, testKafka, waitFor } from '../tools/testing/integration';
+import { ServiceProcess, createTopics, testKafka, waitFor } from '@continuum/testing';
 import {
   T0,
   closers,

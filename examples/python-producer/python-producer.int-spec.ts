@@ -32,7 +32,7 @@ import {
   testKafka,
   uniqueName,
   waitFor,
-} from '../../tools/testing/integration';
+} from '@continuum/testing';
 import {
   HOUR,
   TopicCollector,

@@ -23,3 +23,4 @@ export {
 // Keys, references and checksums
 export { validateKey, validateRef, MAX_KEY_BYTES } from './key';
 export { sha256Hex } from './checksum';
+export { saveModelArtifact, loadModelArtifact, MANIFEST_FILE, WEIGHTS_FILE } from './model-directory';

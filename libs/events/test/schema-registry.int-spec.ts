@@ -14,7 +14,7 @@ import {
   frame,
   valueSubject,
 } from '../src';
-import { REGISTRY_URL, uniqueName } from '../../../tools/testing/integration';
+import { REGISTRY_URL, uniqueName } from '@continuum/testing';
 
 const baseSchema = JSON.parse(LabelContract.schemaText) as { fields: object[] };
 

@@ -16,7 +16,7 @@ import {
   testKafka,
   uniqueName,
   waitFor,
-} from '../../../tools/testing/integration';
+} from '@continuum/testing';
 
 const RECORDS = 30_000;
 const PARTITIONS = 3;

@@ -5,7 +5,7 @@
  */
 import pino from 'pino';
 import { type Label, LabelContract } from '@continuum/events';
-import { createTopics, testCodecs, testKafka, uniqueName } from '../../../tools/testing/integration';
+import { createTopics, testCodecs, testKafka, uniqueName } from '@continuum/testing';
 import { EventProducer } from '../src/event-producer';
 import { createKafkaClient } from '../src/kafka-client';
 import { loadKafkaConfig } from '../src/kafka-config';

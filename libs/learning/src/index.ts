@@ -42,5 +42,4 @@ export * from './windows/dynamic-window';
 export * from './windows/representative-subsample';
 export { productionProfileFromReference } from './windows/reference-bins';
 export * from './artifacts/model-artifact';
-export * from './artifacts/artifact-files';
 export * from './serving';

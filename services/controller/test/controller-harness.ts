@@ -26,7 +26,7 @@ import {
   testCodecs,
   uniqueName,
   waitFor,
-} from '../../../tools/testing/integration';
+} from '@continuum/testing';
 
 export const API_TOKEN = 'integration-test-token-0123456789';
 

@@ -3,7 +3,7 @@
  * right after a request was emitted, loses no consecutive-window count and emits no request twice.
  */
 import { type Kafka } from 'kafkajs';
-import { ServiceProcess, groupProgress, testKafka, waitFor } from '../../../tools/testing/integration';
+import { ServiceProcess, groupProgress, testKafka, waitFor } from '@continuum/testing';
 import {
   type ControllerUnderTest,
   publishPerformanceReports,

@@ -6,14 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { type Kafka } from 'kafkajs';
 import { DeadLetterContract, DriftReportContract, frame } from '@continuum/events';
-import {
-  REPO_ROOT,
-  ServiceProcess,
-  readTopic,
-  testCodecs,
-  testKafka,
-  waitFor,
-} from '../../../tools/testing/integration';
+import { REPO_ROOT, ServiceProcess, readTopic, testCodecs, testKafka, waitFor } from '@continuum/testing';
 import {
   API_TOKEN,
   type ControllerUnderTest,

@@ -25,8 +25,13 @@ function arg(name: string, fallback: string): string {
 
 const EVENTS = Number(arg('events', '10000000'));
 const BATCH = Number(arg('batch', '1000'));
-const DELAY = parseDuration(arg('delay', '30m'));
-if (DELAY === undefined) throw new Error('--delay must be a duration such as 30m');
+const DELAY = requiredDuration(arg('delay', '30m'), '--delay');
+
+function requiredDuration(text: string, flag: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new Error(`${flag} must be a duration such as 30m`);
+  return ms;
+}
 const RATE_MS = 10; // one prediction every 10 ms of event time
 const T0 = Date.UTC(2026, 0, 1);
 const MB = 1024 * 1024;

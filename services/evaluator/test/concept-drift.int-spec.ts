@@ -14,7 +14,7 @@ import {
   testKafka,
   uniqueName,
   waitFor,
-} from '../../../tools/testing/integration';
+} from '@continuum/testing';
 import {
   HOUR,
   type TimedEvent,

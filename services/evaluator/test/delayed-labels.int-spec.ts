@@ -18,7 +18,7 @@ import {
   testKafka,
   uniqueName,
   waitFor,
-} from '../../../tools/testing/integration';
+} from '@continuum/testing';
 import {
   DAY,
   HOUR,

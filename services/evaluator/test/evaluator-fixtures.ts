@@ -15,7 +15,7 @@ import {
   PredictionContract,
   Topics,
 } from '@continuum/events';
-import { createTopics, testCodecs, uniqueName } from '../../../tools/testing/integration';
+import { createTopics, testCodecs, uniqueName } from '@continuum/testing';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;

@@ -36,7 +36,7 @@ import {
   testKafka,
   uniqueName,
   waitFor,
-} from '../../../tools/testing/integration';
+} from '@continuum/testing';
 import {
   SeededRandom,
   T0,

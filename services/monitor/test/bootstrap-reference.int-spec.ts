@@ -20,7 +20,7 @@ import {
   testCodecs,
   testKafka,
   waitFor,
-} from '../../../tools/testing/integration';
+} from '@continuum/testing';
 import {
   T0,
   closers,

@@ -13,7 +13,7 @@
  */
 import { type Kafka } from 'kafkajs';
 import { type DriftReport, type Prediction, Topics } from '@continuum/events';
-import { ServiceProcess, createTopics, privateTopics, testKafka } from '../../../tools/testing/integration';
+import { ServiceProcess, createTopics, privateTopics, testKafka } from '@continuum/testing';
 import {
   T0,
   closers,

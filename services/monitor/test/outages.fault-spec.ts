@@ -22,8 +22,8 @@ import {
   testKafka,
   uniqueName,
   waitFor,
-} from '../../../tools/testing/integration';
-import { infraUp, killComponent, privateInfra } from '../../../tools/testing/private-infra';
+} from '@continuum/testing';
+import { infraUp, killComponent, privateInfra } from '@continuum/testing/private-infra';
 import {
   SeededRandom,
   T0,

@@ -15,7 +15,7 @@ import {
   testKafka,
   uniqueName,
   waitFor,
-} from '../../../tools/testing/integration';
+} from '@continuum/testing';
 
 const VALID = 10_000;
 const MALFORMED = 100;

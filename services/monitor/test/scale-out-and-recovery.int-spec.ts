@@ -23,7 +23,7 @@ import {
   testKafka,
   uniqueName,
   waitFor,
-} from '../../../tools/testing/integration';
+} from '@continuum/testing';
 import { keyPartition } from '@continuum/kafka';
 import {
   SeededRandom,

@@ -10,13 +10,7 @@
 import { type Kafka } from 'kafkajs';
 import { type Prediction, Topics } from '@continuum/events';
 import { keyPartition } from '@continuum/kafka';
-import {
-  ServiceProcess,
-  createTopics,
-  privateTopics,
-  testKafka,
-  waitFor,
-} from '../../../tools/testing/integration';
+import { ServiceProcess, createTopics, privateTopics, testKafka, waitFor } from '@continuum/testing';
 import {
   T0,
   collectReports,

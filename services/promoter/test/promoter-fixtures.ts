@@ -18,7 +18,7 @@ import {
 } from '@continuum/learning';
 import { type RegistryClient } from '@continuum/registry';
 import { seededUniform } from '@continuum/stats';
-import { testCodecs } from '../../../tools/testing/integration';
+import { testCodecs } from '@continuum/testing';
 
 export const FEATURES = ['x1', 'x2'];
 

@@ -20,7 +20,7 @@ import {
   testKafka,
   uniqueName,
   waitFor,
-} from '../../../tools/testing/integration';
+} from '@continuum/testing';
 import {
   ExamplePublisher,
   PromotionsReader,

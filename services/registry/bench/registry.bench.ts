@@ -16,7 +16,7 @@
  */
 import { ReferenceProfile } from '@continuum/drift';
 import { RegistryClient } from '@continuum/registry';
-import { sumSeries, testKafka } from '../../../tools/testing/integration';
+import { sumSeries, testKafka } from '@continuum/testing';
 import { API_TOKEN, FEATURES, prepareRegistry, startRegistry } from '../test/registry-harness';
 
 const MODELS = Number(process.env.BENCH_MODELS ?? 10);

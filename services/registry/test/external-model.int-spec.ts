@@ -8,7 +8,7 @@
  */
 import { type Kafka } from 'kafkajs';
 import { Topics } from '@continuum/events';
-import { ServiceProcess, createTopics, testKafka } from '../../../tools/testing/integration';
+import { ServiceProcess, createTopics, testKafka } from '@continuum/testing';
 import {
   T0,
   closers,

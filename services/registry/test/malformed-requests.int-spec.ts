@@ -1,5 +1,5 @@
 import { type Kafka } from 'kafkajs';
-import { testKafka } from '../../../tools/testing/integration';
+import { testKafka } from '@continuum/testing';
 import {
   API_TOKEN,
   FEATURES,

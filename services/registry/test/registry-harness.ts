@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Kafka } from 'kafkajs';
 import { Topics } from '@continuum/events';
 import { RegistryClient } from '@continuum/registry';
-import { ServiceProcess, createTopics, privateTopics, uniqueName } from '../../../tools/testing/integration';
+import { ServiceProcess, createTopics, privateTopics, uniqueName } from '@continuum/testing';
 
 export const API_TOKEN = 'registry-test-token-0123456789';
 

@@ -1,7 +1,7 @@
 import { type Kafka } from 'kafkajs';
 import { ReferenceProfile } from '@continuum/drift';
 import { RegistryHttpError } from '@continuum/registry';
-import { testKafka } from '../../../tools/testing/integration';
+import { testKafka } from '@continuum/testing';
 import { FEATURES, type RegistryUnderTest, prepareRegistry, startRegistry } from './registry-harness';
 
 /** A libs/drift profile of `features` numeric columns (500 features: several hundred kB of JSON). */

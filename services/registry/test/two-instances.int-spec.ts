@@ -1,7 +1,7 @@
 import { type Kafka } from 'kafkajs';
 import { keyPartition } from '@continuum/kafka';
 import { RegistryClient, RegistryHttpError } from '@continuum/registry';
-import { testKafka, waitFor } from '../../../tools/testing/integration';
+import { testKafka, waitFor } from '@continuum/testing';
 import {
   API_TOKEN,
   FEATURES,

@@ -16,7 +16,7 @@
 import { Agent, request } from 'node:http';
 import { LogisticRegression, encodeModelArtifact, SeededRandom } from '@continuum/learning';
 import { type ModelContract } from '@continuum/events';
-import { ServiceProcess, waitFor } from '../../../tools/testing/integration';
+import { ServiceProcess, waitFor } from '@continuum/testing';
 import { MODEL_ID, scorerEnvironment } from '../test/scorer-fixtures';
 
 const args = new Map(

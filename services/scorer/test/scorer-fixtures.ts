@@ -26,7 +26,7 @@ import {
   testCodecs,
   testKafka,
   uniqueName,
-} from '../../../tools/testing/integration';
+} from '@continuum/testing';
 
 export const REGISTRY_TOKEN = 'scorer-test-registry-token-0123456789';
 

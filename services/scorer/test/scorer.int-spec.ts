@@ -6,7 +6,7 @@ import {
   Topics,
 } from '@continuum/events';
 import { TopicView, type ViewRecord } from '@continuum/kafka';
-import { ServiceProcess, waitFor } from '../../../tools/testing/integration';
+import { ServiceProcess, waitFor } from '@continuum/testing';
 import { CONTRACT, MODEL_ID, scorerEnvironment, sigmoid } from './scorer-fixtures';
 
 type Env = Awaited<ReturnType<typeof scorerEnvironment>>;

@@ -6,7 +6,7 @@
  * produces while it learns (bounded by the producer). One command:
  * `npm run bench:online -w @continuum/trainer-service` (`-- --examples 300000 --batch 32 --mode live`).
  */
-import { testKafka, waitFor } from '../../../tools/testing/integration';
+import { testKafka, waitFor } from '@continuum/testing';
 import { conceptStream } from '../test/synthetic';
 import { deploy, publishExamples, registerModel, startTrainer, trainerEnv } from '../test/trainer-harness';
 

@@ -5,7 +5,7 @@
  * (`-- --examples 200000` to change the size). Prints the end-to-end time, the phases from the
  * trainer's log, and the trainer's memory.
  */
-import { testKafka, waitFor } from '../../../tools/testing/integration';
+import { testKafka, waitFor } from '@continuum/testing';
 import { conceptStream } from '../test/synthetic';
 import {
   deploy,

@@ -8,13 +8,7 @@ import { type Kafka } from 'kafkajs';
 import { artifactStoreFromEnv } from '@continuum/artifact-store';
 import { type TrainerCheckpoint, TrainerCheckpointContract } from '@continuum/events';
 import { decodeModelArtifact } from '@continuum/learning';
-import {
-  type ServiceProcess,
-  readTopic,
-  testCodecs,
-  testKafka,
-  waitFor,
-} from '../../../tools/testing/integration';
+import { type ServiceProcess, readTopic, testCodecs, testKafka, waitFor } from '@continuum/testing';
 import { type PrequentialState } from '../src/online/online-learner';
 import { conceptStream } from './synthetic';
 import {

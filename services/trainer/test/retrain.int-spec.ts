@@ -11,7 +11,7 @@ import { EventCodecs, ContractRegistry, type RetrainRequest } from '@continuum/e
 import { createKafkaClient, loadKafkaConfig } from '@continuum/kafka';
 import { decodeModelArtifact } from '@continuum/learning';
 import { createLogger } from '@continuum/observability';
-import { type ServiceProcess, REGISTRY_URL, testKafka, waitFor } from '../../../tools/testing/integration';
+import { type ServiceProcess, REGISTRY_URL, testKafka, waitFor } from '@continuum/testing';
 import { planRetrain } from '../src/core/plan';
 import { executeTrainingJob } from '../src/core/training-job';
 import { validateTrainerPolicy } from '../src/policy/policy-validation';

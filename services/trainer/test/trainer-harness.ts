@@ -29,7 +29,7 @@ import {
   testCodecs,
   uniqueName,
   waitFor,
-} from '../../../tools/testing/integration';
+} from '@continuum/testing';
 
 export const REGISTRY_TOKEN = 'trainer-integration-token-0123456789';
 

@@ -1,14 +1,19 @@
+/**
+ * libs/learning's model artifact as a directory on a local disk (manifest.json + weights.bin), for tools and
+ * users who keep models as files; services store the single-file encoding through an ArtifactStore instead.
+ * It lives here, not in libs/learning, because libs/learning does no I/O.
+ */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ArtifactCorruptError } from '../errors';
-import type { Model } from '../models/model';
 import {
+  ArtifactCorruptError,
   modelFromArtifactParts,
   modelToArtifactParts,
   type LoadOptions,
   type LoadedModel,
+  type Model,
   type ModelVersionMetadata,
-} from './model-artifact';
+} from '@continuum/learning';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const WEIGHTS_FILE = 'weights.bin';
