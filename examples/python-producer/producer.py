@@ -55,6 +55,8 @@ def producer_config(brokers: str) -> dict:
         "partitioner": "murmur2_random",
         "enable.idempotence": True,
         "linger.ms": 20,
+        # A record not delivered within 30 s fails (delivery callback) instead of waiting 5 min.
+        "message.timeout.ms": 30_000,
         "client.id": "continuum-python-producer-example",
     }
 
@@ -101,7 +103,8 @@ def main() -> int:
     predictions_topic = os.environ.get("CT_TOPIC_PREDICTIONS", "ct.predictions")
     labels_topic = os.environ.get("CT_TOPIC_LABELS", "ct.labels")
 
-    registry = SchemaRegistryClient({"url": registry_url})
+    # Without a timeout the client would wait forever for a registry that does not answer.
+    registry = SchemaRegistryClient({"url": registry_url, "timeout": 30})
     prediction_value = serializer(registry, "predictions.avsc")
     label_value = serializer(registry, "labels.avsc")
     key = StringSerializer("utf_8")  # keys are the eventId, as UTF-8 text
@@ -147,7 +150,7 @@ def main() -> int:
                 "output": {"score": predict(h), "predictedClass": None, "classProbabilities": {}},
             },
         )
-    producer.flush(30)
+    remaining = producer.flush(60)
     print(f"published {args.events} predictions of {args.model_id} v{args.model_version} to {predictions_topic}")
 
     # Later — in real life days later — the houses are sold: the labels carry the same eventIds,
@@ -164,7 +167,7 @@ def main() -> int:
                 "label": sale_price(h, rng),
             },
         )
-    remaining = producer.flush(30)
+    remaining += producer.flush(60)
     print(f"published {args.events} labels to {labels_topic}")
 
     summary = {

@@ -10,7 +10,7 @@
  * client; so this test checks the partition of every record the example wrote against murmur2, and
  * shows that CRC32 would have put some of these very keys elsewhere (the check fails for it).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,6 +70,27 @@ function pythonVenv(): string {
   return python;
 }
 
+/** Runs the example, echoing its output; fails with its output when it fails or takes over 2 min. */
+function runPython(python: string, args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, args, { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      for (const line of chunk.toString().split('\n').filter(Boolean)) log(`producer.py: ${line}`);
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`producer.py exited with ${code ?? signal}:\n${stdout}\n${stderr}`));
+    });
+  });
+}
+
 /** The partition Java clients and kafkajs choose for a key: murmur2(key) % partitions. */
 function murmur2Partition(key: string): number {
   const partitionMetadata = Array.from({ length: PARTITIONS }, (_, i) => ({
@@ -115,22 +136,16 @@ describe('examples/python-producer: a Python service publishing to Continuum', (
     const runId = uniqueName('run');
     const modelId = uniqueName('house-prices');
     log(`running producer.py: ${EVENTS} predictions, then their labels`);
-    const stdout = execFileSync(
+    const stdout = await runPython(
       python,
       [join(EXAMPLE, 'producer.py'), '--events', String(EVENTS), '--run-id', runId, '--model-id', modelId],
       {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          KAFKA_BROKERS: BROKERS.join(','),
-          SCHEMA_REGISTRY_URL: REGISTRY_URL,
-          CT_TOPIC_PREDICTIONS: names.predictions,
-          CT_TOPIC_LABELS: names.labels,
-        },
+        KAFKA_BROKERS: BROKERS.join(','),
+        SCHEMA_REGISTRY_URL: REGISTRY_URL,
+        CT_TOPIC_PREDICTIONS: names.predictions,
+        CT_TOPIC_LABELS: names.labels,
       },
     );
-    log(stdout.trim());
     const summary = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { events: number };
     expect(summary.events).toBe(EVENTS);
 
