@@ -4,7 +4,7 @@ import { parseDuration } from './duration';
  * Readers for the fields of a configuration document (a YAML/JSON policy file): each reads one
  * field, records a problem naming its path when the value is unusable, and returns INVALID, so a
  * validator reports every problem of a document in one run. Shared by the controller's and the
- * trainer's policy files. (`textField`, `integerField`, `oneOfField`, `durationField`: the plain
+ * trainer's and the promoter's policy files. (`textField`, `integerField`, `oneOfField`, `durationField`: the plain
  * names are the environment-variable fields of config-field.ts.)
  */
 
@@ -93,10 +93,11 @@ export function integerField(min: number, max = Number.MAX_SAFE_INTEGER): FieldR
   };
 }
 
-export function finiteNumber(min = -Infinity): FieldReader<number> {
+export function finiteNumber(min = -Infinity, max = Infinity): FieldReader<number> {
   return (raw, path, problems) => {
-    if (typeof raw === 'number' && Number.isFinite(raw) && raw >= min) return raw;
-    problems.add(path, `must be a number${min === -Infinity ? '' : ` >= ${min}`} (got ${showValue(raw)})`);
+    if (typeof raw === 'number' && Number.isFinite(raw) && raw >= min && raw <= max) return raw;
+    const range = max !== Infinity ? ` in [${min}, ${max}]` : min === -Infinity ? '' : ` >= ${min}`;
+    problems.add(path, `must be a number${range} (got ${showValue(raw)})`);
     return INVALID;
   };
 }
@@ -141,5 +142,24 @@ export function textList(allowEmpty: boolean): FieldReader<string[]> {
       `must be a ${allowEmpty ? '' : 'non-empty '}list of non-empty strings (got ${showValue(raw)})`,
     );
     return INVALID;
+  };
+}
+
+/** One reader per key of T. */
+export type Fields<T> = { [K in keyof T]-?: FieldReader<T[K]> };
+
+/** Reads a mapping whose keys are all optional fields; unknown keys are problems. */
+export function section<T extends object>(fields: Fields<T>): FieldReader<Partial<T>> {
+  return (raw, path, problems) => {
+    const value = mapping(raw, path, problems);
+    if (value === INVALID) return INVALID;
+    onlyKnownKeys(value, path, Object.keys(fields), problems);
+    const out: Partial<T> = {};
+    for (const [key, reader] of Object.entries(fields) as Array<[keyof T, FieldReader<unknown>]>) {
+      if (value[key as string] === undefined) continue;
+      const v = reader(value[key as string], `${path}.${String(key)}`, problems);
+      if (v !== INVALID) out[key] = v as T[keyof T];
+    }
+    return out;
   };
 }

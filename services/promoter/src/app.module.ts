@@ -7,11 +7,13 @@ import { PromoterMetrics } from './metrics/promoter-metrics';
 import { type PromoterConfig } from './promoter.config';
 import { ExamplesHandler } from './runtime/examples.handler';
 import { PromoterRuntime } from './runtime/promoter-runtime';
-import { PROMOTER_CONFIG } from './tokens';
+import { type PromoterPolicy } from './policy/promoter-policy';
+import { PROMOTER_CONFIG, PROMOTER_POLICY } from './tokens';
 
 @Module({})
 export class PromoterModule {
-  static forRoot(config: PromoterConfig): DynamicModule {
+  /** `policy`: the gate settings per model (the policy file over the environment's settings). */
+  static forRoot(config: PromoterConfig, policy: PromoterPolicy): DynamicModule {
     return {
       module: PromoterModule,
       imports: [
@@ -26,6 +28,7 @@ export class PromoterModule {
       controllers: [PromotionsController, ExamplesHandler],
       providers: [
         { provide: PROMOTER_CONFIG, useValue: config },
+        { provide: PROMOTER_POLICY, useValue: policy },
         PromoterMetrics,
         PromoterRuntime,
         BearerTokenGuard,

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, describeConfig } from '@continuum/config';
 import { kafkaConfigSpec } from '@continuum/kafka';
-import { gateOptions, loadPromoterConfig, promoterConfigSpec, watchOptions } from './promoter.config';
+import { gateOptions, watchOptions } from './policy/promoter-policy';
+import { envGatePolicy, loadPromoterConfig, promoterConfigSpec } from './promoter.config';
 
 describe('promoter configuration', () => {
   it('is documented in the README exactly as the code reads it', () => {
@@ -14,7 +15,7 @@ describe('promoter configuration', () => {
   it('reads the defaults into gate and watch options', () => {
     const c = loadPromoterConfig({});
     expect(c.httpPort).toBe(9469);
-    expect(gateOptions(c)).toEqual({
+    expect(gateOptions(envGatePolicy(c))).toEqual({
       method: 'confidence-sequence',
       mode: 'improvement',
       alpha: 0.05,
@@ -24,7 +25,7 @@ describe('promoter configuration', () => {
       maxPairs: 200_000,
       tuningPairs: 10_000,
     });
-    expect(watchOptions(c)).toMatchObject({
+    expect(watchOptions(envGatePolicy(c))).toMatchObject({
       mode: 'non-inferiority',
       delta: 0.02,
       minPairs: 500,

@@ -12,9 +12,8 @@ import {
   type ConfigSpec,
 } from '@continuum/config';
 import { type KafkaConfig, loadKafkaConfig } from '@continuum/kafka';
-import { type GateOptions } from '@continuum/stats';
-import { type GuardrailLimits } from './core/guardrails';
 import { LOSS_METRICS, type LossMetric } from './core/losses';
+import { GATE_METHODS, GATE_MODES, type ModelGatePolicy } from './policy/promoter-policy';
 
 export const promoterConfigSpec = {
   httpHost: text({
@@ -49,6 +48,13 @@ export const promoterConfigSpec = {
       description: 'Bearer token of the registry’s mutating calls (stage changes).',
     }),
   ),
+  policyFile: optional(
+    text({
+      env: 'PROMOTER_POLICY_FILE',
+      description:
+        'Gate settings per model (YAML, or JSON for a .json name; format below); validated at start-up. Unset: the variables below apply to every model.',
+    }),
+  ),
   groupId: text({
     env: 'PROMOTER_GROUP_ID',
     description: 'Consumer group reading ct.examples.',
@@ -66,14 +72,14 @@ export const promoterConfigSpec = {
     description:
       'Sequential test: confidence-sequence (any loss, any δ) or discordant-pairs (0/1 loss, δ = 0, sequential McNemar).',
     default: 'confidence-sequence',
-    values: ['confidence-sequence', 'discordant-pairs'] as const,
+    values: GATE_METHODS,
   }),
   mode: oneOf({
     env: 'PROMOTER_MODE',
     description:
       'improvement: promote when better by more than δ; non-inferiority: when worse by less than δ.',
     default: 'improvement',
-    values: ['improvement', 'non-inferiority'] as const,
+    values: GATE_MODES,
   }),
   alpha: decimal({
     env: 'PROMOTER_ALPHA',
@@ -210,8 +216,10 @@ export function loadPromoterConfig(env: NodeJS.ProcessEnv = process.env): Promot
   return config;
 }
 
-export function gateOptions(c: PromoterConfig): GateOptions {
+/** The environment's gate, watch and guardrail settings: every model's, unless the policy file says otherwise. */
+export function envGatePolicy(c: PromoterConfig): ModelGatePolicy {
   return {
+    metric: c.metric,
     method: c.method,
     mode: c.mode,
     alpha: c.alpha,
@@ -220,25 +228,9 @@ export function gateOptions(c: PromoterConfig): GateOptions {
     minDurationMs: c.minDurationMs,
     maxPairs: c.maxPairs,
     tuningPairs: c.tuningPairs,
-  };
-}
-
-/** The post-promotion watch: previous champion vs new champion, non-inferiority at the rollback margin. */
-export function watchOptions(c: PromoterConfig): GateOptions {
-  return {
-    method: 'confidence-sequence',
-    mode: 'non-inferiority',
-    alpha: c.alpha,
-    delta: c.rollbackMargin,
-    minPairs: c.watchMinPairs,
-    minDurationMs: 0,
-    maxPairs: Math.max(c.watchPairs, c.watchMinPairs),
-    tuningPairs: c.tuningPairs,
-  };
-}
-
-export function guardrailLimits(c: PromoterConfig): GuardrailLimits {
-  return {
+    rollbackMargin: c.rollbackMargin,
+    watchPairs: c.watchPairs,
+    watchMinPairs: c.watchMinPairs,
     maxLatencyP99Ms: c.maxLatencyP99Ms,
     maxEceIncrease: c.maxEceIncrease,
     maxPredictionPsi: c.maxPredictionPsi,

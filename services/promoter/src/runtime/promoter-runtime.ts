@@ -32,9 +32,16 @@ import {
 } from '../core/promotion-test';
 import { RecentExamples } from '../core/recent-examples';
 import { PromoterMetrics } from '../metrics/promoter-metrics';
-import { gateOptions, guardrailLimits, type PromoterConfig, watchOptions } from '../promoter.config';
+import {
+  gateOptions,
+  guardrailLimits,
+  policyFor,
+  type PromoterPolicy,
+  watchOptions,
+} from '../policy/promoter-policy';
+import { type PromoterConfig } from '../promoter.config';
 import { RegistryFollower } from '../registry/registry-follower';
-import { PROMOTER_CONFIG } from '../tokens';
+import { PROMOTER_CONFIG, PROMOTER_POLICY } from '../tokens';
 
 const ACTOR = 'promoter';
 /** A failed infrastructure check of an unreadable artifact is retried after this long. */
@@ -87,6 +94,7 @@ export class PromoterRuntime implements OnApplicationBootstrap, OnModuleDestroy 
 
   constructor(
     @Inject(PROMOTER_CONFIG) private readonly config: PromoterConfig,
+    @Inject(PROMOTER_POLICY) private readonly policy: PromoterPolicy,
     @Inject(KAFKA_CLIENT) client: KafkaClient,
     codecs: EventCodecs,
     private readonly producer: EventProducer,
@@ -281,6 +289,7 @@ export class PromoterRuntime implements OnApplicationBootstrap, OnModuleDestroy 
   private async reconcileModel(modelId: string): Promise<void> {
     const view = this.registry.view;
     const champion = view.champion(modelId);
+    const settings = policyFor(this.policy, modelId);
     for (const candidate of view.inStage(modelId, 'CANDIDATE')) await this.checkCandidate(candidate);
     for (const shadow of view.inStage(modelId, 'SHADOW')) {
       const key = testKey(modelId, shadow.version, 'GATE');
@@ -291,9 +300,9 @@ export class PromoterRuntime implements OnApplicationBootstrap, OnModuleDestroy 
             modelId,
             championVersion: champion.version,
             challengerVersion: shadow.version,
-            metric: this.config.metric,
-            gateOptions: gateOptions(this.config),
-            limits: guardrailLimits(this.config),
+            metric: settings.metric,
+            gateOptions: gateOptions(settings),
+            limits: guardrailLimits(settings),
             latencyP99Ms: latencyFromHistory(shadow),
             now: Date.now(),
           }),
@@ -336,7 +345,7 @@ export class PromoterRuntime implements OnApplicationBootstrap, OnModuleDestroy 
       bytes,
       sha256: candidate.artifact.sha256,
       sample,
-      latencyBudgetMs: this.config.maxLatencyP99Ms,
+      latencyBudgetMs: policyFor(this.policy, candidate.modelId).maxLatencyP99Ms,
       now: () => performance.now(),
     });
     this.metrics.infraChecks.inc({ model_id: candidate.modelId, outcome: verdict.ok ? 'passed' : 'failed' });
@@ -499,16 +508,17 @@ export class PromoterRuntime implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async startWatch(modelId: string, previous: string, current: string): Promise<void> {
-    if (this.config.watchPairs === 0) return;
+    const settings = policyFor(this.policy, modelId);
+    if (settings.watchPairs === 0) return;
     const test = new PromotionTest(
       newTest({
         kind: 'WATCH',
         modelId,
         championVersion: previous,
         challengerVersion: current,
-        metric: this.config.metric,
-        gateOptions: watchOptions(this.config),
-        limits: guardrailLimits(this.config),
+        metric: settings.metric,
+        gateOptions: watchOptions(settings),
+        limits: guardrailLimits(settings),
         latencyP99Ms: null,
         now: Date.now(),
       }),
