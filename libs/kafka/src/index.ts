@@ -58,6 +58,7 @@ export {
   type ReadToEndOptions,
 } from './state/topic-range';
 export { KeyedStateTopic, type KeyedStateTopicOptions } from './state/keyed-state-topic';
+export { ModelRegistryFollower, type ModelRegistryFollowerOptions } from './state/model-registry-follower';
 
 // Keys and ordering
 export { keyPartition } from './key-partition';

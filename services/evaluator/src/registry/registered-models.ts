@@ -1,20 +1,20 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { EventCodecs, type ModelVersionEvent, ModelVersionEventContract, topicName } from '@continuum/events';
-import { KAFKA_CLIENT, type KafkaClient, TopicView } from '@continuum/kafka';
+import { EventCodecs } from '@continuum/events';
+import { KAFKA_CLIENT, type KafkaClient, ModelRegistryFollower } from '@continuum/kafka';
 import { HealthChecks, LOGGER, type Logger } from '@continuum/observability';
-import { RegistryView } from '@continuum/registry';
+import { type RegistryView } from '@continuum/registry';
 import { type EvaluatorConfig } from '../evaluator.config';
 import { EVALUATOR_CONFIG } from '../tokens';
 
 /**
- * The registered models, for their tasks: ct.model-versions followed whole (TopicView) and folded
- * (`@continuum/registry`), caught up before the first pair is joined so a registered model's task
- * comes from its contract, not from a guess on its first pair.
+ * The registered models, for their tasks: ct.model-versions followed whole and folded
+ * (`@continuum/kafka`'s ModelRegistryFollower over `@continuum/registry`), caught up before the
+ * first pair is joined so a registered model's task comes from its contract, not from a guess on
+ * its first pair.
  */
 @Injectable()
 export class RegisteredModels implements OnModuleInit, OnModuleDestroy {
-  readonly view = new RegistryView();
-  private readonly follower: TopicView<ModelVersionEvent>;
+  private readonly follower: ModelRegistryFollower;
 
   constructor(
     @Inject(KAFKA_CLIENT) client: KafkaClient,
@@ -23,14 +23,15 @@ export class RegisteredModels implements OnModuleInit, OnModuleDestroy {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly health: HealthChecks,
   ) {
-    this.follower = new TopicView(client, codecs, {
-      topic: topicName('modelVersions'),
-      contract: ModelVersionEventContract,
+    this.follower = new ModelRegistryFollower(client, codecs, {
       groupIdPrefix: `${config.groupId}-models`,
       onUndecodable: (r) =>
         logger.warn({ err: r.error, offset: r.offset }, 'skipped an undecodable model-version event'),
-      onRecord: (r) => void (r.value && this.view.apply(r.value)),
     });
+  }
+
+  get view(): RegistryView {
+    return this.follower.view;
   }
 
   async onModuleInit(): Promise<void> {
