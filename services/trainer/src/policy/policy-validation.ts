@@ -12,8 +12,9 @@ import {
   mapping,
   oneOfField,
   onlyKnownKeys,
-  showValue,
+  positiveIntegerList,
   textList,
+  windowStrategyField,
 } from '@continuum/config';
 import {
   DEFAULT_MODEL_POLICY,
@@ -46,50 +47,16 @@ const WINDOW_KIND_FIELDS: Record<WindowKind, { required: string[]; optional: str
   REPRESENTATIVE: { required: [], optional: ['count'] },
 };
 
-const positiveIntegers: FieldReader<number[]> = (raw, path, problems) => {
-  if (Array.isArray(raw) && raw.length > 0 && raw.every((c) => Number.isInteger(c) && (c as number) >= 1))
-    return [...new Set(raw as number[])].sort((a, b) => a - b);
-  problems.add(path, `must be a non-empty list of integers >= 1 (got ${showValue(raw)})`);
-  return INVALID;
-};
+const windowStrategy = windowStrategyField({
+  kinds: WindowKindValues,
+  fields: WINDOW_KIND_FIELDS,
+  durationAlias: 'fallback',
+  missingKind: 'oneOf',
+});
 
 /** `request` (use the retrain request's window) or a window of the retrain-requests contract. */
-const windowField: FieldReader<WindowStrategy | 'request'> = (raw, path, problems) => {
-  if (raw === 'request') return 'request';
-  const value = mapping(raw, path, problems);
-  if (value === INVALID) return INVALID;
-  const before = problems.items.length;
-  onlyKnownKeys(
-    value,
-    path,
-    ['kind', 'count', 'duration', 'durationMs', 'candidateCounts', 'holdoutCount'],
-    problems,
-  );
-  const kind = oneOfField(WindowKindValues)(value.kind, `${path}.kind`, problems);
-  if (kind === INVALID) return INVALID;
-  const given = Object.keys(value)
-    .filter((k) => k !== 'kind')
-    .map((k) => (k === 'duration' ? 'durationMs' : k));
-  const fields = WINDOW_KIND_FIELDS[kind];
-  for (const key of fields.required)
-    if (!given.includes(key)) problems.add(`${path}.${key}`, `is required for kind ${kind}`);
-  for (const key of given)
-    if (!fields.required.includes(key) && !fields.optional.includes(key))
-      problems.add(`${path}.${key}`, `is not used by kind ${kind}`);
-  const read = <T>(key: string, reader: FieldReader<T>): T | null => {
-    if (value[key] === undefined) return null;
-    const v = reader(value[key], `${path}.${key}`, problems);
-    return v === INVALID ? null : v;
-  };
-  const window: WindowStrategy = {
-    kind,
-    count: read('count', integerField(1)),
-    durationMs: read('duration', durationField(1)) ?? read('durationMs', integerField(1)),
-    candidateCounts: read('candidateCounts', positiveIntegers) ?? [],
-    holdoutCount: read('holdoutCount', integerField(1)),
-  };
-  return problems.items.length === before ? window : INVALID;
-};
+const windowField: FieldReader<WindowStrategy | 'request'> = (raw, path, problems) =>
+  raw === 'request' ? 'request' : windowStrategy(raw, path, problems);
 
 type Fields<T> = { [K in keyof T]-?: FieldReader<T[K]> };
 
@@ -118,7 +85,7 @@ const hyperParameters = section<HyperParameters>({
   maxIterations: integerField(1),
   epochs: integerField(1),
   batchSize: integerField(1),
-  hiddenLayers: positiveIntegers as FieldReader<number[] | undefined>,
+  hiddenLayers: positiveIntegerList as FieldReader<number[] | undefined>,
   activation: oneOfField(['relu', 'tanh', 'sigmoid', 'linear'] as const),
 });
 
