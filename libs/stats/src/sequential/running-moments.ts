@@ -1,47 +1,54 @@
+import { initMoments, MOMENT_SLOTS, updateMoments } from '../moments/moments';
+
 // Math and Number are read once: global lookups are slow inside Jest's VM context.
 const { max } = Math;
 const { isFinite: isFiniteNumber } = Number;
 
+// The slots of ../moments/moments.ts this class reads (count, mean, M2).
+const COUNT = 0;
+const MEAN = 1;
+const M2 = 2;
+
 /**
- * Running mean and variance by Welford's update (Welford 1962, "Note on a method for calculating
- * corrected sums of squares and products"): numerically stable in one pass.
+ * Running mean and sample variance of a stream: a view over the moments accumulator
+ * (../moments/moments.ts, Welford's update: Welford 1962, "Note on a method for calculating
+ * corrected sums of squares and products"), numerically stable in one pass.
  */
 export class RunningMoments {
-  private count = 0;
-  private mu = 0;
-  private m2 = 0;
+  private readonly slots = new Float64Array(MOMENT_SLOTS);
+
+  constructor() {
+    initMoments(this.slots, 0);
+  }
 
   update(x: number): this {
     if (!isFiniteNumber(x)) throw new RangeError(`observation must be a finite number, got ${x}`);
-    this.count += 1;
-    const delta = x - this.mu;
-    this.mu += delta / this.count;
-    this.m2 += delta * (x - this.mu);
+    updateMoments(this.slots, 0, x);
     return this;
   }
 
   get n(): number {
-    return this.count;
+    return this.slots[COUNT];
   }
 
   get mean(): number {
-    return this.count === 0 ? NaN : this.mu;
+    return this.n === 0 ? NaN : this.slots[MEAN];
   }
 
   /** Sample variance (divisor n − 1); NaN below two observations. */
   get variance(): number {
-    return this.count < 2 ? NaN : max(0, this.m2 / (this.count - 1));
+    return this.n < 2 ? NaN : max(0, this.slots[M2] / (this.n - 1));
   }
 
   toJSON(): RunningMomentsState {
-    return { n: this.count, mean: this.mu, m2: this.m2 };
+    return { n: this.n, mean: this.slots[MEAN], m2: this.slots[M2] };
   }
 
   static fromJSON(state: RunningMomentsState): RunningMoments {
     const m = new RunningMoments();
-    m.count = state.n;
-    m.mu = state.mean;
-    m.m2 = state.m2;
+    m.slots[COUNT] = state.n;
+    m.slots[MEAN] = state.mean;
+    m.slots[M2] = state.m2;
     return m;
   }
 }
