@@ -13,6 +13,7 @@ import {
   oneOfField,
   onlyKnownKeys,
   positiveIntegerList,
+  section,
   textList,
   windowStrategyField,
 } from '@continuum/config';
@@ -57,24 +58,6 @@ const windowStrategy = windowStrategyField({
 /** `request` (use the retrain request's window) or a window of the retrain-requests contract. */
 const windowField: FieldReader<WindowStrategy | 'request'> = (raw, path, problems) =>
   raw === 'request' ? 'request' : windowStrategy(raw, path, problems);
-
-type Fields<T> = { [K in keyof T]-?: FieldReader<T[K]> };
-
-/** Reads a mapping whose keys are all optional fields; unknown keys are problems. */
-function section<T extends object>(fields: Fields<T>): FieldReader<Partial<T>> {
-  return (raw, path, problems) => {
-    const value = mapping(raw, path, problems);
-    if (value === INVALID) return INVALID;
-    onlyKnownKeys(value, path, Object.keys(fields), problems);
-    const out: Partial<T> = {};
-    for (const [key, reader] of Object.entries(fields) as Array<[keyof T, FieldReader<unknown>]>) {
-      if (value[key as string] === undefined) continue;
-      const v = reader(value[key as string], `${path}.${String(key)}`, problems);
-      if (v !== INVALID) out[key] = v as T[keyof T];
-    }
-    return out;
-  };
-}
 
 const hyperParameters = section<HyperParameters>({
   l2: finiteNumber(0),
