@@ -20,7 +20,7 @@ const label = (i: number): Label => ({ eventId: `e${i}`, modelId: 'm', timestamp
 
 describe('state primitives on the real broker', () => {
   const client = createKafkaClient(
-    loadKafkaConfig('topic-view-test', {}),
+    loadKafkaConfig('topic-view-test', { KAFKA_BROKERS: process.env.KAFKA_BROKERS }),
     'topic-view-test',
     pino({ level: 'silent' }),
   );
