@@ -175,6 +175,9 @@ export class PartitionRuntime {
       !this.published ||
       this.published.idle !== this.idle ||
       this.published.watermark !== this.state.watermark;
+    // While a replay is behind what was announced already, a progress record would move stage 2's
+    // view of this partition backwards: it says nothing until the replay has caught up.
+    if (this.state.behindAnnounced && !this.idle) return;
     if (out.crossedBoundary || idleChanged || (onChange && changed)) await this.publishProgress(now);
   }
 
@@ -190,6 +193,7 @@ export class PartitionRuntime {
     };
     await this.ports.publish(progressRecords(progress, this.settings.partialsPartitions));
     this.published = { watermark: progress.watermark, idle: progress.idle };
+    this.state.markAnnounced({ watermark: progress.watermark, nextOffset: progress.nextOffset });
     this.ports.progressPublished?.(progress, this.state.streamCount);
   }
 }

@@ -26,7 +26,9 @@ import { ReferenceCatalog } from '../references/reference-catalog';
 import { type MonitoredEvent, fromFeatureObservation, fromPrediction } from '../streams/monitored-event';
 import { type Source } from '../streams/stream-identity';
 import { MONITOR_CONFIG } from '../tokens';
+import { readAnnouncedProgress } from './announced-progress';
 import { CheckpointStore, type SourcePartition, manifestKey } from './checkpoint-store';
+import { progressRecordKey } from './partial-keys';
 import { type BatchRecord, PartitionRuntime, type PartitionPorts } from './partition-runtime';
 import {
   PartitionWindows,
@@ -283,7 +285,15 @@ export class PartitionWindowing {
   /** Loads the latest checkpoint of every assigned partition (the topic read to its end now). */
   private async load(generation: number, sources: Array<SourcePartition & { kind: Source }>): Promise<void> {
     if (sources.length === 0) return;
-    const stored = await this.store.load(sources);
+    const [stored, announced] = await Promise.all([
+      this.store.load(sources),
+      readAnnouncedProgress(this.client, this.codecs, {
+        partialsTopic: this.partialsTopic,
+        sources,
+        groupIdPrefix: `${this.config.groupId}-progress-reader`,
+        sessionTimeoutMs: this.config.sessionTimeoutMs,
+      }),
+    ]);
     for (const source of sources) {
       const checkpoint = stored.get(manifestKey(this.config.groupId, source));
       const options = this.options(source, source.kind);
@@ -291,6 +301,9 @@ export class PartitionWindowing {
         ? await this.restore(options, checkpoint.body)
         : new PartitionWindows(options, this.catalog);
       if (generation !== this.generation) return;
+      // What was published beyond the checkpoint is not published or counted again by the replay.
+      const previous = announced.get(progressRecordKey(source.topic, source.partition));
+      if (previous) state.markAnnounced(previous);
       const runtime = new PartitionRuntime(
         { topic: source.topic, partition: source.partition },
         state,
@@ -309,6 +322,7 @@ export class PartitionWindowing {
           partition: source.partition,
           nextOffset: state.nextOffset,
           restored: !!checkpoint,
+          announcedNextOffset: state.announcedProgress.nextOffset,
         },
         'stage 1 partition ready',
       );

@@ -87,6 +87,18 @@ interface StreamState {
   previous?: Slot;
 }
 
+/**
+ * What a previous owner of the partition announced in its last progress record before it
+ * stopped (a crash, a rebalance): every window ending at or before `watermark` was published, and
+ * the records before `nextOffset` were windowed.
+ */
+export interface AnnouncedProgress {
+  readonly watermark: number;
+  readonly nextOffset: number;
+}
+
+const NOTHING_ANNOUNCED: AnnouncedProgress = { watermark: -Infinity, nextOffset: 0 };
+
 interface ProvisionalWindow {
   readonly windowEnd: number;
   readonly eventCount: number;
@@ -130,6 +142,8 @@ export class PartitionWindows {
   private readonly resolved = new Map<string, ResolvedReference | undefined>();
   /** Windows published provisionally (idle partition), by window identity: the event count published. */
   private readonly provisional = new Map<string, ProvisionalWindow>();
+  /** How far a previous owner got: the replay up to there publishes and counts nothing again. */
+  private announced: AnnouncedProgress = NOTHING_ANNOUNCED;
 
   constructor(
     readonly options: PartitionWindowsOptions,
@@ -156,6 +170,35 @@ export class PartitionWindows {
 
   get streamCount(): number {
     return this.streams.size;
+  }
+
+  /** The furthest progress announced for this partition, by this state or a previous owner. */
+  get announcedProgress(): AnnouncedProgress {
+    return this.announced;
+  }
+
+  /**
+   * Progress was announced up to here: by this state (the runtime tells it after each progress
+   * record, and the checkpoint keeps it), or by a previous owner before it stopped (its last
+   * progress record, read back on assignment). Replaying the
+   * records between the restored checkpoint and there closes windows that owner already
+   * published — stage 2 may have reported them and tombstoned their partials, so publishing them
+   * again would make their events count as late in the next report — and meets again the late
+   * events it already counted. Such windows are not published again and such events not counted
+   * again; the state itself evolves exactly as before, so everything after is unchanged.
+   */
+  markAnnounced(previous: AnnouncedProgress): void {
+    if (previous.watermark > this.announced.watermark || previous.nextOffset > this.announced.nextOffset) {
+      this.announced = {
+        watermark: Math.max(previous.watermark, this.announced.watermark),
+        nextOffset: Math.max(previous.nextOffset, this.announced.nextOffset),
+      };
+    }
+  }
+
+  /** A progress record with this state's watermark now would say less than one already announced. */
+  get behindAnnounced(): boolean {
+    return this.wm < this.announced.watermark;
   }
 
   /** Forget cached reference lookups: call at the start of each batch (the catalog may have changed). */
@@ -252,6 +295,8 @@ export class PartitionWindows {
       const id = provisionalKey(st.stream, slot.refId, w.start);
       const earlier = this.provisional.get(id);
       this.provisional.delete(id);
+      // Published by a previous owner with this very content (a replay after a restart).
+      if (w.end <= this.announced.watermark) continue;
       // Published as it is already: nothing new for stage 2.
       if (earlier && earlier.eventCount === w.state.eventCount && w.droppedLateEvents === 0) continue;
       out.partials.push(this.partial(st, slot, w, earlier?.eventCount ?? 0));
@@ -343,7 +388,8 @@ export class PartitionWindows {
           this.observeIn(st, 'previous', event, out);
           windowed = true;
         }
-        if (all) {
+        // A late event a previous owner already counted is not counted again.
+        if (all && offset >= this.announced.nextOffset) {
           if ((st.current as Slot).windows.droppedEvents > droppedBefore) out.dropped++;
           else if ((st.current as Slot).windows.lateEvents > lateBefore) out.late++;
         }
@@ -405,6 +451,7 @@ export class PartitionWindows {
       maxEventTime: this.maxTime,
       segments: this.segments.toJSON(),
       provisional: [...this.provisional],
+      announced: this.announced,
       subjects: subjects.map((s) => ({
         subject: s.subject,
         bootstrapSent: s.bootstrapSent,
@@ -495,6 +542,7 @@ export class PartitionWindows {
     state.wm = header.watermark;
     state.maxTime = header.maxEventTime;
     for (const [id, p] of header.provisional ?? []) state.provisional.set(id, p);
+    if (header.announced) state.markAnnounced(header.announced);
     const subjects = header.subjects.map((h) => {
       const s: SubjectState = { subject: h.subject, bootstrapSent: h.bootstrapSent };
       if (h.current) s.current = { ref: lookup(h.current.refId), from: h.current.from };
@@ -533,6 +581,8 @@ interface CheckpointHeader {
   segments: SegmentTablesJSON;
   /** Absent in checkpoints of monitors before provisional windows. */
   provisional?: Array<[string, ProvisionalWindow]>;
+  /** Absent in checkpoints of monitors before replays were told what was already published. */
+  announced?: AnnouncedProgress;
   subjects: Array<{
     subject: Subject;
     bootstrapSent: number;
