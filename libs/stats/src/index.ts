@@ -44,6 +44,7 @@ export {
   type KsMethod,
   type KolmogorovSmirnovResult,
 } from './hypothesis/kolmogorov-smirnov';
+export { kolmogorovSmirnovGridTest, ksGridSlot, ksReferenceGrid } from './hypothesis/ks-reference-grid';
 export { chiSquareTest, type ChiSquareResult } from './hypothesis/chi-square';
 export { twoProportionZTest, type ZTestResult } from './hypothesis/two-proportion-z-test';
 export { adjustPValues, type Correction } from './hypothesis/multiple-testing';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, InvalidProfileError } from '../errors';
 import { fnv1aString } from '../sketch/codec';
-import type { WeightedSample } from '@continuum/stats';
+import { ksReferenceGrid, type WeightedSample } from '@continuum/stats';
 import { wassersteinDistance } from '../statistics/wasserstein';
 import { type Binning, binIndex, interiorBinCount, linearQuantileEdges, uniqueSorted } from './binning';
 import {
@@ -23,6 +23,7 @@ export class NumericFeature {
   /** Reference counts over all bins: underflow, interior..., overflow. */
   readonly binCounts: Float64Array;
   private sampleCache: WeightedSample | undefined;
+  private gridCache: Float64Array | undefined;
 
   constructor(readonly json: Readonly<NumericFeatureJSON>) {
     this.edges = Float64Array.from(json.edges);
@@ -51,6 +52,15 @@ export class NumericFeature {
   /** Bin of a finite value (0 = underflow, interiorBins + 1 = overflow). */
   bin(x: number): number {
     return binIndex(this.edges, this.interiorBins, x);
+  }
+
+  /**
+   * The distinct values of the reference sample: windows count their values on this grid so that KS
+   * against the profile is computed exactly from bounded, mergeable counts (`kolmogorovSmirnovGridTest`).
+   */
+  get ksGrid(): Float64Array {
+    if (!this.gridCache) this.gridCache = ksReferenceGrid(this.sample());
+    return this.gridCache;
   }
 
   /** The reference values (exact) or their equally spaced order statistics, as a weighted sample. */
@@ -388,7 +398,7 @@ function fingerprint(json: ReferenceProfileJSON): string {
     options: json.options,
     features: json.features.map((f) =>
       f.type === 'numeric'
-        ? [f.name, f.type, f.role, f.binning, f.edges]
+        ? [f.name, f.type, f.role, f.binning, f.edges, fnv1aString(JSON.stringify(f.summary))]
         : [f.name, f.type, f.role, f.categories, f.distinctValues === f.categories.length],
     ),
   });

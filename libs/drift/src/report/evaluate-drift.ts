@@ -16,6 +16,7 @@ import {
   adjustPValues,
   chiSquareTest,
   type Correction,
+  kolmogorovSmirnovGridTest,
   kolmogorovSmirnovTest,
   sum,
   twoProportionZTest,
@@ -120,6 +121,8 @@ interface ReferenceSide {
   numericCount(f: NumericFeature): number;
   categoryCounts(f: CategoricalFeature): Float64Array;
   categoryTotal(f: CategoricalFeature): number;
+  /** Whether a window's counts on the reference grid (`NumericFeature.ksGrid`) can be tested against it. */
+  readonly gridCounts: boolean;
 }
 
 function profileSide(): ReferenceSide {
@@ -130,6 +133,7 @@ function profileSide(): ReferenceSide {
     numericCount: (f) => f.count,
     categoryCounts: (f) => f.counts,
     categoryTotal: (f) => f.count,
+    gridCounts: true,
   };
 }
 
@@ -141,6 +145,7 @@ function baselineSide(baseline: WindowProfile): ReferenceSide {
     numericCount: (f) => baseline.numericMoments(f).count,
     categoryCounts: (f) => baseline.categoryCounts(f),
     categoryTotal: (f) => sum(baseline.categoryCounts(f)),
+    gridCounts: false,
   };
 }
 
@@ -154,7 +159,11 @@ function measure(
 ): Measured {
   if (feature.type === 'numeric') {
     if (statistic === 'KS') {
-      const r = kolmogorovSmirnovTest(reference.numericSample(feature), current.numericSample(feature));
+      // Against the profile: the window's counts on the reference grid give SciPy's D exactly, at
+      // bounded state. Against a baseline window: both sides are sketches (conservative p-value).
+      const r = reference.gridCounts
+        ? kolmogorovSmirnovGridTest(reference.numericSample(feature), current.numericGridCounts(feature))
+        : kolmogorovSmirnovTest(reference.numericSample(feature), current.numericSample(feature));
       return { value: r.statistic, pValue: r.pValue, effectSize: r.statistic, maxError: r.maxError };
     }
     if (statistic === 'WASSERSTEIN') {

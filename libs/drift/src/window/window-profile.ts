@@ -6,6 +6,7 @@ import { ByteReader, ByteWriter, fnv1a } from '../sketch/codec';
 import { QuantileSketch } from '../sketch/quantile-sketch';
 import { type HeavyHitter, SpaceSaving } from '../sketch/space-saving';
 import {
+  ksGridSlot,
   MOMENT_SLOTS,
   type MomentSummary,
   initMoments,
@@ -16,7 +17,10 @@ import {
 } from '@continuum/stats';
 
 const MAGIC = 0x57445443; // 'CTDW' little-endian
-const FORMAT_VERSION = 1;
+// 2: counts on each numeric feature's reference grid (exact KS against the profile).
+const FORMAT_VERSION = 2;
+/** A merge that would overflow a grid counter (more than 2³² − 1 values at one slot) is refused. */
+const GRID_COUNT_MAX = 0xffffffff;
 
 // Quality counters per feature.
 const NULLS = 0;
@@ -80,6 +84,10 @@ export class WindowProfile {
   private readonly bins: Float64Array;
   private readonly moments: Float64Array;
   private readonly sketches: QuantileSketch[];
+  private readonly numGrids: Float64Array[];
+  private readonly gridOffsets: Int32Array;
+  /** Per numeric feature, counts on its reference grid (2·m + 1 slots; Uint32: half the memory). */
+  private readonly gridCounts: Uint32Array;
   private readonly numQuality: Float64Array;
 
   private readonly catFeatures: readonly CategoricalFeature[];
@@ -117,6 +125,10 @@ export class WindowProfile {
       exactLimit: profile.options.sketchExactLimit,
     };
     this.sketches = this.numFeatures.map(() => new QuantileSketch(sketchOptions));
+    this.numGrids = this.numFeatures.map((f) => f.ksGrid);
+    this.gridOffsets = new Int32Array(this.numFeatures.length + 1);
+    this.numGrids.forEach((g, i) => (this.gridOffsets[i + 1] = this.gridOffsets[i] + 2 * g.length + 1));
+    this.gridCounts = new Uint32Array(this.gridOffsets[this.numFeatures.length]);
     this.numQuality = new Float64Array(QUALITY_SLOTS * this.numFeatures.length);
 
     this.catFeatures = [
@@ -215,6 +227,7 @@ export class WindowProfile {
     this.bins[this.binOffsets[i] + binIndex(this.numEdges[i], this.numInterior[i], v)]++;
     updateMoments(this.moments, MOMENT_SLOTS * i, v);
     this.sketches[i].add(v);
+    this.gridCounts[this.gridOffsets[i] + ksGridSlot(this.numGrids[i], v)]++;
   }
 
   private observeCategory(j: number, v: string): void {
@@ -269,6 +282,14 @@ export class WindowProfile {
       mergeMoments(this.moments, MOMENT_SLOTS * i, other.moments, MOMENT_SLOTS * i);
       this.sketches[i].merge(other.sketches[i]);
     }
+    for (let s = 0; s < this.gridCounts.length; s++) {
+      if (this.gridCounts[s] + other.gridCounts[s] > GRID_COUNT_MAX) {
+        throw new IncompatibleStateError(
+          'merged window state would hold more than 2^32 - 1 values at one grid slot',
+        );
+      }
+    }
+    for (let s = 0; s < this.gridCounts.length; s++) this.gridCounts[s] += other.gridCounts[s];
     addInto(this.numQuality, other.numQuality);
     addInto(this.cats, other.cats);
     for (let j = 0; j < this.catFeatures.length; j++) this.unseen[j].merge(other.unseen[j]);
@@ -323,6 +344,12 @@ export class WindowProfile {
 
   numericSample(feature: NumericFeature): WeightedSample {
     return this.sketches[this.numericIndex(feature)].toWeightedSample();
+  }
+
+  /** Counts on the feature's reference grid (`NumericFeature.ksGrid`, slots of `ksGridSlot`). */
+  numericGridCounts(feature: NumericFeature): Uint32Array {
+    const i = this.numericIndex(feature);
+    return this.gridCounts.slice(this.gridOffsets[i], this.gridOffsets[i + 1]);
   }
 
   /** The quantile sketch of a numeric feature (read-only use: quantiles, counts). */
@@ -410,6 +437,7 @@ export class WindowProfile {
       w.f64s(this.moments, at + 1, at + MOMENT_SLOTS);
       this.sketches[i].write(w);
     }
+    writeSparseCounts(w, this.gridCounts);
     for (let i = 0; i < this.numQuality.length; i++) w.varUint(this.numQuality[i]);
     for (let i = 0; i < this.cats.length; i++) w.varUint(this.cats[i]);
     for (const s of this.unseen) s.write(w);
@@ -465,6 +493,16 @@ export class WindowProfile {
         );
       }
     }
+    readSparseCounts(r, wp.gridCounts);
+    for (let i = 0; i < wp.numFeatures.length; i++) {
+      let n = 0;
+      for (let s = wp.gridOffsets[i]; s < wp.gridOffsets[i + 1]; s++) n += wp.gridCounts[s];
+      if (n !== wp.moments[MOMENT_SLOTS * i]) {
+        throw new InvalidStateError(
+          `window state: feature '${wp.numNames[i]}' grid counts and moments disagree on its count`,
+        );
+      }
+    }
     for (let i = 0; i < wp.numQuality.length; i++) wp.numQuality[i] = r.varUint();
     for (let i = 0; i < wp.cats.length; i++) wp.cats[i] = r.varUint();
     for (let j = 0; j < wp.unseen.length; j++)
@@ -475,6 +513,33 @@ export class WindowProfile {
     if (r.remaining !== 0)
       throw new InvalidStateError(`window state has ${r.remaining} unexpected trailing bytes`);
     return wp;
+  }
+}
+
+/** Non-zero counts only, as (index gap, count) varint pairs: most grid slots of a window are empty. */
+function writeSparseCounts(w: ByteWriter, counts: Uint32Array): void {
+  let nonZero = 0;
+  for (let s = 0; s < counts.length; s++) if (counts[s] !== 0) nonZero++;
+  w.varUint(nonZero);
+  let previous = -1;
+  for (let s = 0; s < counts.length; s++) {
+    if (counts[s] === 0) continue;
+    w.varUint(s - previous - 1);
+    w.varUint(counts[s]);
+    previous = s;
+  }
+}
+
+function readSparseCounts(r: ByteReader, into: Uint32Array): void {
+  const nonZero = r.varUint();
+  let at = -1;
+  for (let k = 0; k < nonZero; k++) {
+    at += r.varUint() + 1;
+    const count = r.varUint();
+    if (at >= into.length || count === 0 || count > GRID_COUNT_MAX) {
+      throw new InvalidStateError('window state: grid counts out of range');
+    }
+    into[at] = count;
   }
 }
 
