@@ -5,3 +5,4 @@ export * from './observability.module';
 export * from './run-service';
 export * from './dependency-wait';
 export * from './text-log';
+export * from './connection-state';

@@ -9,7 +9,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { ContractRegistry, EventCodecs, type TopicKey, topicName } from '@continuum/events';
-import { HealthChecks, LOGGER, type Logger, Metrics } from '@continuum/observability';
+import { ConnectionWatch, HealthChecks, LOGGER, type Logger, Metrics } from '@continuum/observability';
 import { BatchConsumer, type BatchConsumerOptions } from '../batch-consumer';
 import { ConsumerAssignments } from '../consumer-assignments';
 import { DeadLetterPublisher } from '../dead-letter';
@@ -17,11 +17,14 @@ import { EventProducer } from '../event-producer';
 import { KAFKA_CLIENT, type KafkaClient, createKafkaClient } from '../kafka-client';
 import { type KafkaConfig } from '../kafka-config';
 import { provisionCatalog } from '../topic-provisioning';
-import { waitForKafkaAndRegistry } from '../startup-wait';
+import { brokersReachable, waitForKafkaAndRegistry } from '../startup-wait';
 import { KafkaBatchTransport } from './batch-transport';
 
 export { KAFKA_CLIENT };
 export const KAFKA_MODULE_OPTIONS = Symbol('KafkaModuleOptions');
+
+/** How often the broker and the registry are probed after start-up (readiness and the connection gauges). */
+const CONNECTION_PROBE_INTERVAL_MS = 2_000;
 
 export interface KafkaModuleOptions {
   service: string;
@@ -39,6 +42,8 @@ export interface KafkaModuleOptions {
 /** Starts the Kafka side of a service after every provider is ready, and stops it first on shutdown. */
 @Injectable()
 class KafkaRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private connections?: ConnectionWatch;
+
   constructor(
     @Inject(KAFKA_MODULE_OPTIONS) private readonly options: KafkaModuleOptions,
     @Inject(KAFKA_CLIENT) private readonly client: KafkaClient,
@@ -48,6 +53,7 @@ class KafkaRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(BatchConsumer) private readonly consumer: BatchConsumer | null,
     private readonly registry: ContractRegistry,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -69,6 +75,47 @@ class KafkaRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
     // The KafkaBatchTransport subscribes the handlers and starts the consumer.
     const consumer = this.consumer;
     if (consumer) this.health.addReadinessCheck('kafka-consumer', () => consumer.readiness());
+    this.connections = this.watchConnections();
+    this.connections.start();
+  }
+
+  /**
+   * Readiness follows the connections: a service whose broker or registry is unreachable cannot
+   * do its work (nothing is consumed or produced, records wait undecoded), so it says so.
+   */
+  private watchConnections(): ConnectionWatch {
+    const { config } = this.options;
+    return new ConnectionWatch(
+      [
+        {
+          check: 'kafka-broker',
+          name: 'Kafka',
+          target: config.brokers.join(','),
+          gauge: {
+            name: 'continuum_kafka_connected',
+            help: '1 while a bootstrap broker accepts connections (probed every 2 s), 0 after two failed probes in a row.',
+          },
+          probe: () => brokersReachable(config.brokers),
+          advice: 'records wait at the broker and nothing is lost; check the brokers in KAFKA_BROKERS',
+        },
+        {
+          check: 'schema-registry',
+          name: 'the schema registry',
+          target: config.registryUrl,
+          gauge: {
+            name: 'continuum_schema_registry_reachable',
+            help: '1 while the schema registry answers (probed every 2 s), 0 after two failed probes in a row.',
+          },
+          probe: () => this.registry.probe(),
+          advice:
+            'records with schema ids not yet cached wait (never dead-lettered for it); check SCHEMA_REGISTRY_URL',
+        },
+      ],
+      { intervalMs: CONNECTION_PROBE_INTERVAL_MS, failuresToLose: 2 },
+      this.metrics,
+      this.health,
+      this.logger,
+    );
   }
 
   private async provision(): Promise<void> {
@@ -94,6 +141,7 @@ class KafkaRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
 
   async beforeApplicationShutdown(): Promise<void> {
     this.health.markShuttingDown();
+    this.connections?.stop();
     await this.consumer?.stop();
     await this.producer.disconnect();
     this.logger.info('kafka runtime stopped: last batch committed, producer flushed');
