@@ -1,4 +1,7 @@
 export * from './codec';
+export * from './columnar';
+export * from './columnar-decoder';
+export * from './columnar-validation';
 export * from './contract';
 export * from './errors';
 export * from './generated/contracts';
