@@ -1,49 +1,8 @@
 import { type EvaluatorPartial } from '@continuum/events';
-import { WindowState } from '../evaluation/window-state';
 import { type SourceRecord } from '../join/partition-evaluator';
 import { MemoryStore } from '../state/key-value-store';
+import { H, T0, partial, progress, state } from './combiner-fixtures';
 import { PerformanceCombiner } from './performance-combiner';
-
-const H = 3_600_000;
-const T0 = Date.UTC(2026, 0, 1);
-
-function state(pairs: Array<[number, 0 | 1]>, predictions: number, detections = 0): WindowState {
-  const s = new WindowState();
-  const { metrics } = s.useTask('BINARY_CLASSIFICATION');
-  for (const [score, y] of pairs) {
-    (metrics as { add(score: number, y: 0 | 1): void }).add(score, y);
-    s.labelledCount++;
-    s.delay.add(1000);
-  }
-  s.predictionCount = predictions;
-  s.drift = {
-    detector: 'ADWIN',
-    driftDetected: detections > 0,
-    warningDetected: false,
-    observations: pairs.length,
-    detections,
-  };
-  return s;
-}
-
-function partial(p: number, ws: number, s: WindowState, version = '1'): EvaluatorPartial {
-  return {
-    sourcePartition: p,
-    partitionCount: 2,
-    closedThrough: ws + H,
-    partial: {
-      modelId: 'm',
-      modelVersion: version,
-      windowStart: ws,
-      windowEnd: ws + H,
-      state: JSON.stringify(s.toJSON()),
-    },
-  };
-}
-
-function progress(p: number, closedThrough: number): EvaluatorPartial {
-  return { sourcePartition: p, partitionCount: 2, closedThrough, partial: null };
-}
 
 class Log {
   private offset = 0;
