@@ -1,59 +1,34 @@
 import { type ModelVersionEvent } from '@continuum/events';
 import { SeededRandom } from '@continuum/learning';
 import { MODEL_STAGES, type ModelStage, TRAINING_STRATEGIES } from './model';
-import {
-  type EventMeta,
-  artifactAttachedEvent,
-  modelRegisteredEvent,
-  stageChangedEvent,
-  versionRegisteredEvent,
-} from './registry-events';
+import { type EventMeta, type VersionRegistration, artifactAttachedEvent } from './registry-events';
+import { RegistryEventFixture } from './registry-fixtures';
 import { RegistryView } from './registry-view';
 import { judgeTransition } from './stage-machine';
 
-let ids = 0;
-const meta = (sequence = 0, at = 1_000): EventMeta => ({
-  eventId: `e${++ids}`,
-  occurredAt: at,
-  actor: 'tester',
-  sequence,
-});
+const fixture = new RegistryEventFixture({ actor: 'tester' });
+const meta = (sequence = 0, at = 1_000): EventMeta => fixture.meta({ sequence, occurredAt: at });
 
 const model = (m: EventMeta, modelId = 'churn') =>
-  modelRegisteredEvent(m, {
+  fixture.model(
     modelId,
-    task: 'BINARY_CLASSIFICATION',
-    features: [{ name: 'x', type: 'NUMERIC', required: true, min: null, max: null, categories: [] }],
-    owner: 'team-a',
-    policyRef: 'churn',
-  });
+    {
+      features: [{ name: 'x', type: 'NUMERIC', required: true, min: null, max: null, categories: [] }],
+      owner: 'team-a',
+      policyRef: 'churn',
+    },
+    m,
+  );
 
 const version = (
   m: EventMeta,
   v: string,
   stage: ModelStage = 'CANDIDATE',
-  extra: Partial<Parameters<typeof versionRegisteredEvent>[1]> = {},
-) =>
-  versionRegisteredEvent(m, {
-    modelId: 'churn',
-    version: v,
-    parentVersion: null,
-    strategy: 'FULL',
-    stage,
-    lineage: null,
-    trainingWindow: null,
-    metrics: {},
-    metricsRef: null,
-    referenceProfile: null,
-    referenceProfileRef: null,
-    artifact: null,
-    idempotencyKey: null,
-    reason: null,
-    ...extra,
-  });
+  extra: Partial<VersionRegistration> = {},
+) => fixture.version('churn', v, stage, extra, m);
 
 const stage = (m: EventMeta, v: string, to: ModelStage, reason = 'because') =>
-  stageChangedEvent(m, { modelId: 'churn', version: v, stage: to, reason, evidence: { pValue: 0.01 } });
+  fixture.stage({ modelId: 'churn', version: v, stage: to, reason, evidence: { pValue: 0.01 } }, m);
 
 function fold(events: ModelVersionEvent[]): RegistryView {
   const view = new RegistryView();

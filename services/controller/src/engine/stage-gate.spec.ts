@@ -1,56 +1,21 @@
 import { type RetrainRequest } from '@continuum/events';
-import {
-  RegistryView,
-  modelRegisteredEvent,
-  stageChangedEvent,
-  versionRegisteredEvent,
-} from '@continuum/registry';
+import { RegistryEventFixture, RegistryView } from '@continuum/registry';
 import { T0, WINDOW_MS, driftReport, performanceReport } from '../../test/report-fixtures';
 import { validatePolicy } from '../policy/policy-validation';
 import { RetrainEngine } from './retrain-engine';
 import { stageVerdict } from './stage-gate';
 
-let n = 0;
-const meta = () => ({ eventId: `e${++n}`, occurredAt: T0, actor: 'test', sequence: 0 });
+const events = new RegistryEventFixture({ occurredAt: T0 });
 
 /** churn: version 1 CHAMPION, version 2 SHADOW (a challenger under test), version 3 CANDIDATE. */
 function registry(): RegistryView {
   const view = new RegistryView();
-  const version = (v: string, stage: 'CHAMPION' | 'CANDIDATE') =>
-    versionRegisteredEvent(meta(), {
-      modelId: 'churn',
-      version: v,
-      parentVersion: null,
-      strategy: 'FULL',
-      stage,
-      lineage: null,
-      trainingWindow: null,
-      metrics: {},
-      metricsRef: null,
-      referenceProfile: null,
-      referenceProfileRef: null,
-      artifact: null,
-      idempotencyKey: null,
-      reason: null,
-    });
   for (const e of [
-    modelRegisteredEvent(meta(), {
-      modelId: 'churn',
-      task: 'BINARY_CLASSIFICATION',
-      features: [],
-      owner: 'a',
-      policyRef: null,
-    }),
-    version('1', 'CHAMPION'),
-    version('2', 'CANDIDATE'),
-    stageChangedEvent(meta(), {
-      modelId: 'churn',
-      version: '2',
-      stage: 'SHADOW',
-      reason: 'test',
-      evidence: null,
-    }),
-    version('3', 'CANDIDATE'),
+    events.model('churn', { owner: 'a' }),
+    events.version('churn', '1', 'CHAMPION'),
+    events.version('churn', '2', 'CANDIDATE'),
+    events.stage({ modelId: 'churn', version: '2', stage: 'SHADOW' }),
+    events.version('churn', '3', 'CANDIDATE'),
   ]) {
     expect(view.apply(e)).toMatchObject({ applied: true });
   }
@@ -117,15 +82,7 @@ describe('stage-aware triggers', () => {
 
   it('follows promotions: once the shadow is champion, its windows count and the archived one’s do not', () => {
     const view = registry();
-    view.apply(
-      stageChangedEvent(meta(), {
-        modelId: 'churn',
-        version: '2',
-        stage: 'CHAMPION',
-        reason: 'won',
-        evidence: null,
-      }),
-    );
+    view.apply(events.stage({ modelId: 'churn', version: '2', stage: 'CHAMPION', reason: 'won' }));
     expect(stageVerdict(view, 'churn', '2')).toEqual({ counts: true, why: 'champion' });
     expect(stageVerdict(view, 'churn', '1')).toEqual({ counts: false, stage: 'ARCHIVED' });
   });
