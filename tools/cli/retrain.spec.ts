@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseRetrainArgs, parseWindowSpec, runRetrainCommand } from './retrain-command';
+import { runCli } from './main';
+import { parseRetrainArgs, parseWindowSpec, runRetrainCommand } from './retrain';
 
-const env = { CONTROLLER_API_TOKEN: 'token-token-token-1' };
+const env = { CONTROLLER_API_TOKEN: 'token-token-token-1', CONTINUUM_CACHE_DIR: '/nonexistent' };
 
 function io(status: number, body: unknown) {
   const calls: Array<{ url: string; init: RequestInit }> = [];
@@ -21,7 +22,7 @@ function io(status: number, body: unknown) {
   };
 }
 
-describe('retrain CLI', () => {
+describe('continuum retrain', () => {
   it('posts the mode, window and reason with the bearer token and idempotency key', async () => {
     const t = io(202, { requestId: 'rr-1', modelId: 'churn', mode: 'FULL', window: { kind: 'FIXED_COUNT' } });
     const status = await runRetrainCommand(
@@ -61,14 +62,14 @@ describe('retrain CLI', () => {
 
   it('prints the controller message and exits 1 when refused', async () => {
     const t = io(401, { statusCode: 401, message: 'wrong bearer token' });
-    expect(await runRetrainCommand(['churn'], env, t.io)).toBe(1);
-    expect(t.err).toEqual(['retrain: the controller answered 401: wrong bearer token']);
+    expect(await runCli(['retrain', 'churn'], env, t.io)).toBe(1);
+    expect(t.err).toEqual(['continuum retrain: the controller answered 401: wrong bearer token']);
   });
 
   it('exits 2 with a clear message on wrong usage, without calling the controller', async () => {
     const cases: Array<[string[], NodeJS.ProcessEnv, string]> = [
-      [[], env, 'the model id is missing'],
-      [['a', 'b'], env, 'one model id expected, got a b'],
+      [[], env, 'retrain: <model> missing'],
+      [['a', 'b'], env, "retrain: unexpected argument 'b'"],
       [['churn', '--mode', 'fast'], env, "--mode must be one of ONLINE, WARM_START, FULL (got 'fast')"],
       [
         ['churn', '--window', 'weeks:3'],
@@ -76,20 +77,40 @@ describe('retrain CLI', () => {
         "--window must start with count:, duration:, dynamic:, representative or '{' (got 'weeks:3')",
       ],
       [['churn', '--bogus'], env, "Unknown option '--bogus'"],
-      [['churn'], {}, 'no token: set CONTROLLER_API_TOKEN or pass --token-file <path>'],
+      [['churn', '--url', 'ftp://x'], env, "--url is not an http(s) URL: 'ftp://x'"],
     ];
     for (const [argv, e, message] of cases) {
       const t = io(202, {});
-      expect(await runRetrainCommand(argv, e, t.io)).toBe(2);
+      expect(await runCli(['retrain', ...argv], e, t.io)).toBe(2);
       expect(t.err[0]).toContain(message);
+      expect(t.err[0]).toContain('(see: continuum retrain --help)');
       expect(t.calls).toHaveLength(0);
     }
+  });
+
+  it('exits 1 naming the variable and the local token file when there is no token', async () => {
+    const t = io(202, {});
+    expect(await runCli(['retrain', 'churn'], { CONTINUUM_CACHE_DIR: '/nonexistent' }, t.io)).toBe(1);
+    expect(t.err[0]).toContain('CONTROLLER_API_TOKEN is required for this command');
+    expect(t.err[0]).toContain('/nonexistent/run/controller.token');
+    expect(t.calls).toHaveLength(0);
+  });
+
+  it('takes the token tools/continuum up generated when the variable is unset', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'cli-cache-'));
+    mkdirSync(join(cache, 'run'));
+    writeFileSync(join(cache, 'run', 'controller.token'), 'generated-local-token\n');
+    const call = parseRetrainArgs(['churn'], { CONTINUUM_CACHE_DIR: cache });
+    expect(call).toMatchObject({
+      token: 'generated-local-token',
+      url: 'http://127.0.0.1:9466/models/churn/retrain',
+    });
   });
 
   it('prints the usage for --help', async () => {
     const t = io(202, {});
     expect(await runRetrainCommand(['--help'], {}, t.io)).toBe(0);
-    expect(t.out[0]).toMatch(/^Usage: npm run retrain/);
+    expect(t.out[0]).toMatch(/^usage: continuum retrain <model>/);
   });
 
   it('reads the token from a file and the URL from CONTROLLER_URL', () => {

@@ -1,0 +1,232 @@
+/**
+ * `continuum profile build`: a model's reference profile from a sample file in any language's
+ * favourite format (CSV, JSON Lines, Parquet), built by the same ReferenceProfileBuilder the
+ * trainer uses, so that a model trained elsewhere is monitored against its own training data.
+ * The output follows libs/drift/schemas/reference-profile.schema.json.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { ReferenceProfileBuilder } from '@continuum/drift';
+import { RegistryHttpError } from '@continuum/registry';
+import {
+  CommandFailure,
+  type CommandIo,
+  UsageError,
+  parseCommandLine,
+  positiveIntegerOption,
+  stringOption,
+} from './command';
+import { type ContractFile, parseContract, readContractFile } from './contract-file';
+import {
+  INPUT_FORMATS,
+  type InputFormat,
+  InputError,
+  type ReadProgress,
+  formatFromName,
+  readRows,
+} from './profile-io';
+import { ColumnTypes, absentContractFeatures, planColumns, rowToEvent, segmentOf } from './profile-rows';
+import { Progress, formatBytes } from './progress';
+import { registryClient } from './registry-access';
+
+export const PROFILE_USAGE = `usage: continuum profile build --input <file> --model <id> --out <profile.json> [options]
+
+Builds the model's reference profile (the distribution drift is measured against) from a sample
+of its training data, with the builder the trainer uses. Register it with the model's version:
+continuum register <model> --contract ... --profile <profile.json>, or the registry's API.
+
+  --input <file>         the sample: .csv (header row), .jsonl (one JSON object per line) or
+                         .parquet (uncompressed or Snappy); --format overrides the extension
+  --format <format>      ${INPUT_FORMATS.join(', ')}
+  --model <id>           the model; its contract types the columns (read from the registry
+                         unless --contract or --infer-types is given)
+  --contract <file>      the contract as JSON ({"features": [...]}, see continuum register --help):
+                         only its features are profiled, with its types
+  --infer-types          no contract: a column is numeric when all its values are numbers
+  --prediction <column>  the model's output column (default: 'prediction' if there is one)
+  --segment-by <column>  the monitor's segment tag (MONITOR_SEGMENT_KEYS): left out of the
+                         features; one more profile per value (the first --max-segments values,
+                         the rest as 'other') is written next to --out as <name>.<column>=<value>.json
+  --max-segments <n>     default 20, as MONITOR_MAX_SEGMENTS_PER_KEY
+  --exclude <a,b,...>    columns that are not features (ids, labels, timestamps)
+  --bins <n>             quantile bins per numeric feature (default 10)
+  --max-categories <n>   categories tracked per categorical feature (default 100)
+  --out <file>           where to write the profile JSON
+
+Reads the sample twice (types, then the profile); progress goes to stderr. Memory grows with
+rows × features (the builder keeps every numeric value to take exact quantiles).
+Exit codes: 0 written, 1 failed (unreadable input, unknown model...), 2 usage.`;
+
+export async function runProfileCommand(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  io: CommandIo,
+): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    io.out(PROFILE_USAGE);
+    return sub === undefined ? 2 : 0;
+  }
+  if (sub !== 'build') throw new UsageError(`profile: unknown command '${sub}'`);
+  const line = parseCommandLine(
+    'profile build',
+    rest,
+    {
+      input: { type: 'string' },
+      format: { type: 'string' },
+      model: { type: 'string' },
+      contract: { type: 'string' },
+      'infer-types': { type: 'boolean' },
+      prediction: { type: 'string' },
+      'segment-by': { type: 'string' },
+      'max-segments': { type: 'string' },
+      exclude: { type: 'string' },
+      bins: { type: 'string' },
+      'max-categories': { type: 'string' },
+      out: { type: 'string' },
+    },
+    { names: [] },
+  );
+  if (line.help) {
+    io.out(PROFILE_USAGE);
+    return 0;
+  }
+  const input = stringOption(line, 'input');
+  const model = stringOption(line, 'model');
+  const out = stringOption(line, 'out');
+  for (const [name, value] of [
+    ['--input', input],
+    ['--model', model],
+    ['--out', out],
+  ] as const) {
+    if (!value) throw new UsageError(`profile build: ${name} is required`);
+  }
+  const formatText = stringOption(line, 'format') ?? formatFromName(input!);
+  if (formatText === undefined)
+    throw new UsageError(`profile build: cannot tell the format of ${input} from its name: pass --format`);
+  if (!(INPUT_FORMATS as readonly string[]).includes(formatText))
+    throw new UsageError(`--format must be one of ${INPUT_FORMATS.join(', ')} (got '${formatText}')`);
+  const format = formatText as InputFormat;
+  const contractPath = stringOption(line, 'contract');
+  if (contractPath && line.values['infer-types'])
+    throw new UsageError('profile build: --contract and --infer-types exclude each other');
+  const maxSegments = positiveIntegerOption(line, 'max-segments') ?? 20;
+  const bins = positiveIntegerOption(line, 'bins');
+  const maxCategories = positiveIntegerOption(line, 'max-categories');
+  const exclude = (stringOption(line, 'exclude') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!existsSync(input!)) throw new CommandFailure(`the input ${input} does not exist`);
+
+  let contract: ContractFile | undefined;
+  if (contractPath) contract = readContractFile(contractPath);
+  else if (!line.values['infer-types']) contract = await registeredContract(model!, env, io);
+
+  const progress = new Progress(io);
+  const report = (pass: string) => (p: ReadProgress) =>
+    progress.update(
+      p.unit === 'bytes'
+        ? `profile ${pass}: ${formatBytes(p.done)} of ${formatBytes(p.total)} (${percent(p)})`
+        : `profile ${pass}: ${p.done} of ${p.total} rows (${percent(p)})`,
+    );
+  try {
+    const types = new ColumnTypes();
+    let rows = 0;
+    for await (const row of readRows(input!, format, report('pass 1/2, column types'))) {
+      types.observe(row);
+      rows++;
+    }
+    const segmentBy = stringOption(line, 'segment-by');
+    if (segmentBy !== undefined && !types.columns.includes(segmentBy))
+      throw new CommandFailure(`--segment-by ${segmentBy}: the sample has no such column`);
+    const plan = planColumns(types, {
+      contract,
+      prediction: stringOption(line, 'prediction'),
+      segmentBy,
+      exclude,
+    });
+    const predictionName = stringOption(line, 'prediction');
+    if (predictionName !== undefined && !types.columns.includes(predictionName))
+      throw new CommandFailure(`--prediction ${predictionName}: the sample has no such column`);
+    if (plan.numeric.length + plan.categorical.length === 0)
+      throw new CommandFailure(
+        `no feature to profile in ${input} (${rows} rows; columns: ${types.columns.join(', ') || 'none'})`,
+      );
+    for (const { column, why } of plan.ignored) io.err(`left out ${column}: ${why}`);
+    for (const name of absentContractFeatures(types, contract))
+      io.err(`warning: contract feature ${name} is not in the sample (profiled as always missing)`);
+
+    const options = { ...(bins ? { bins } : {}), ...(maxCategories ? { maxCategories } : {}) };
+    const overall = new ReferenceProfileBuilder(options);
+    const segments = new Map<string, ReferenceProfileBuilder>();
+    let done = 0;
+    for await (const row of readRows(input!, format, report('pass 2/2, profile'))) {
+      const event = rowToEvent(row, plan);
+      overall.observe(event);
+      const value = segmentOf(row, plan);
+      if (value !== undefined) {
+        const key = segments.has(value) || segments.size < maxSegments ? value : 'other';
+        let builder = segments.get(key);
+        if (!builder) segments.set(key, (builder = new ReferenceProfileBuilder(options)));
+        builder.observe(event);
+      }
+      done++;
+    }
+    progress.update(`profile: ${done} rows read, building`, true);
+    progress.done();
+
+    writeFileSync(out!, `${JSON.stringify(overall.build().toJSON())}\n`);
+    const prediction = plan.prediction
+      ? `, prediction ${plan.prediction.column} (${plan.prediction.kind})`
+      : '';
+    io.out(
+      `profile of ${model}: ${done} rows, ${plan.numeric.length} numeric and ${plan.categorical.length} categorical features${prediction} -> ${out}`,
+    );
+    for (const [value, builder] of segments) {
+      const file = segmentFile(out!, segmentBy!, value);
+      writeFileSync(file, `${JSON.stringify(builder.build().toJSON())}\n`);
+      io.out(`  segment ${segmentBy}=${value}: ${builder.rows} rows -> ${file}`);
+    }
+    return 0;
+  } catch (error) {
+    progress.done();
+    if (error instanceof InputError) throw new CommandFailure(error.message);
+    throw error;
+  }
+}
+
+/** The registered model's contract; undefined (types inferred) when the registry does not know the model. */
+async function registeredContract(
+  modelId: string,
+  env: NodeJS.ProcessEnv,
+  io: CommandIo,
+): Promise<ContractFile | undefined> {
+  try {
+    const model = await registryClient(env, io).getModel(modelId);
+    if (!model.contract) {
+      io.err(`${modelId} is registered without a contract: column types are inferred from the sample`);
+      return undefined;
+    }
+    return parseContract(model.contract, `the registry's contract of ${modelId}`);
+  } catch (error) {
+    if (error instanceof RegistryHttpError && error.notFound) {
+      io.err(`${modelId} is not registered: column types are inferred from the sample (or pass --contract)`);
+      return undefined;
+    }
+    throw new CommandFailure(
+      `cannot read the contract of ${modelId} from the registry (${(error as Error).message}); pass --contract <file> or --infer-types`,
+    );
+  }
+}
+
+function percent(p: ReadProgress): string {
+  return p.total > 0 ? `${Math.floor((100 * p.done) / p.total)}%` : '-';
+}
+
+/** profile.json + city=paris -> profile.city=paris.json (unsafe characters of the value as '_'). */
+export function segmentFile(out: string, column: string, value: string): string {
+  const ext = extname(out) || '.json';
+  const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]/g, '_');
+  return join(dirname(out), `${basename(out, extname(out))}.${safe(column)}=${safe(value)}${ext}`);
+}
