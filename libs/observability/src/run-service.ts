@@ -1,5 +1,5 @@
 import { type INestApplication } from '@nestjs/common';
-import { HttpAdapterHost, NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory, Reflector } from '@nestjs/core';
 import { type NextFunction, type Request, type Response } from 'express';
 import {
   ConfigError,
@@ -9,6 +9,7 @@ import {
   resolveLogFormat,
 } from '@continuum/config';
 import { HealthChecks } from './health';
+import { JsonBodyGuard } from './json-body.guard';
 import { JsonLogger, createLogger } from './json-logger';
 
 export interface RunServiceOptions {
@@ -71,6 +72,7 @@ export async function runService(
   const app = await NestFactory.create(module, { logger, bufferLogs: true });
   app.useLogger(logger);
   options.configure?.(app);
+  app.useGlobalGuards(new JsonBodyGuard(app.get(Reflector)));
   const health = app.get(HealthChecks, { strict: false });
   const gate = new StartupGate(health);
   app.use(gate.middleware);

@@ -23,6 +23,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
+import { AcceptsBody } from '@continuum/observability';
 import {
   type ArtifactRef,
   type HistoryDto,
@@ -244,6 +245,7 @@ export class ModelsController {
   }
 
   @Put(':modelId/versions/:version/artifact')
+  @AcceptsBody('application/octet-stream')
   @ApiOperation({
     summary: 'Upload the version’s artifact (raw bytes) into the artifact store; returns its reference.',
   })
