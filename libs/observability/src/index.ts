@@ -6,3 +6,4 @@ export * from './run-service';
 export * from './dependency-wait';
 export * from './text-log';
 export * from './connection-state';
+export * from './json-body.guard';
