@@ -1,7 +1,14 @@
 import { type Batch, type Consumer, type IHeaders, type KafkaMessage } from 'kafkajs';
-import { type Contract, DecodeError, type EventCodecs, type EventDecoder } from '@continuum/events';
+import {
+  ColumnarDecoder,
+  type Contract,
+  DecodeError,
+  type EventCodecs,
+  type EventDecoder,
+} from '@continuum/events';
 import { type CheckResult, type Logger, type Metrics } from '@continuum/observability';
 import { coPartitionedAssigner } from './co-partitioned-assigner';
+import { ColumnarBatch, type ColumnarSubscription } from './columnar-batch';
 import { ConsumerMetrics } from './consumer-metrics';
 import { KafkaUsageError } from './errors';
 import { type DeadLetterPublisher, type FailedRecord } from './dead-letter';
@@ -88,9 +95,14 @@ export interface BatchConsumerOptions {
   onAssignment?: (assignment: Record<string, number[]>) => void;
 }
 
-interface ActiveSubscription {
-  subscription: Subscription<unknown>;
-  decoder: EventDecoder<unknown>;
+type ActiveSubscription =
+  | { subscription: Subscription<unknown>; decoder: EventDecoder<unknown> }
+  | { subscription: ColumnarSubscription<unknown>; columnar: ColumnarDecoder<unknown> };
+
+/** A decoded batch, ready for its handler. */
+interface Decoded {
+  count: number;
+  handle(context: BatchContext): Promise<void | { commit: false }>;
 }
 
 /**
@@ -161,16 +173,36 @@ export class BatchConsumer {
   }
 
   subscribe<T>(subscription: Subscription<T>): void {
-    if (this.running) throw new KafkaUsageError('subscribe() must be called before start()');
-    if (this.subscriptions.has(subscription.topic)) {
-      throw new KafkaUsageError(
-        `topic ${subscription.topic} already has a batch handler in group ${this.options.groupId}`,
-      );
-    }
+    this.checkSubscribable(subscription.topic);
     this.subscriptions.set(subscription.topic, {
       subscription: subscription as Subscription<unknown>,
       decoder: this.codecs.decoderFor(subscription.contract) as EventDecoder<unknown>,
     });
+  }
+
+  /**
+   * Subscribes a handler that takes each batch as columns (ColumnarBatch), decoded by the
+   * contract's schema-specialised reader; for contracts it cannot read (fields other than
+   * scalars, maps of scalars and records of those) this throws: use subscribe().
+   */
+  subscribeColumnar<T>(subscription: ColumnarSubscription<T>): void {
+    this.checkSubscribable(subscription.topic);
+    const columnar = ColumnarDecoder.for(subscription.contract, this.codecs.registry, subscription.seedKeys);
+    if (!columnar)
+      throw new KafkaUsageError(`${subscription.contract.name} cannot be read as columns; use subscribe()`);
+    this.subscriptions.set(subscription.topic, {
+      subscription: subscription as ColumnarSubscription<unknown>,
+      columnar: columnar as ColumnarDecoder<unknown>,
+    });
+  }
+
+  private checkSubscribable(topic: string): void {
+    if (this.running) throw new KafkaUsageError('subscribe() must be called before start()');
+    if (this.subscriptions.has(topic)) {
+      throw new KafkaUsageError(
+        `topic ${topic} already has a batch handler in group ${this.options.groupId}`,
+      );
+    }
   }
 
   get topics(): string[] {
@@ -213,14 +245,17 @@ export class BatchConsumer {
     const endTimer = this.metrics.batchDuration.startTimer(labels);
     try {
       const failed: FailedRecord[] = [];
-      const records = await this.decode(batch, active, failed);
+      const decoded =
+        'columnar' in active
+          ? await this.decodeColumns(batch, active.subscription, active.columnar, failed)
+          : await this.decode(batch, active.subscription, active.decoder, failed);
       const manual = active.subscription.manualCommit === true;
       let commit = !manual;
       if (manual && failed.length > 0) {
         // The handler may commit past these offsets before it returns: dead-letter them first.
         await this.publishDeadLetters(failed.splice(0), labels);
       }
-      if (records.length > 0 || manual) {
+      if (decoded.count > 0 || manual) {
         const context: BatchContext = {
           topic: batch.topic,
           partition: batch.partition,
@@ -239,7 +274,7 @@ export class BatchConsumer {
               error: reason,
             }),
         };
-        const outcome = await active.subscription.handler(records, context);
+        const outcome = await decoded.handle(context);
         if (outcome && outcome.commit === false) commit = false;
       }
       // Dead letters are acknowledged by the broker before the offsets that skip them are committed.
@@ -248,7 +283,7 @@ export class BatchConsumer {
       if (isStale()) return;
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
       if (commit) await commitBatch(next);
-      this.metrics.recordsIn.inc(labels, records.length);
+      this.metrics.recordsIn.inc(labels, decoded.count);
       this.metrics.lag.set(
         { ...labels, partition: String(batch.partition) },
         Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))),
@@ -275,10 +310,10 @@ export class BatchConsumer {
 
   private async decode(
     batch: Batch,
-    active: ActiveSubscription,
+    subscription: Subscription<unknown>,
+    decoder: EventDecoder<unknown>,
     failed: FailedRecord[],
-  ): Promise<Array<ConsumedRecord<unknown>>> {
-    const { decoder, subscription } = active;
+  ): Promise<Decoded> {
     await decoder.prepare(batch.messages.map((m) => m.value));
     const records: Array<ConsumedRecord<unknown>> = [];
     for (const message of batch.messages) {
@@ -317,7 +352,44 @@ export class BatchConsumer {
         headers: message.headers ?? {},
       });
     }
-    return records;
+    return { count: records.length, handle: (context) => subscription.handler(records, context) };
+  }
+
+  /** The columnar twin of decode(): same failures, the valid rows as one ColumnarBatch. */
+  private async decodeColumns(
+    batch: Batch,
+    subscription: ColumnarSubscription<unknown>,
+    decoder: ColumnarDecoder<unknown>,
+    failed: FailedRecord[],
+  ): Promise<Decoded> {
+    const messages = batch.messages;
+    await decoder.prepare(messages.map((m) => m.value));
+    const records = decoder.begin(messages.length);
+    const rowMessages: KafkaMessage[] = [];
+    const { validate, screen } = subscription;
+    const fail = (message: KafkaMessage, kind: FailedRecord['kind'], error: string) =>
+      failed.push({ topic: batch.topic, partition: batch.partition, message, kind, error });
+    for (const message of messages) {
+      try {
+        decoder.append(records, message.value);
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+        fail(message, error.kind, error.message);
+        continue;
+      }
+      const row = records.size - 1;
+      if (validate && (!screen || screen(records, row))) {
+        const problem = validate(records.row(row));
+        if (problem !== undefined) {
+          records.dropLast();
+          fail(message, 'CONTRACT_VIOLATION', problem);
+          continue;
+        }
+      }
+      rowMessages.push(message);
+    }
+    const columns = new ColumnarBatch(batch.topic, batch.partition, records, rowMessages);
+    return { count: records.size, handle: (context) => subscription.handler(columns, context) };
   }
 
   /**

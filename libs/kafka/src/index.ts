@@ -35,6 +35,7 @@ export {
   type ConsumedRecord,
   type Subscription,
 } from './batch-consumer';
+export { ColumnarBatch, type ColumnarHandlerFn, type ColumnarSubscription } from './columnar-batch';
 export { coPartitionedAssigner, CoPartitionedAssigner } from './co-partitioned-assigner';
 export { ConsumerMetrics } from './consumer-metrics';
 export { ConsumerAssignments, type Assignment } from './consumer-assignments';
