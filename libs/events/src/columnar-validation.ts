@@ -1,5 +1,6 @@
 import { ABSENT, type ColumnarRecords, type NumericMapColumn, PRESENT, type RecordColumns } from './columnar';
 import { type FeatureObservation, type Label, type Prediction } from './generated/contracts';
+import { EVENT_ID_PATTERN, MODEL_ID_PATTERN } from './validation';
 
 /**
  * Screens for columnar rows: true when a row may fail its contract's validator (validation.ts).
@@ -9,9 +10,17 @@ import { type FeatureObservation, type Label, type Prediction } from './generate
  */
 export type RowScreen<T> = (records: ColumnarRecords<T>, row: number) => boolean;
 
+/** An id the validator would refuse (validation.ts: MODEL_ID_PATTERN, EVENT_ID_PATTERN). */
+function badModelId(value: string | null): boolean {
+  return value !== null && !MODEL_ID_PATTERN.test(value);
+}
+
 function badIdentity(columns: RecordColumns, row: number): boolean {
   const timestamp = columns.numbers('timestamp').values[row];
-  return columns.strings('eventId').values[row] === '' || !(timestamp > 0 && Number.isFinite(timestamp));
+  return (
+    !EVENT_ID_PATTERN.test(columns.strings('eventId').values[row] ?? '') ||
+    !(timestamp > 0 && Number.isFinite(timestamp))
+  );
 }
 
 function badNumbers(numeric: NumericMapColumn, row: number): boolean {
@@ -22,10 +31,15 @@ function badNumbers(numeric: NumericMapColumn, row: number): boolean {
 }
 
 export const screenFeatureObservation: RowScreen<FeatureObservation> = ({ columns }, row) =>
-  badIdentity(columns, row) || badNumbers(columns.numericMap('numeric'), row);
+  badModelId(columns.strings('modelId').values[row]) ||
+  badIdentity(columns, row) ||
+  badNumbers(columns.numericMap('numeric'), row);
 
 export const screenPrediction: RowScreen<Prediction> = ({ columns }, row) => {
-  if (columns.strings('modelId').values[row] === '' || columns.strings('modelVersion').values[row] === '')
+  if (
+    badModelId(columns.strings('modelId').values[row]) ||
+    badModelId(columns.strings('modelVersion').values[row])
+  )
     return true;
   const output = columns.record('output');
   const score = output.numbers('score');
@@ -41,7 +55,7 @@ export const screenPrediction: RowScreen<Prediction> = ({ columns }, row) => {
 export const screenLabel: RowScreen<Label> = ({ columns }, row) => {
   const label = columns.values('label').values[row];
   return (
-    columns.strings('modelId').values[row] === '' ||
+    badModelId(columns.strings('modelId').values[row]) ||
     (typeof label === 'number' && !Number.isFinite(label)) ||
     badIdentity(columns, row)
   );
