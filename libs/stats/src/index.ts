@@ -35,6 +35,7 @@ export {
   toWeightedSample,
   type WeightedSample,
 } from './sample/weighted-sample';
+export { type EcdfVisitor, walkMergedEcdf } from './sample/merged-ecdf';
 
 // Hypothesis tests
 export {

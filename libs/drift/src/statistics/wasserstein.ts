@@ -1,4 +1,9 @@
-import { InvalidArgumentError, sum, toWeightedSample, type WeightedSample } from '@continuum/stats';
+import {
+  InvalidArgumentError,
+  toWeightedSample,
+  type WeightedSample,
+  walkMergedEcdf,
+} from '@continuum/stats';
 
 export interface WassersteinResult {
   /** W1 = ∫ |F_reference(x) - F_current(x)| dx. */
@@ -25,31 +30,18 @@ export function wassersteinDistance(
   if (a.values.length === 0 || b.values.length === 0) {
     throw new InvalidArgumentError('wasserstein_distance needs two non-empty samples');
   }
-  const av = a.values;
-  const bv = b.values;
-  const aw = a.weights;
-  const bw = b.weights;
-  const totalA = aw ? sum(aw) : av.length;
-  const totalB = bw ? sum(bw) : bv.length;
-  let i = 0;
-  let j = 0;
-  let cumA = 0;
-  let cumB = 0;
   // Neumaier-compensated sum of |F_a - F_b| * (next - x) over the merged support.
   let total = 0;
   let compensation = 0;
-  let x = Math.min(av[0], bv[0]);
-  while (i < av.length || j < bv.length) {
-    while (i < av.length && av[i] <= x) cumA += aw ? aw[i++] : (i++, 1);
-    while (j < bv.length && bv[j] <= x) cumB += bw ? bw[j++] : (j++, 1);
-    if (i >= av.length && j >= bv.length) break;
-    const next = j >= bv.length || (i < av.length && av[i] <= bv[j]) ? av[i] : bv[j];
-    const term = Math.abs(cumA / totalA - cumB / totalB) * (next - x);
+  walkMergedEcdf(a, b, (x, fa, fb, next) => {
+    if (next === undefined) return;
+    const term = Math.abs(fa - fb) * (next - x);
     const t = total + term;
     compensation += Math.abs(total) >= Math.abs(term) ? total - t + term : term - t + total;
     total = t;
-    x = next;
-  }
+  });
+  const av = a.values;
+  const bv = b.values;
   const lo = Math.min(av[0], bv[0]);
   const hi = Math.max(av[av.length - 1], bv[bv.length - 1]);
   const sideError = (s: WeightedSample) =>

@@ -1,7 +1,7 @@
-import { sum } from '../math/sum';
 import { InvalidArgumentError } from '../errors';
 import { kolmogorovSf, twoSampleExactSf } from '../math/kolmogorov';
 import { roundHalfEven } from '../math/special';
+import { walkMergedEcdf } from '../sample/merged-ecdf';
 import { toWeightedSample, type WeightedSample } from '../sample/weighted-sample';
 
 /** SciPy's `ks_2samp(method='auto')` is exact while both samples have at most this many values. */
@@ -78,37 +78,38 @@ export function kolmogorovSmirnovTest(
 
 /** sup over all sample points of |F_a - F_b| with right-continuous empirical CDFs (SciPy's rule). */
 function ksSupremum(a: WeightedSample, b: WeightedSample): { d: number; sign: 1 | -1; location: number } {
-  const av = a.values;
-  const bv = b.values;
-  const aw = a.weights;
-  const bw = b.weights;
-  const totalA = aw ? sum(aw) : av.length;
-  const totalB = bw ? sum(bw) : bv.length;
-  let i = 0;
-  let j = 0;
-  let cumA = 0;
-  let cumB = 0;
-  let maxPos = -Infinity; // max of F_a - F_b
-  let maxPosAt = NaN;
-  let maxNeg = -Infinity; // max of F_b - F_a
-  let maxNegAt = NaN;
-  while (i < av.length || j < bv.length) {
-    const x = j >= bv.length || (i < av.length && av[i] <= bv[j]) ? av[i] : bv[j];
-    while (i < av.length && av[i] <= x) cumA += aw ? aw[i++] : (i++, 1);
-    while (j < bv.length && bv[j] <= x) cumB += bw ? bw[j++] : (j++, 1);
-    const diff = cumA / totalA - cumB / totalB;
-    if (diff > maxPos) {
-      maxPos = diff;
-      maxPosAt = x;
+  const sup = new EcdfSupremum();
+  walkMergedEcdf(a, b, (x, fa, fb) => sup.observe(fa - fb, x));
+  return sup.result();
+}
+
+/**
+ * The one-sided suprema of F_a − F_b and of F_b − F_a and where each is first reached; `result`
+ * gives the two-sided statistic with SciPy's sign rule (−1 only when F_b − F_a's is strictly larger).
+ */
+export class EcdfSupremum {
+  private maxPos = -Infinity;
+  private maxPosAt = NaN;
+  private maxNeg = -Infinity;
+  private maxNegAt = NaN;
+
+  /** One value of F_a − F_b, at `at`. */
+  observe(diff: number, at: number): void {
+    if (diff > this.maxPos) {
+      this.maxPos = diff;
+      this.maxPosAt = at;
     }
-    if (-diff > maxNeg) {
-      maxNeg = -diff;
-      maxNegAt = x;
+    if (-diff > this.maxNeg) {
+      this.maxNeg = -diff;
+      this.maxNegAt = at;
     }
   }
-  const minS = Math.min(Math.max(maxNeg, 0), 1);
-  if (minS > maxPos) return { d: minS, sign: -1, location: maxNegAt };
-  return { d: maxPos, sign: 1, location: maxPosAt };
+
+  result(): { d: number; sign: 1 | -1; location: number } {
+    const minS = Math.min(Math.max(this.maxNeg, 0), 1);
+    if (minS > this.maxPos) return { d: minS, sign: -1, location: this.maxNegAt };
+    return { d: this.maxPos, sign: 1, location: this.maxPosAt };
+  }
 }
 
 /**

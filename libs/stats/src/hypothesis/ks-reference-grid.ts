@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors';
 import { type WeightedSample } from '../sample/weighted-sample';
-import { type KolmogorovSmirnovResult, type KsMethod, ksPValue } from './kolmogorov-smirnov';
+import { EcdfSupremum, type KolmogorovSmirnovResult, type KsMethod, ksPValue } from './kolmogorov-smirnov';
 
 /**
  * The grid of a reference sample: its distinct values, ascending. A sample counted on this grid
@@ -64,34 +64,18 @@ export function kolmogorovSmirnovGridTest(
   let cumA = 0;
   let cumB = 0;
   let i = 0;
-  let maxPos = -Infinity; // max of F_a - F_b
-  let maxPosAt = NaN;
-  let maxNeg = -Infinity; // max of F_b - F_a
-  let maxNegAt = NaN;
-  const track = (diff: number, at: number) => {
-    if (diff > maxPos) {
-      maxPos = diff;
-      maxPosAt = at;
-    }
-    if (-diff > maxNeg) {
-      maxNeg = -diff;
-      maxNegAt = at;
-    }
-  };
+  const sup = new EcdfSupremum();
   for (let k = 0; k < m; k++) {
     // Current values strictly below grid[k] (and above grid[k - 1]): F_a is still F_a(grid[k - 1]).
     if (gridCounts[2 * k] > 0) {
       cumB += gridCounts[2 * k];
-      track(cumA / totalA - cumB / totalB, grid[k]);
+      sup.observe(cumA / totalA - cumB / totalB, grid[k]);
     }
     while (i < values.length && values[i] <= grid[k]) cumA += weights ? weights[i++] : (i++, 1);
     cumB += gridCounts[2 * k + 1];
-    track(cumA / totalA - cumB / totalB, grid[k]);
+    sup.observe(cumA / totalA - cumB / totalB, grid[k]);
   }
-  const minS = Math.min(Math.max(maxNeg, 0), 1);
-  const sign: 1 | -1 = minS > maxPos ? -1 : 1;
-  const d = sign === -1 ? minS : maxPos;
-  const location = sign === -1 ? maxNegAt : maxPosAt;
+  const { d, sign, location } = sup.result();
   const n1 = Math.round(reference.count);
   const n2 = Math.round(totalB);
   const maxError = reference.rankError;
