@@ -19,6 +19,7 @@ import { type KafkaConfig } from '../kafka-config';
 import { provisionCatalog } from '../topic-provisioning';
 import { brokersReachable, waitForKafkaAndRegistry } from '../startup-wait';
 import { KafkaBatchTransport } from './batch-transport';
+import { ModelRegistryDependencies } from './model-registry.service';
 
 export { KAFKA_CLIENT };
 export const KAFKA_MODULE_OPTIONS = Symbol('KafkaModuleOptions');
@@ -224,6 +225,7 @@ export class KafkaModule {
           inject: [BatchConsumer],
         },
         KafkaRuntime,
+        ModelRegistryDependencies,
       ],
       exports: [
         KAFKA_CLIENT,
@@ -234,6 +236,7 @@ export class KafkaModule {
         BatchConsumer,
         ConsumerAssignments,
         KafkaBatchTransport,
+        ModelRegistryDependencies,
       ],
     };
   }
