@@ -5,6 +5,7 @@
  * unreadable input), 2 the command line is wrong.
  */
 import { ConfigError } from '@continuum/config';
+import { RegistryHttpError } from '@continuum/registry';
 import { type CommandIo, UsageError } from './command';
 import { decisionCommand } from './decisions';
 import { runModelsCommand } from './models';
@@ -73,9 +74,19 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv, io: Command
       io.err(`continuum ${name}: ${error.message}`);
       return 1;
     }
-    io.err(`continuum ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(`continuum ${name}: ${failureText(error)}`);
     return 1;
   }
+}
+
+/** The error's message; for the registry's, what it answered (or that it could not be reached). */
+function failureText(error: unknown): string {
+  if (error instanceof RegistryHttpError) {
+    return error.status === 0
+      ? `the registry cannot be reached (${error.message}); is it running, and is REGISTRY_URL right?`
+      : `the registry answered ${error.status} ${error.code}: ${error.message}`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 if (require.main === module) {

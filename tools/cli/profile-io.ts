@@ -73,7 +73,7 @@ export class CsvParser {
   push(text: string): string[][] {
     const out: string[][] = [];
     let i = 0;
-    if (!this.started) {
+    if (!this.started && text.length > 0) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) i = 1;
     }

@@ -68,7 +68,9 @@ export function planColumns(types: ColumnTypes, options: PlanOptions): ColumnPla
   if (options.segmentBy !== undefined) plan.segmentBy = options.segmentBy;
   const contractTypes = new Map(options.contract?.features.map((f) => [f.name, f.type]));
   for (const column of types.columns) {
-    if (column === predictionColumn || column === options.segmentBy) continue;
+    if (column === predictionColumn) continue;
+    // The segment tag is a feature too only when the contract says so.
+    if (column === options.segmentBy && !contractTypes.has(column)) continue;
     if (excluded.has(column)) {
       plan.ignored.push({ column, why: 'excluded' });
       continue;

@@ -44,9 +44,11 @@ continuum register <model> --contract ... --profile <profile.json>, or the regis
                          only its features are profiled, with its types
   --infer-types          no contract: a column is numeric when all its values are numbers
   --prediction <column>  the model's output column (default: 'prediction' if there is one)
-  --segment-by <column>  the monitor's segment tag (MONITOR_SEGMENT_KEYS): left out of the
-                         features; one more profile per value (the first --max-segments values,
-                         the rest as 'other') is written next to --out as <name>.<column>=<value>.json
+  --segment-by <column>  the monitor's segment tag (MONITOR_SEGMENT_KEYS): a feature only if the
+                         contract lists it; one more profile per value (the first --max-segments
+                         values, the rest as 'other') is written next to --out as
+                         <name>.<column>=<value>.json (the registry keeps the overall profile: the
+                         monitor compares every segment with it)
   --max-segments <n>     default 20, as MONITOR_MAX_SEGMENTS_PER_KEY
   --exclude <a,b,...>    columns that are not features (ids, labels, timestamps)
   --bins <n>             quantile bins per numeric feature (default 10)
