@@ -5,6 +5,7 @@ import {
   DecodeError,
   type EventCodecs,
   type EventDecoder,
+  recordKeyProblem,
 } from '@continuum/events';
 import { type CheckResult, type Logger, type Metrics } from '@continuum/observability';
 import { coPartitionedAssigner } from './co-partitioned-assigner';
@@ -65,8 +66,11 @@ export interface Subscription<T> {
   topic: string;
   contract: Contract<T>;
   handler: BatchHandlerFn<T>;
-  /** Domain validation after decoding: a message names the problem, undefined means valid. */
-  validate?: (value: T) => string | undefined;
+  /**
+   * Domain validation after decoding, given the record's key (UTF-8, null when absent): a message
+   * names the problem (the record is dead-lettered with it), undefined means valid.
+   */
+  validate?: (value: T, key: string | null) => string | undefined;
   /**
    * The handler owns this topic's offsets: the runtime never commits them, dead-letters the
    * records that fail to decode or validate before calling the handler, and calls the handler even
@@ -331,7 +335,7 @@ export class BatchConsumer {
         });
         continue;
       }
-      const problem = subscription.validate?.(value);
+      const problem = subscription.validate?.(value, message.key?.toString() ?? null);
       if (problem !== undefined) {
         failed.push({
           topic: batch.topic,
@@ -378,8 +382,10 @@ export class BatchConsumer {
         continue;
       }
       const row = records.size - 1;
-      if (validate && (!screen || screen(records, row))) {
-        const problem = validate(records.row(row));
+      const key = message.key?.toString() ?? null;
+      // The screen reads the columns only: a key the rule refuses is checked on the rebuilt row.
+      if (validate && (!screen || screen(records, row) || recordKeyProblem(key) !== undefined)) {
+        const problem = validate(records.row(row), key);
         if (problem !== undefined) {
           records.dropLast();
           fail(message, 'CONTRACT_VIOLATION', problem);

@@ -62,8 +62,11 @@ export interface ColumnarSubscription<T> {
   topic: string;
   contract: Contract<T>;
   handler: ColumnarHandlerFn<T>;
-  /** Domain validation; with `screen`, only the rows the screen flags are rebuilt and validated. */
-  validate?: (value: T) => string | undefined;
+  /**
+   * Domain validation, given the record's key (null when absent); with `screen`, only the rows the
+   * screen flags (or whose key recordKeyProblem refuses) are rebuilt and validated.
+   */
+  validate?: (value: T, key: string | null) => string | undefined;
   /** A superset of `validate`'s refusals read from the columns (libs/events' screen* functions). */
   screen?: RowScreen<T>;
   manualCommit?: boolean;

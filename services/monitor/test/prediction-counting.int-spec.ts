@@ -140,4 +140,55 @@ describe('monitor on the real broker', () => {
     expect(await monitor.stop()).toBe(0);
     monitor = undefined;
   });
+
+  it('dead-letters an oversized model id and a record without a key with the reason; neither becomes a metric label (issue 10 item 8)', async () => {
+    const { names, env } = privateTopics('monitor-ids');
+    const groupId = uniqueName('monitor');
+    await createTopics(kafka, [
+      { topic: names.predictions, partitions: Topics.predictions.partitions },
+      { topic: names.deadLetter, partitions: Topics.deadLetter.partitions },
+    ]);
+    const encoder = await testCodecs().encoderFor(names.predictions, PredictionContract);
+    const longId = 'm'.repeat(10_000);
+    const messages = [
+      ...Array.from({ length: 20 }, (_, i) => ({ key: `evt-${i}`, value: encoder.encode(prediction(i)) })),
+      {
+        key: 'evt-long',
+        value: encoder.encode({ ...prediction(100), eventId: 'evt-long', modelId: longId }),
+      },
+      { key: null, value: encoder.encode({ ...prediction(101), eventId: 'evt-unkeyed' }) },
+    ];
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: names.predictions, messages });
+    await producer.disconnect();
+
+    monitor = await ServiceProcess.startService('monitor', { ...env, MONITOR_GROUP_ID: groupId });
+    await waitFor('committed offsets to reach the end of the topic', async () => {
+      const { committed, end } = await groupProgress(kafka, groupId, names.predictions);
+      return end === messages.length && committed === end;
+    });
+    expect(await monitor.metric('continuum_monitor_predictions_total')).toBe(20);
+    expect(await monitor.metric('continuum_consumer_dead_lettered_total')).toBe(2);
+    const exposition = await (await fetch(`${monitor.baseUrl}/metrics`)).text();
+    expect(exposition).not.toContain('mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm');
+
+    const letters = await readTopic(kafka, names.deadLetter, 2);
+    const decoder = testCodecs().decoderFor(DeadLetterContract);
+    await decoder.prepare(letters.map((l) => l.value));
+    const reasons = letters
+      .map((l) => decoder.decode(l.value))
+      .map((d) => ({ kind: d.errorKind, error: d.error }))
+      .sort((a, b) => a.error.localeCompare(b.error));
+    expect(reasons).toEqual([
+      { kind: 'CONTRACT_VIOLATION', error: 'modelId is 10000 characters long; at most 128 are accepted' },
+      {
+        kind: 'CONTRACT_VIOLATION',
+        error:
+          "the record has no key: key predictions and labels by the prediction's eventId (the join needs it)",
+      },
+    ]);
+    expect(await monitor.stop()).toBe(0);
+    monitor = undefined;
+  });
 });

@@ -20,8 +20,8 @@ import { KafkaRuntimeError, KafkaUsageError } from '../errors';
 export interface BatchPatternOptions<T = never> {
   /** Required: the handler takes a whole batch of one partition (the only mode of this transport). */
   batch: true;
-  /** Domain validation after decoding; a returned message dead-letters the record. */
-  validate?: (value: T) => string | undefined;
+  /** Domain validation after decoding, given the record key (null when absent); a returned message dead-letters the record. */
+  validate?: (value: T, key: string | null) => string | undefined;
   /**
    * The handler owns the topic's offsets: invalid records are dead-lettered before the handler
    * runs, the handler runs even for a batch with no valid record, and the runtime never commits
@@ -135,7 +135,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       this.consumer.subscribe({
         topic: topicName(key),
         contract: Topics[key].contract as never,
-        validate: options.validate as ((value: unknown) => string | undefined) | undefined,
+        validate: options.validate as
+          ((value: unknown, key: string | null) => string | undefined) | undefined,
         manualCommit: options.manualCommit,
         handler: (records, context) => this.run(handler, records, context),
       });

@@ -76,7 +76,8 @@ export class PredictionLabelJoin {
 
   @EventPattern('predictions', {
     batch: true,
-    validate: (p: Prediction) => validatePrediction(p) ?? checkIds(p.eventId, p.modelId, p.modelVersion),
+    validate: (p: Prediction, key: string | null) =>
+      validatePrediction(p, key) ?? checkIds(p.eventId, p.modelId, p.modelVersion),
   } satisfies BatchPatternOptions<Prediction>)
   async predictions(
     @Payload() records: Array<ConsumedRecord<Prediction>>,
@@ -87,7 +88,7 @@ export class PredictionLabelJoin {
 
   @EventPattern('labels', {
     batch: true,
-    validate: (l: Label) => validateLabel(l) ?? checkIds(l.eventId, l.modelId),
+    validate: (l: Label, key: string | null) => validateLabel(l, key) ?? checkIds(l.eventId, l.modelId),
   } satisfies BatchPatternOptions<Label>)
   async labels(
     @Payload() records: Array<ConsumedRecord<Label>>,
