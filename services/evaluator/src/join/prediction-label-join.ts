@@ -166,7 +166,7 @@ export class PredictionLabelJoin {
           firstOffset: first.offset,
           storedNext: next ?? null,
         },
-        'local state does not cover the records before this offset (partition processed by another instance, or a new state directory): joins with those records are lost',
+        'this instance has no state for the records before firstOffset (another instance processed them, or the state directory is new): a prediction among them still waiting for its label, if any, is not here and that label will count as unmatched; nothing is lost when none was waiting. Keep EVALUATOR_INSTANCE_ID stable across restarts so that a partition returns to the instance holding its state',
       );
     }
   }
