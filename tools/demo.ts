@@ -1,78 +1,84 @@
 /**
- * Demo traffic for a first run: `npm start`, then `npm run demo`.
+ * `npm run demo`: house prices per city through the whole continuous-training loop — drift →
+ * retrain → shadow → promotion → recovered error — on the local system (tools/continuum).
  *
- * Registers model `demo` version 1 with a reference profile of its training data, then publishes
- * eight hours of event time of predictions and labels (1,500 an hour, timestamps ending now):
- *   hours 0–3  normal traffic, labels agree with the model 90 % of the time;
- *   hours 4–5  covariate shift: three of the eight features move by one standard deviation;
- *   hours 6–7  concept drift: inputs back to normal, labels flipped.
- * Then it follows ct.drift-reports, ct.performance and ct.retrain-requests, prints what the
- * monitor, the evaluator and the controller decided, and stops as soon as all of it is in.
- * Services use 1-hour windows by default.
+ * It starts what is not running yet with the demo's settings (tools/demo/services.env and the
+ * policy files next to it: per-city segments, 10-minute windows, a retrain policy on MAE and drift,
+ * a promotion gate on squared error), then runs tools/demo/house-prices-demo.ts against it and ends
+ * with where to look next. Services that `npm start` started with other settings are left alone:
+ * it says so and asks for `npm stop` first.
  *
- * Every run is new: its event ids carry the run, and its eight hours start after the previous
- * run's (remembered in the run directory of tools/continuum), so a rerun within the hour is
- * neither duplicate nor late; it then lies up to eight hours per rerun ahead of the clock.
+ * Every run is new: the scorer gives every prediction a fresh eventId, v1 is a new version, and the
+ * run's event time starts after the previous run's (remembered in the run directory of
+ * tools/continuum), so nothing is a duplicate or late.
+ *
+ * DEMO_TIMEOUT_MS (default 180000) bounds the run once the system is up.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { ReferenceProfile } from '@continuum/drift';
-import { VERSION_EVENT_DEFAULTS } from '@continuum/registry';
-import {
-  ContractRegistry,
-  type DriftReport,
-  DriftReportContract,
-  EventCodecs,
-  LabelContract,
-  ModelVersionEventContract,
-  type PerformanceReport,
-  PerformanceReportContract,
-  type Prediction,
-  PredictionContract,
-  type RetrainRequest,
-  RetrainRequestContract,
-  topicName,
-} from '@continuum/events';
+import { ContractRegistry, EventCodecs, Topics, type TopicKey, topicName } from '@continuum/events';
+import { MODEL_ID, STEPS, runHousePricesDemo, runStart } from './demo/house-prices-demo';
+import { DEMO_MARKER, REPO_ROOT, demoServicesEnv } from './demo/settings';
 
-const HOUR = 3_600_000;
-const PER_HOUR = 1500;
-const FEATURES = Array.from({ length: 8 }, (_, i) => `x${i}`);
-const SHIFTED = ['x1', 'x4', 'x6'];
-const WEIGHTS = [1.2, -0.8, 0.5, 0.9, -0.4, 0.3, 0, 0];
-
-/** mulberry32 + Box–Muller: seeded, so every demo run tells the same story. */
-function normals(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform() || 1e-12)) * Math.cos(2 * Math.PI * uniform());
-}
+const SERVICES = ['registry', 'monitor', 'evaluator', 'controller', 'trainer', 'promoter', 'scorer'] as const;
+const DEFAULT_PORTS: Record<(typeof SERVICES)[number], number> = {
+  monitor: 9464,
+  evaluator: 9465,
+  controller: 9466,
+  trainer: 9467,
+  registry: 9468,
+  promoter: 9469,
+  scorer: 9470,
+};
+const CACHE = process.env.CONTINUUM_CACHE_DIR ?? join(REPO_ROOT, '.cache');
+const RUN = join(CACHE, 'run');
+const LAST_RUN = join(RUN, 'demo-last-run.json');
 
 /** A service's HTTP port as tools/continuum chose it. */
-function port(service: string, byDefault: number): string {
-  return process.env[`CONTINUUM_PORT_${service.toUpperCase()}`] ?? String(byDefault);
+function port(service: (typeof SERVICES)[number]): number {
+  return Number(process.env[`CONTINUUM_PORT_${service.toUpperCase()}`] ?? DEFAULT_PORTS[service]);
 }
 
-/** Where the previous run's event time ended: the run directory tools/continuum uses. */
-const LAST_RUN = join(
-  process.env.CONTINUUM_CACHE_DIR ?? join(__dirname, '..', '.cache'),
-  'run',
-  'demo-last-run.json',
-);
+/** The pid tools/continuum recorded for a service, when that process is alive. */
+function livePid(service: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(RUN, `${service}.pid`), 'utf8').trim());
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * The first hour of this run's eight: eight hours before the current one, or the hour after the
- * previous run's last one when that is later (the windows before it are closed: events there would
- * be late, and reused event ids duplicates).
+ * Running services started without the demo's settings (their environment lacks the marker of
+ * services.env). A process environment that cannot be read (not Linux) is given the benefit of the
+ * doubt.
  */
-export function runStart(now: number, previousEnd: number | undefined): number {
-  const fromClock = now - (now % HOUR) - 8 * HOUR;
-  return previousEnd !== undefined && previousEnd > fromClock ? previousEnd : fromClock;
+export function servicesWithoutDemoSettings(marker: string): string[] {
+  return SERVICES.filter((service) => {
+    const pid = livePid(service);
+    if (pid === undefined) return false;
+    try {
+      return !readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** REGISTRY_API_TOKEN, else the one this run directory keeps (made on first use). */
+function registryToken(): string {
+  if (process.env.REGISTRY_API_TOKEN) return process.env.REGISTRY_API_TOKEN;
+  const file = join(RUN, 'registry.token');
+  if (!existsSync(file)) {
+    mkdirSync(RUN, { recursive: true });
+    writeFileSync(file, randomBytes(16).toString('hex'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 function previousEnd(): number | undefined {
@@ -83,209 +89,107 @@ function previousEnd(): number | undefined {
   }
 }
 
-function scoreOf(row: Record<string, number>): number {
-  const z = FEATURES.reduce((sum, name, i) => sum + WEIGHTS[i] * row[name], 0);
-  return 1 / (1 + Math.exp(-z));
+/** KAFKA_BROKERS and SCHEMA_REGISTRY_URL of the local infrastructure (`tools/infra env`). */
+function infraEnv(): Record<string, string> {
+  const out = spawnSync(join(REPO_ROOT, 'tools', 'infra'), ['env'], { encoding: 'utf8' });
+  const env: Record<string, string> = {};
+  for (const line of (out.stdout ?? '').split('\n')) {
+    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (match) env[match[1]] = match[2];
+  }
+  return env;
 }
 
 async function main(): Promise<void> {
-  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-  const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
-  const kafka = new Kafka({ clientId: 'continuum-demo', brokers, logLevel: logLevel.ERROR });
-  const codecs = new EventCodecs(new ContractRegistry({ url: registryUrl }));
-  const normal = normals(2026);
-
-  // 1. The model's training data becomes its reference profile, registered with the version.
-  const columns: Record<string, number[]> = Object.fromEntries(FEATURES.map((f) => [f, [] as number[]]));
-  const scores: number[] = [];
-  for (let i = 0; i < 5000; i++) {
-    const row = Object.fromEntries(FEATURES.map((f) => [f, normal()]));
-    for (const f of FEATURES) columns[f].push(row[f]);
-    scores.push(scoreOf(row));
-  }
-  const profile = ReferenceProfile.fromColumns({ numeric: columns, prediction: scores });
-  const producer = kafka.producer();
-  await producer.connect();
-  const now = Date.now();
-  const start = runStart(now, previousEnd());
-  const run = now.toString(36);
-  if (start > now - 8 * HOUR) {
-    console.log(
-      `event time continues after the previous demo run: ${new Date(start).toISOString()} to ${new Date(start + 8 * HOUR).toISOString()}`,
+  const settings = demoServicesEnv();
+  const marker = `${DEMO_MARKER}=${settings[DEMO_MARKER]}`;
+  const elsewhere = servicesWithoutDemoSettings(marker);
+  if (elsewhere.length > 0) {
+    console.error(
+      `The running ${elsewhere.join(', ')} ${elsewhere.length > 1 ? 'were' : 'was'} started without the demo's settings (tools/demo/services.env: per-city segments, 10-minute windows, the demo's retrain and promotion policies).\nStop the system with \`npm stop\`, then run \`npm run demo\` again: it starts the system with them.`,
     );
+    process.exit(1);
   }
-  const versions = await codecs.encoderFor(topicName('modelVersions'), ModelVersionEventContract);
-  await producer.send({
-    topic: topicName('modelVersions'),
-    messages: [
-      {
-        key: 'demo',
-        value: versions.encode({
-          ...VERSION_EVENT_DEFAULTS,
-          eventId: `demo-1-registered-${now}`,
-          modelId: 'demo',
-          version: '1',
-          parentVersion: null,
-          change: 'REGISTERED',
-          stage: 'CHAMPION',
-          strategy: 'EXTERNAL',
-          trainingWindow: { start: start - 30 * 24 * HOUR, end: start, exampleCount: 5000 },
-          metrics: { accuracy: 0.9 },
-          artifactUri: null,
-          contract: null,
-          referenceProfile: JSON.stringify(profile.toJSON()),
-          occurredAt: now,
-          actor: 'demo',
-        }),
-      },
-    ],
+  const token = registryToken();
+  const artifactStoreUrl = process.env.ARTIFACT_STORE_URL ?? `file://${join(CACHE, 'artifacts')}`;
+  console.log(
+    'Starting what is not running yet, with the demo settings of tools/demo/services.env (tools/continuum up)...',
+  );
+  const up = spawnSync(join(REPO_ROOT, 'tools', 'continuum'), ['up'], {
+    stdio: 'inherit',
+    env: { ...process.env, ...settings, REGISTRY_API_TOKEN: token, ARTIFACT_STORE_URL: artifactStoreUrl },
   });
-  console.log('registered model demo version 1 with its reference profile');
-
-  // 2. Eight hours of predictions and labels (labels 10 s after their prediction).
-  const predictions = await codecs.encoderFor(topicName('predictions'), PredictionContract);
-  const labels = await codecs.encoderFor(topicName('labels'), LabelContract);
-  for (let hour = 0; hour < 8; hour++) {
-    const p: Array<{ key: string; value: Buffer }> = [];
-    const l: Array<{ key: string; value: Buffer }> = [];
-    for (let i = 0; i < PER_HOUR; i++) {
-      const timestamp = start + hour * HOUR + Math.floor((i * HOUR) / PER_HOUR);
-      const row = Object.fromEntries(
-        FEATURES.map((f) => [f, normal() + (hour >= 4 && hour < 6 && SHIFTED.includes(f) ? 1 : 0)]),
-      );
-      const score = scoreOf(row);
-      const eventId = `demo-${run}-${hour}-${i}`;
-      const prediction: Prediction = {
-        eventId,
-        modelId: 'demo',
-        modelVersion: '1',
-        timestamp,
-        entityId: null,
-        numeric: row,
-        categorical: {},
-        segments: {},
-        output: { score, predictedClass: null, classProbabilities: {} },
-      };
-      const agrees = normal() < 1.28; // about 90 %
-      const decision = score > 0.5 ? 1 : 0;
-      const truth = hour >= 6 ? 1 - decision : agrees ? decision : 1 - decision;
-      p.push({ key: eventId, value: predictions.encode(prediction) });
-      l.push({
-        key: eventId,
-        value: labels.encode({ eventId, modelId: 'demo', timestamp: timestamp + 10_000, label: truth }),
-      });
-    }
-    await producer.send({ topic: topicName('predictions'), messages: p });
-    await producer.send({ topic: topicName('labels'), messages: l });
-    const phase =
-      hour < 4 ? 'normal' : hour < 6 ? 'covariate shift in x1, x4, x6' : 'labels flipped (concept drift)';
-    console.log(`hour ${hour}: ${PER_HOUR} predictions and labels (${phase})`);
+  if (up.status !== 0) {
+    console.error('demo: the system did not start (see above).');
+    process.exit(1);
   }
-  // No "tick" events: hours 0-6 close because later events passed them on their partitions;
-  // hour 7, like the current window of a live stream, closes when later traffic arrives.
-  await producer.disconnect();
-  mkdirSync(join(LAST_RUN, '..'), { recursive: true });
-  writeFileSync(LAST_RUN, JSON.stringify({ run, end: start + 8 * HOUR }));
 
-  // 3. What the services decided, until all of it is in: a drift and a performance report for
-  //    each closed hour (0-6) and the controller's answer.
-  const follow = Number(process.env.DEMO_FOLLOW_MS ?? 180_000);
-  console.log(`\nwaiting for the reports (at most ${Math.round(follow / 1000)} s; Ctrl-C to stop)...`);
-  const since = now;
-  const consumer = kafka.consumer({ groupId: `continuum-demo-${run}`, maxWaitTimeInMs: 500 });
-  await consumer.connect();
-  await consumer.subscribe({
-    topics: [topicName('driftReports'), topicName('performance'), topicName('retrainRequests')],
-    fromBeginning: true,
+  const infra = { ...infraEnv(), ...process.env };
+  const kafka = new Kafka({
+    clientId: 'continuum-demo',
+    brokers: (infra.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    logLevel: logLevel.NOTHING,
   });
-  const decoders = {
-    drift: codecs.decoderFor(DriftReportContract),
-    performance: codecs.decoderFor(PerformanceReportContract),
-    requests: codecs.decoderFor(RetrainRequestContract),
-  };
-  const CLOSED_HOURS = 7;
-  const hourIndex = (t: number) => Math.round((t - start) / HOUR);
-  const inRun = (t: number) => hourIndex(t) >= 0 && hourIndex(t) < 8;
-  const driftHours = new Set<number>();
-  const performanceHours = new Set<number>();
-  let retrain: 'seen' | 'cooldown' | undefined;
-  let lastRequestAt = 0;
-  let late = 0;
-  let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  const check = () => {
-    if (driftHours.size >= CLOSED_HOURS && performanceHours.size >= CLOSED_HOURS) {
-      // The controller's cooldown (1h in deploy/local/policies.yaml) holds back a request within
-      // an hour of the previous one; say so rather than wait for it.
-      if (!retrain && lastRequestAt > now - HOUR) retrain = 'cooldown';
-      if (retrain) finish();
-    }
-  };
-  await consumer.run({
-    eachMessage: async ({ topic, message }) => {
-      if (topic === topicName('driftReports')) {
-        const r: DriftReport = await decoders.drift.decodeOne(message.value);
-        if (r.modelId !== 'demo' || r.segment !== '*' || r.producedAt < since || !inRun(r.windowStart))
-          return;
-        const drifted = r.features.filter((f) => f.drifted).map((f) => f.feature);
-        late += r.lateEvents ?? 0;
-        driftHours.add(hourIndex(r.windowStart));
-        console.log(
-          `drift       hour ${hourIndex(r.windowStart)}: ${drifted.length ? `drifted ${drifted.join(', ')}` : 'no drift'}${r.prediction?.drifted ? ', prediction drifted' : ''}${r.lateEvents ? ` (${r.lateEvents} late events not counted)` : ''}`,
-        );
-      } else if (topic === topicName('performance')) {
-        const r: PerformanceReport = await decoders.performance.decodeOne(message.value);
-        if (r.modelId !== 'demo' || r.producedAt < since || !inRun(r.windowStart)) return;
-        const detected = r.conceptDrift.some((d) => d.driftDetected);
-        performanceHours.add(hourIndex(r.windowStart));
-        console.log(
-          `performance hour ${hourIndex(r.windowStart)}: accuracy ${r.metrics.accuracy?.toFixed(3)} on ${r.labelledCount} labels${detected ? ', concept drift detected' : ''}`,
-        );
-      } else {
-        const r: RetrainRequest = await decoders.requests.decodeOne(message.value);
-        if (r.modelId !== 'demo') return;
-        if (r.requestedAt < since) {
-          lastRequestAt = Math.max(lastRequestAt, r.requestedAt);
-          return;
-        }
-        retrain = 'seen';
-        console.log(`RETRAIN     ${r.reason}: ${r.evidence.map((e) => e.summary).join('; ')}`);
-      }
-      check();
+  const codecs = new EventCodecs(
+    new ContractRegistry({ url: infra.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7' }),
+  );
+  const topics = Object.fromEntries(
+    (Object.keys(Topics) as TopicKey[]).map((key) => [key, topicName(key)]),
+  ) as Record<TopicKey, string>;
+  const timeoutMs = Number(process.env.DEMO_TIMEOUT_MS ?? 180_000);
+  const start = runStart(Date.now(), previousEnd());
+  console.log(
+    `\nHouse prices per city, model ${MODEL_ID}: event time from ${new Date(start).toISOString()}, at most ${Math.round(timeoutMs / 1000)} s (Ctrl-C stops it)\n`,
+  );
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    console.log('\ninterrupted');
+    process.exit(130);
+  });
+  const result = await runHousePricesDemo(
+    {
+      kafka,
+      codecs,
+      topics,
+      registryUrl: `http://127.0.0.1:${port('registry')}`,
+      registryToken: token,
+      scorerUrl: `http://127.0.0.1:${port('scorer')}`,
+      artifactStoreUrl,
     },
-  });
-  const timedOut = await Promise.race([
-    finished.then(() => false),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(true), follow).unref()),
-    new Promise<boolean>((resolve) => process.once('SIGINT', () => resolve(true))),
-  ]);
-  await consumer.disconnect();
-  if (retrain === 'cooldown') {
+    { start, timeoutMs },
+  );
+  mkdirSync(RUN, { recursive: true });
+  writeFileSync(LAST_RUN, JSON.stringify({ end: result.eventTimeEnd, v1: result.v1, v2: result.v2 }));
+  if (interrupted) return;
+
+  if (result.completed) {
     console.log(
-      `(no new retrain request: the controller's 1h cooldown since the previous one, at ${new Date(lastRequestAt).toISOString()}, holds it back)`,
+      `\nThe loop closed: v${result.v1} → drift and MAE up → retrain → v${result.v2} shadowed, promoted, served.`,
     );
-  }
-  if (timedOut) {
+  } else {
+    const done = STEPS.filter((s) => result.reached[s] !== undefined);
     console.log(
-      `\nnot everything arrived: drift reports for ${driftHours.size} of ${CLOSED_HOURS} hours, performance for ${performanceHours.size} of ${CLOSED_HOURS}${retrain ? '' : ', no retrain request'}.`,
+      `\nNOT COMPLETE: "${result.missing}" did not happen${result.promotions.some((d) => d.decision === 'REJECT') ? ' (the promoter rejected the challenger, above)' : ` within ${Math.round(timeoutMs / 1000)} s`}. Done: ${done.join('; ') || 'nothing'}.`,
     );
     console.log('Are all services running (tools/continuum status)? Their logs: .cache/run/<service>.log');
   }
-  if (late > 0) console.log(`${late} events arrived after their window had closed and were not counted.`);
   console.log(`
 Next:
-  metrics      http://127.0.0.1:${port('monitor', 9464)}/metrics (monitor), :${port('evaluator', 9465)} (evaluator), :${port('controller', 9466)} (controller)
-  dashboards   deploy/grafana; with docker compose up -d, Grafana at http://localhost:3000 (admin/admin)
-  topics       ct.drift-reports, ct.performance, ct.retrain-requests (tools/continuum topics list)
-  again        npm run demo (a new run, after this one in event time)
+  dashboards   deploy/grafana (Prometheus scrapes :9464-:9470 per deploy/prometheus/prometheus.yml); with docker compose up -d, Grafana at http://localhost:3000
+  metrics      http://127.0.0.1:${port('monitor')}/metrics (monitor), :${port('evaluator')} evaluator, :${port('controller')} controller, :${port('trainer')} trainer, :${port('promoter')} promoter, :${port('scorer')} scorer
+  versions     curl http://127.0.0.1:${port('registry')}/models/${MODEL_ID}/versions  (and .../versions/<v>/history for the audit trail)
+  topics       ct.drift-reports, ct.performance, ct.retrain-requests, ct.training-runs, ct.promotions, ct.model-versions (tools/continuum topics list)
+  the gate     curl http://127.0.0.1:${port('promoter')}/models/${MODEL_ID}/tests (the watch after the promotion)
+  again        npm run demo (a new run: new v1, event time after this one)
   stop         npm stop`);
-  process.exit(timedOut ? 1 : 0);
+  process.exit(result.completed ? 0 : 1);
 }
 
 if (require.main === module) {
   main().catch((error: unknown) => {
     console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
-    console.error('Is the system running? Start it with: npm start');
+    console.error('Is the system running? tools/continuum status; logs in .cache/run/<service>.log');
     process.exit(1);
   });
 }
