@@ -2,7 +2,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import { type AddressInfo } from 'node:net';
 import { IncompatibleSchemaError, SchemaRegistryError } from './errors';
 import { LabelContract } from './generated/contracts';
-import { CompatibilityConflictError, ContractRegistry } from './schema-registry';
+import { CompatibilityConflictError, ContractRegistry, registryFailure } from './schema-registry';
 
 /**
  * The retry policy against a local HTTP stand-in that misbehaves on purpose (the real registry is
@@ -213,5 +213,36 @@ describe('ContractRegistry unknown schema ids', () => {
     } finally {
       await registry.close();
     }
+  });
+});
+
+describe('ContractRegistry: a registry that does not answer (issue 10 item 9)', () => {
+  it('says there was no answer, not "status 400", and gives the failure no HTTP status', async () => {
+    // A port with nothing listening: the connection is refused.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((r) => server.close(r));
+    const url = `http://127.0.0.1:${port}`;
+    const client = new ContractRegistry({ url, attempts: 1 });
+    const failure = await client.writerType(7).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(SchemaRegistryError);
+    const { message, status } = failure as SchemaRegistryError;
+    expect(status).toBeUndefined();
+    expect(message).not.toMatch(/status 400/);
+    expect(message).toBe(
+      `Looking up schema id 7 failed: no answer from the schema registry at ${url} (ECONNREFUSED): it is down or unreachable; check SCHEMA_REGISTRY_URL, the call is repeated once it answers`,
+    );
+  });
+
+  it('keeps what the registry itself answered', () => {
+    const refused = Object.assign(new Error('Error, status 422: Invalid schema'), { status: 422 });
+    expect(registryFailure(refused, 'http://r')).toEqual({
+      status: 422,
+      message: 'Error, status 422: Invalid schema',
+    });
   });
 });

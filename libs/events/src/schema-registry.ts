@@ -39,6 +39,26 @@ function isTransient(error: unknown): boolean {
   return status !== undefined && status >= 500;
 }
 
+const NO_ANSWER =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|socket hang up|Timeout/i;
+
+/**
+ * What a failed call of the registry client means. Its HTTP library reports a connection that
+ * never got an answer as "status 400" (e.g. `Error, status 400: connect ECONNREFUSED`), which read
+ * like the registry refusing the request; such a failure has no HTTP status and says so.
+ */
+export function registryFailure(error: unknown, url: string): { status?: number; message: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  const status = (error as { status?: number }).status;
+  const noAnswer = NO_ANSWER.exec(message);
+  if (noAnswer) {
+    return {
+      message: `no answer from the schema registry at ${url} (${noAnswer[0]}): it is down or unreachable; check SCHEMA_REGISTRY_URL, the call is repeated once it answers`,
+    };
+  }
+  return { status, message };
+}
+
 /** Two writers want different compatibility levels for one subject: a configuration error, not a race. */
 export class CompatibilityConflictError extends SchemaRegistryError {
   constructor(
@@ -141,8 +161,7 @@ export class ContractRegistry {
       this.writerTypes.set(id, Promise.resolve(contract.type));
       return id;
     } catch (error) {
-      const status = (error as { status?: number }).status;
-      const message = error instanceof Error ? error.message : String(error);
+      const { status, message } = registryFailure(error, this.options.url);
       if (status === 409)
         throw new IncompatibleSchemaError(subject, compatibility, message, { cause: error });
       throw new SchemaRegistryError(
@@ -314,13 +333,11 @@ export class ContractRegistry {
         // avsc options (no logical-type conversion: timestamps stay epoch milliseconds) apply.
         return Type.forSchema(JSON.parse(JSON.stringify(schema.schema())));
       } catch (error) {
-        const status = (error as { status?: number }).status;
+        const { status, message } = registryFailure(error, this.options.url);
         if (status !== 404) {
-          throw new SchemaRegistryError(
-            `Looking up schema id ${id} failed: ${error instanceof Error ? error.message : String(error)}`,
-            status,
-            { cause: error },
-          );
+          throw new SchemaRegistryError(`Looking up schema id ${id} failed: ${message}`, status, {
+            cause: error,
+          });
         }
         if (now() >= deadline) return undefined;
         await sleep(Math.min(delay, Math.max(0, deadline - now())));
