@@ -4,6 +4,13 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import nx from '@nx/eslint-plugin';
 
+// No reaching into another package's src/. Declared once: a later block that sets no-restricted-imports for some
+// files replaces the rule for them, so it must repeat this pattern.
+const noSrcImports = {
+  group: ['@continuum/*/src', '@continuum/*/src/**', '**/libs/*/src/**', '**/services/*/src/**'],
+  message: "Import the package's entry point, not its src/.",
+};
+
 export default tseslint.config(
   {
     ignores: ['**/node_modules/**', '**/dist/**', '.cache/**', '.nx/**', 'coverage/**', '**/*.d.ts'],
@@ -100,12 +107,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: ['@continuum/*/src', '@continuum/*/src/**', '**/libs/*/src/**', '**/services/*/src/**'],
-              message: "Import the package's entry point, not its src/.",
-            },
-          ],
+          patterns: [noSrcImports],
         },
       ],
     },
@@ -148,6 +150,7 @@ export default tseslint.config(
             name,
             message: 'Pure libraries do no I/O: take bytes or values from the caller.',
           })),
+          patterns: [noSrcImports],
         },
       ],
     },
