@@ -105,3 +105,8 @@ export function formatTable(rows: string[][]): string[] {
 export function isoTime(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? '-' : new Date(ms).toISOString();
 }
+
+/** A metric or statistic for people: integers as they are, others to 4 significant digits (0.01, 12.25, 1.235e-7). */
+export function formatNumber(x: number): string {
+  return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(4)));
+}

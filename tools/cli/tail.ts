@@ -21,6 +21,7 @@ import { TopicView, type ViewRecord, loadKafkaConfig } from '@continuum/kafka';
 import {
   type CommandIo,
   UsageError,
+  formatNumber,
   isoTime,
   parseCommandLine,
   positiveIntegerOption,
@@ -43,7 +44,7 @@ const drift: TailSource = {
   format: (r: DriftReport) => {
     const flagged = r.features
       .filter((f) => f.drifted)
-      .map((f) => `${f.feature}(${f.statistic} ${round(f.value)})`);
+      .map((f) => `${f.feature}(${f.statistic} ${formatNumber(f.value)})`);
     return (
       `${r.modelId} v${r.modelVersion} segment ${r.segment} window ${isoTime(r.windowStart)}..${isoTime(r.windowEnd)}: ` +
       `${r.eventCount} events, ${r.driftedFeatures}/${r.features.length} features drifted` +
@@ -59,7 +60,7 @@ const performance: TailSource = {
   label: 'performance',
   format: (r: PerformanceReport) => {
     const metrics = Object.entries(r.metrics)
-      .map(([k, v]) => `${k}=${round(v)}`)
+      .map(([k, v]) => `${k}=${formatNumber(v)}`)
       .join(' ');
     const detections = r.conceptDrift.filter((d) => d.driftDetected).map((d) => d.detector);
     return (
@@ -75,7 +76,9 @@ const promotions: TailSource = {
   label: 'promotion',
   format: (d: PromotionDecision) =>
     `${describeDecision(d)}` +
-    (d.pValue !== null ? ` (${d.test} on ${d.metric}, p=${round(d.pValue)}, ${d.pairedCount} pairs)` : ''),
+    (d.pValue !== null
+      ? ` (${d.test} on ${d.metric}, p=${formatNumber(d.pValue)}, ${d.pairedCount} pairs)`
+      : ''),
 };
 
 const retrainRequests: TailSource = {
@@ -210,8 +213,4 @@ function interrupted(): Promise<void> {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
-}
-
-function round(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toPrecision(4);
 }

@@ -1,6 +1,14 @@
 /** `continuum versions list <model>` and `continuum versions show <model> <version>`. */
 import { MODEL_STAGES } from '@continuum/registry';
-import { type CommandIo, UsageError, formatTable, isoTime, parseCommandLine, stringOption } from './command';
+import {
+  type CommandIo,
+  UsageError,
+  formatTable,
+  formatNumber,
+  isoTime,
+  parseCommandLine,
+  stringOption,
+} from './command';
 import { registryClient } from './registry-access';
 
 export const VERSIONS_USAGE = `usage: continuum versions <command>
@@ -97,7 +105,7 @@ async function showVersion(args: string[], env: NodeJS.ProcessEnv, io: CommandIo
   }
   const metrics = Object.entries(v.metrics).sort(([a], [b]) => (a < b ? -1 : 1));
   if (metrics.length > 0)
-    io.out(`  metrics         ${metrics.map(([k, x]) => `${k}=${round(x)}`).join(' ')}`);
+    io.out(`  metrics         ${metrics.map(([k, x]) => `${k}=${formatNumber(x)}`).join(' ')}`);
   if (v.metricsRef) io.out(`  metrics table   ${v.metricsRef.uri}`);
   io.out(`  artifact        ${v.artifact ? `${v.artifact.uri} (${v.artifact.size} bytes)` : '-'}`);
   io.out(
@@ -110,8 +118,4 @@ async function showVersion(args: string[], env: NodeJS.ProcessEnv, io: CommandIo
     );
   }
   return 0;
-}
-
-function round(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toPrecision(4);
 }

@@ -1,0 +1,239 @@
+/**
+ * The operator's commands against the real registry service (a process on private topics), the
+ * broker and the schema registry: a model trained elsewhere is connected with two commands —
+ * `profile build` from a CSV sample, `register` with its contract and that profile as the EXTERNAL
+ * champion — and the registry then serves exactly that profile (what the monitor measures drift
+ * against); `models list`, `versions list/show` show it; `profile build` then takes the contract
+ * from the registry; registering twice exits 1 with the registry's 409; `tail` decodes records of
+ * ct.promotions and ct.retrain-requests through the schema registry, one model's only.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type PromotionDecision, type RetrainRequest, Topics } from '@continuum/events';
+import { RegistryClient } from '@continuum/registry';
+import {
+  BROKERS,
+  REGISTRY_URL,
+  REPO_ROOT,
+  ServiceProcess,
+  createTopics,
+  privateTopics,
+  testCodecs,
+  testKafka,
+  uniqueName,
+} from '@continuum/testing';
+import { runCli } from './main';
+
+const TOKEN = 'operator-cli-test-token-0123456789';
+
+function recorder() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
+
+describe('continuum operator commands', () => {
+  const kafka = testKafka('operator-cli-test');
+  const { names, env: topicEnv } = privateTopics('operator-cli');
+  const dir = mkdtempSync(join(tmpdir(), 'operator-cli-'));
+  let registry: ServiceProcess;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    await createTopics(kafka, [
+      { topic: names.modelVersions, partitions: Topics.modelVersions.partitions },
+      { topic: names.deadLetter, partitions: Topics.deadLetter.partitions },
+      { topic: names.promotions, partitions: Topics.promotions.partitions },
+      { topic: names.retrainRequests, partitions: Topics.retrainRequests.partitions },
+    ]);
+    registry = await ServiceProcess.startService(
+      'registry',
+      {
+        ...topicEnv,
+        REGISTRY_API_TOKEN: TOKEN,
+        REGISTRY_GROUP_ID: uniqueName('registry'),
+        REGISTRY_SESSION_TIMEOUT_MS: '6000',
+        ARTIFACT_STORE_URL: `file://${mkdtempSync(join(tmpdir(), 'operator-cli-artifacts-'))}`,
+      },
+      90_000,
+    );
+    env = {
+      ...topicEnv,
+      REGISTRY_URL: registry.baseUrl!,
+      REGISTRY_API_TOKEN: TOKEN,
+      KAFKA_BROKERS: BROKERS.join(','),
+      SCHEMA_REGISTRY_URL: REGISTRY_URL,
+      CONTINUUM_CACHE_DIR: dir,
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    await registry?.stop();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: Object.values(names) }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  // A sample of house prices per city, as a team's pipeline would export it.
+  const sample = join(dir, 'houses.csv');
+  const lines = ['id,city,rooms,area,prediction'];
+  for (let i = 0; i < 2000; i++) {
+    const area = 30 + ((i * 37) % 90);
+    lines.push(`${i},${['paris', 'lyon', 'nice'][i % 3]},${1 + (i % 5)},${area},${50 + 4 * area}`);
+  }
+  writeFileSync(sample, lines.join('\n'));
+  const contract = join(dir, 'houses.contract.json');
+  writeFileSync(
+    contract,
+    JSON.stringify({
+      task: 'REGRESSION',
+      owner: 'pricing',
+      policyRef: 'houses',
+      contract: {
+        features: [
+          { name: 'rooms', type: 'NUMERIC', min: 0 },
+          { name: 'area', type: 'NUMERIC' },
+          { name: 'city', type: 'CATEGORICAL' },
+        ],
+      },
+    }),
+  );
+  const profile = join(dir, 'houses.profile.json');
+
+  it('connects a model: profile build, register with the profile, then the registry serves that profile', async () => {
+    const built = recorder();
+    const buildArgs = ['profile', 'build', '--input', sample, '--model', 'houses', '--contract', contract];
+    expect(await runCli([...buildArgs, '--out', profile], env, built.io)).toBe(0);
+    expect(built.out[0]).toContain('profile of houses: 2000 rows, 2 numeric and 1 categorical features');
+
+    const registered = recorder();
+    expect(
+      await runCli(['register', 'houses', '--contract', contract, '--profile', profile], env, registered.io),
+    ).toBe(0);
+    expect(registered.out).toEqual([
+      'registered model houses (REGRESSION, 3 features, owner pricing, policy houses)',
+      'registered version 1 of houses (EXTERNAL, CHAMPION) with its reference profile',
+    ]);
+    const client = new RegistryClient({ baseUrl: registry.baseUrl! });
+    expect(await client.referenceProfile('houses', '1')).toEqual(JSON.parse(readFileSync(profile, 'utf8')));
+
+    const models = recorder();
+    expect(await runCli(['models', 'list'], env, models.io)).toBe(0);
+    expect(models.out).toContainEqual(
+      expect.stringMatching(/^houses\s+REGRESSION\s+pricing\s+1\s+1\s+houses$/),
+    );
+
+    const versions = recorder();
+    expect(await runCli(['versions', 'list', 'houses', '--stage', 'CHAMPION'], env, versions.io)).toBe(0);
+    expect(versions.out[1]).toMatch(/^1\s+CHAMPION\s+EXTERNAL\s+-\s+\S+\s+continuum-cli\s+yes$/);
+    const shown = recorder();
+    expect(await runCli(['versions', 'show', 'houses', '1'], env, shown.io)).toBe(0);
+    expect(shown.out).toContain('houses version 1: CHAMPION');
+    expect(shown.out).toContainEqual(
+      expect.stringMatching(
+        /registered -> CHAMPION {2}by continuum-cli: registered with continuum register$/,
+      ),
+    );
+
+    // Now registered: the contract comes from the registry, and the profile is the same.
+    const again = join(dir, 'again.json');
+    const fromRegistry = recorder();
+    expect(
+      await runCli(
+        ['profile', 'build', '--input', sample, '--model', 'houses', '--out', again],
+        env,
+        fromRegistry.io,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(readFileSync(again, 'utf8'))).toEqual(JSON.parse(readFileSync(profile, 'utf8')));
+  }, 60_000);
+
+  it('exits 1 with the registry’s answer when the model exists, and 1 without a token', async () => {
+    const twice = recorder();
+    expect(await runCli(['register', 'houses', '--contract', contract], env, twice.io)).toBe(1);
+    expect(twice.err[0]).toMatch(/^continuum register: the registry answered 409 /);
+    const noToken = recorder();
+    const { REGISTRY_API_TOKEN: _token, ...withoutToken } = env;
+    expect(await runCli(['register', 'other', '--contract', contract], withoutToken, noToken.io)).toBe(1);
+    expect(noToken.err[0]).toContain('REGISTRY_API_TOKEN is required for this command');
+  });
+
+  it('the entry script exits 0 listing the models, 2 on a usage mistake', async () => {
+    const run = promisify(execFile);
+    const script = join(REPO_ROOT, 'tools', 'continuum');
+    const listed = await run(script, ['models', 'list'], { env: { ...process.env, ...env }, cwd: REPO_ROOT });
+    expect(listed.stdout).toMatch(/^houses\s+REGRESSION/m);
+    await expect(
+      run(script, ['versions', 'list'], { env: { ...process.env, ...env } }),
+    ).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('versions list: <model> missing'),
+    });
+  }, 60_000);
+
+  it('tails promotions and retrain requests of one model, decoded through the schema registry', async () => {
+    const codecs = testCodecs();
+    const promotionEncoder = await codecs.encoderFor(names.promotions, Topics.promotions.contract);
+    const requestEncoder = await codecs.encoderFor(names.retrainRequests, Topics.retrainRequests.contract);
+    const decision = (modelId: string): PromotionDecision => ({
+      decisionId: `d-${modelId}`,
+      modelId,
+      decision: 'PROMOTE',
+      championVersion: '1',
+      challengerVersion: '2',
+      metric: 'mae',
+      championValue: 14.5,
+      challengerValue: 11.25,
+      test: 'CONFIDENCE_SEQUENCE',
+      statistic: null,
+      pValue: 0.01,
+      pairedCount: 812,
+      reason: 'the challenger is better',
+      decidedAt: Date.now(),
+      actor: 'promoter',
+      previousChampionVersion: '1',
+      evidence: null,
+    });
+    const request: RetrainRequest = {
+      requestId: 'rr-houses-1',
+      modelId: 'houses',
+      modelVersion: '1',
+      reason: 'DATA_DRIFT',
+      requestedAt: Date.now(),
+      requestedBy: 'policy:houses',
+      evidence: [],
+      window: { kind: 'FIXED_COUNT', count: 5000, durationMs: null, candidateCounts: [], holdoutCount: null },
+      mode: 'FULL',
+    };
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: names.promotions,
+      messages: ['houses', 'churn'].map((m) => ({ key: m, value: promotionEncoder.encode(decision(m)) })),
+    });
+    await producer.send({
+      topic: names.retrainRequests,
+      messages: [{ key: 'houses', value: requestEncoder.encode(request) }],
+    });
+    await producer.disconnect();
+
+    const promotions = recorder();
+    expect(
+      await runCli(['tail', 'promotions', '--model', 'houses', '--from-beginning'], env, promotions.io),
+    ).toBe(0);
+    expect(promotions.out).toHaveLength(1);
+    expect(promotions.out[0]).toMatch(
+      /^\S+Z promotion +PROMOTE houses: champion is 2 \(1 archived\); decision d-houses by promoter: the challenger is better \(CONFIDENCE_SEQUENCE on mae, p=0\.01, 812 pairs\)$/,
+    );
+
+    const requests = recorder();
+    expect(await runCli(['tail', 'retrain-requests', '--since', '10m', '--json'], env, requests.io)).toBe(0);
+    expect(requests.out.map((l) => JSON.parse(l) as RetrainRequest & { topic: string })).toEqual([
+      { topic: names.retrainRequests, ...request },
+    ]);
+  }, 60_000);
+});
