@@ -4,6 +4,7 @@ import {
   DeadLetterContract,
   DriftReportContract,
   EvaluatorPartialContract,
+  EvaluatorStateEntryContract,
   FeatureObservationContract,
   LabelContract,
   LabelledExampleContract,
@@ -211,6 +212,27 @@ export const Topics = {
     cleanupPolicy: 'delete',
     key: 'source partition',
     description: 'evaluator-internal: per-partition window partials merged into ct.performance',
+  }),
+  evaluatorChangelog: topic({
+    defaultName: 'ct.evaluator-changelog',
+    env: 'CT_TOPIC_EVALUATOR_CHANGELOG',
+    contract: EvaluatorStateEntryContract,
+    // Partition p holds the state of source partition p of ct.predictions/ct.labels (the evaluator
+    // chooses the partition explicitly), so a partition that moves to another instance is restored
+    // from one changelog partition. Compacted: one record per state key, tombstones for deletes.
+    partitions: 6,
+    retentionMs: -1,
+    cleanupPolicy: 'compact',
+    configs: {
+      // One batch's changes are one produce request (appended atomically): allow large ones.
+      'max.message.bytes': String(64 * 1024 * 1024),
+      'segment.ms': String(60 * 60_000),
+      'min.cleanable.dirty.ratio': '0.1',
+      'delete.retention.ms': String(DAY_MS),
+    },
+    key: 'state key (partition-tagged)',
+    description:
+      "evaluator-internal: changelog of each partition's join state, restored by the partition's new owner",
   }),
   monitorPartials: topic({
     defaultName: 'ct.monitor-partials',
