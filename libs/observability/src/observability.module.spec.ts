@@ -33,13 +33,16 @@ describe('ObservabilityModule', () => {
 
   afterAll(() => app.close());
 
-  it('serves Prometheus metrics with the service label and default metrics', async () => {
+  it('serves Prometheus metrics without an in-app service label (the scrape target names the service), default metrics without the _total gauges', async () => {
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const body = await res.text();
-    expect(body).toContain('continuum_test_events_total{model_id="m1",service="test-svc"} 3');
+    expect(body).toContain('continuum_test_events_total{model_id="m1"} 3');
     expect(body).toContain('process_cpu_user_seconds_total');
+    expect(body).toContain('nodejs_active_resources{type=');
+    expect(body).not.toMatch(/^nodejs_active_\w+_total/m);
+    expect(body).not.toContain('service=');
   });
 
   it('reports readiness from registered checks: 503 until Kafka is up, then 200', async () => {
