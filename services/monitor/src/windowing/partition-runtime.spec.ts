@@ -103,6 +103,37 @@ describe('PartitionRuntime: the order of its I/O', () => {
     expect(failedPublish.kinds()).toEqual([]);
   });
 
+  it('publishes what a failed publish left undelivered before any later progress, checkpoint or commit', async () => {
+    const reference = new RecordingPorts();
+    await runtime(reference).handleBatch(records(0, 1000), 999, 1_000);
+    const closedByTheBatch = reference.steps.flatMap((s) => (s.kind === 'partials' ? s.windowEnds : []));
+    expect(closedByTheBatch.length).toBeGreaterThan(0);
+
+    // The broker goes away while the batch's partials are sent; the state has moved past them.
+    const ports = new RecordingPorts();
+    const r = runtime(ports);
+    ports.failOn = 'partials';
+    await expect(r.handleBatch(records(0, 1000), 999, 1_000)).rejects.toThrow('partials failed');
+    // While it stays away, the periodic checkpoint writes nothing.
+    await expect(r.checkpoint(10_000)).rejects.toThrow('partials failed');
+    expect(ports.kinds()).toEqual([]);
+
+    // Back: the windows the failed batch closed go out first, then the progress, the checkpoint and the commit.
+    ports.failOn = undefined;
+    await r.checkpoint(20_000);
+    const kinds = ports.kinds();
+    expect(kinds[0]).toBe('partials');
+    expect(kinds.indexOf('progress')).toBeGreaterThan(0);
+    expect(kinds.slice(-2)).toEqual(['checkpoint', 'commit']);
+    const delivered = ports.steps.flatMap((s) => (s.kind === 'partials' ? s.windowEnds : []));
+    expect(delivered).toEqual(closedByTheBatch);
+    // Delivered once: the next batch does not send them again.
+    const before = ports.steps.length;
+    await r.handleBatch(records(1000, 1001), 1000, 21_000);
+    const again = ports.steps.slice(before).flatMap((s) => (s.kind === 'partials' ? s.windowEnds : []));
+    expect(again.filter((end) => closedByTheBatch.includes(end))).toEqual([]);
+  });
+
   it('a retired runtime (a newer assignment restored the partition) neither checkpoints nor commits', async () => {
     const ports = new RecordingPorts();
     const r = runtime(ports);

@@ -50,6 +50,14 @@ export class PartitionRuntime {
   private retired = false;
   /** What the last published progress said. */
   private published?: { watermark: number; idle: boolean };
+  /**
+   * What the state produced but a failed publish did not deliver (the broker went away mid-batch).
+   * The state has already moved past those records, so they are never observed again: this output
+   * is published before anything else — progress, checkpoint, commit — or the windows it closed
+   * would be announced and checkpointed without their partials (seen in the fault suite: a window
+   * reported without one partition's events after a broker SIGKILL).
+   */
+  private undelivered?: { out: StageOneOutput; idleChanged: boolean };
 
   constructor(
     readonly source: SourcePartition,
@@ -107,9 +115,22 @@ export class PartitionRuntime {
     this.lastRecordAt = now;
     const wasIdle = this.idle;
     this.idle = false;
-    await this.publish(out, now, wasIdle);
+    await this.deliver(out, now, wasIdle);
     if (now - this.lastCheckpointAt >= this.settings.checkpointIntervalMs) await this.checkpoint(now);
     return out;
+  }
+
+  /** Publishes what an earlier failed publish left undelivered, then `out`; keeps both if it fails. */
+  private async deliver(out: StageOneOutput | undefined, now: number, idleChanged: boolean): Promise<void> {
+    const pending = this.undelivered;
+    if (pending) {
+      await this.publish(pending.out, now, pending.idleChanged);
+      this.undelivered = undefined;
+    }
+    if (!out) return;
+    this.undelivered = { out, idleChanged };
+    await this.publish(out, now, idleChanged);
+    this.undelivered = undefined;
   }
 
   /** Whether the periodic checkpoint is due (unsaved progress, interval passed). */
@@ -142,13 +163,14 @@ export class PartitionRuntime {
     const out = new StageOneOutput();
     this.state.publishOpenWindows(out);
     this.idle = true;
-    await this.publish(out, now, true);
+    await this.deliver(out, now, true);
     return verdict;
   }
 
   /** Progress, then the checkpoint, then the group offset: the offset never runs ahead of a checkpoint. */
   async checkpoint(now: number): Promise<void> {
     if (this.retired) return;
+    await this.deliver(undefined, now, false);
     await this.publish(new StageOneOutput(), now, false, true);
     const nextOffset = this.state.nextOffset;
     if (nextOffset !== this.checkpointedOffset && !this.retired) {
