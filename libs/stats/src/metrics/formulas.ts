@@ -127,10 +127,7 @@ export function logLoss(
   k: number,
   binary: boolean,
 ): number {
-  const n = yTrue.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += logLossOne(yTrue[i], proba, i, k, binary);
-  return n === 0 ? NaN : sum / n;
+  return rowMean(yTrue.length, (i) => logLossOne(yTrue[i], proba, i, k, binary));
 }
 
 /**
@@ -144,9 +141,13 @@ export function brierScore(
   k: number,
   binary: boolean,
 ): number {
-  const n = yTrue.length;
+  return rowMean(yTrue.length, (i) => brierOne(yTrue[i], proba, i, k, binary));
+}
+
+/** Mean of a per-row loss over rows 0..n-1, summed in row order; NaN when there are no rows. */
+function rowMean(n: number, loss: (row: number) => number): number {
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += brierOne(yTrue[i], proba, i, k, binary);
+  for (let i = 0; i < n; i++) sum += loss(i);
   return n === 0 ? NaN : sum / n;
 }
 
