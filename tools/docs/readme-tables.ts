@@ -1,6 +1,7 @@
 /**
  * Keeps the README's reference tables generated from the code they describe: the shared
- * Kafka/registry settings (libs/kafka's config spec) and the topic catalog (libs/events).
+ * Kafka/registry settings (libs/kafka's config spec), the operator CLI's settings (tools/cli) and
+ * the topic catalog (libs/events).
  * `npm run docs` rewrites the marked blocks; a unit test fails when the README is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { describeConfig } from '@continuum/config';
 import { Topics } from '@continuum/events';
 import { kafkaConfigSpec } from '@continuum/kafka';
+import { cliConfigSpec } from '../cli/cli-config';
 
 export const README = join(__dirname, '..', '..', 'README.md');
 
@@ -36,6 +38,7 @@ export function topicTable(): string {
 
 export const BLOCKS: Record<string, () => string> = {
   'kafka-config': () => describeConfig(kafkaConfigSpec),
+  'cli-config': () => describeConfig(cliConfigSpec),
   topics: topicTable,
 };
 
