@@ -1,5 +1,5 @@
-import { type DriftReport, type MonitorPartial, topicName } from '@continuum/events';
-import { type EventProducer, type KafkaClient, type OutgoingEvent } from '@continuum/kafka';
+import { type MonitorPartial, topicName } from '@continuum/events';
+import { type KafkaClient, type OutgoingEvent } from '@continuum/kafka';
 import { type HealthChecks, type Logger, type Metrics } from '@continuum/observability';
 import { type MonitorConfig } from '../monitor.config';
 import { type ReferenceCatalog } from '../references/reference-catalog';
