@@ -210,6 +210,7 @@ describe('row screens', () => {
       batch.reset(values.length);
       for (const v of values) batch.appendBody(contract.type.toBuffer(v), 0);
       let refused = 0;
+      const check = (screen as (b: unknown) => (row: number) => boolean)(batch);
       for (let row = 0; row < batch.size; row++) {
         const problem = (validate as (v: unknown) => string | undefined)(batch.row(row));
         if (problem !== undefined) {
@@ -217,7 +218,7 @@ describe('row screens', () => {
           expect({
             row,
             problem,
-            screened: (screen as (b: unknown, r: number) => boolean)(batch, row),
+            screened: check(row),
           }).toEqual({
             row,
             problem,

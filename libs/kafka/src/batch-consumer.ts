@@ -370,7 +370,8 @@ export class BatchConsumer {
     await decoder.prepare(messages.map((m) => m.value));
     const records = decoder.begin(messages.length);
     const rowMessages: KafkaMessage[] = [];
-    const { validate, screen } = subscription;
+    const { validate } = subscription;
+    const screen = subscription.screen?.(records);
     const fail = (message: KafkaMessage, kind: FailedRecord['kind'], error: string) =>
       failed.push({ topic: batch.topic, partition: batch.partition, message, kind, error });
     for (const message of messages) {
@@ -384,7 +385,7 @@ export class BatchConsumer {
       const row = records.size - 1;
       const key = message.key?.toString() ?? null;
       // The screen reads the columns only: a key the rule refuses is checked on the rebuilt row.
-      if (validate && (!screen || screen(records, row) || recordKeyProblem(key) !== undefined)) {
+      if (validate && (!screen || screen(row) || recordKeyProblem(key) !== undefined)) {
         const problem = validate(records.row(row), key);
         if (problem !== undefined) {
           records.dropLast();
