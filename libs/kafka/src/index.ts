@@ -59,6 +59,12 @@ export {
   type ReadToEndOptions,
 } from './state/topic-range';
 export { KeyedStateTopic, type KeyedStateTopicOptions } from './state/keyed-state-topic';
+export {
+  StateChangelog,
+  type StateChangelogOptions,
+  type ChangelogEntry,
+  type RestoreResult,
+} from './state/state-changelog';
 export { ModelRegistryFollower, type ModelRegistryFollowerOptions } from './state/model-registry-follower';
 
 // Keys and ordering
