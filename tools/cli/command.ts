@@ -110,3 +110,23 @@ export function isoTime(ms: number | null | undefined): string {
 export function formatNumber(x: number): string {
   return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(4)));
 }
+
+/**
+ * `continuum <command> <sub> ...`: the sub-command (one of `subs`) and its arguments; or, when
+ * there is none or `--help`, the usage printed and the exit code to return (2, or 0 for help).
+ */
+export function subcommand(
+  command: string,
+  args: string[],
+  subs: readonly string[],
+  usage: string,
+  io: CommandIo,
+): { sub: string; rest: string[] } | number {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    io.out(usage);
+    return sub === undefined ? 2 : 0;
+  }
+  if (!subs.includes(sub)) throw new UsageError(`${command}: unknown command '${sub}'`);
+  return { sub, rest };
+}

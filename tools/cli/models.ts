@@ -1,5 +1,5 @@
 /** `continuum models list`: every model the registry knows. */
-import { type CommandIo, UsageError, formatTable, parseCommandLine } from './command';
+import { type CommandIo, formatTable, parseCommandLine, subcommand } from './command';
 import { registryClient } from './registry-access';
 
 export const MODELS_USAGE = `usage: continuum models list [--json]
@@ -15,12 +15,9 @@ export async function runModelsCommand(
   env: NodeJS.ProcessEnv,
   io: CommandIo,
 ): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === undefined || sub === '--help' || sub === '-h') {
-    io.out(MODELS_USAGE);
-    return sub === undefined ? 2 : 0;
-  }
-  if (sub !== 'list') throw new UsageError(`models: unknown command '${sub}'`);
+  const called = subcommand('models', args, ['list'], MODELS_USAGE, io);
+  if (typeof called === 'number') return called;
+  const { rest } = called;
   const line = parseCommandLine('models list', rest, { json: { type: 'boolean' } }, { names: [] });
   if (line.help) {
     io.out(MODELS_USAGE);

@@ -13,6 +13,7 @@ import {
   type CommandIo,
   UsageError,
   parseCommandLine,
+  subcommand,
   positiveIntegerOption,
   stringOption,
 } from './command';
@@ -64,12 +65,9 @@ export async function runProfileCommand(
   env: NodeJS.ProcessEnv,
   io: CommandIo,
 ): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === undefined || sub === '--help' || sub === '-h') {
-    io.out(PROFILE_USAGE);
-    return sub === undefined ? 2 : 0;
-  }
-  if (sub !== 'build') throw new UsageError(`profile: unknown command '${sub}'`);
+  const called = subcommand('profile', args, ['build'], PROFILE_USAGE, io);
+  if (typeof called === 'number') return called;
+  const { rest } = called;
   const line = parseCommandLine(
     'profile build',
     rest,

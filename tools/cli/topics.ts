@@ -7,7 +7,7 @@
 import { type TopicKey, Topics, topicName } from '@continuum/events';
 import { type KafkaClient, createKafkaClient, loadKafkaConfig, provisionCatalog } from '@continuum/kafka';
 import { createLogger } from '@continuum/observability';
-import { type CommandIo, UsageError } from './command';
+import { type CommandIo, UsageError, subcommand } from './command';
 
 export const TOPICS_USAGE = `usage: continuum topics <command>
 
@@ -36,14 +36,10 @@ export async function runTopicsCommand(
   io: CommandIo,
   kafka: ClientFactory = kafkaFromEnv,
 ): Promise<number> {
-  const [command, ...rest] = args;
-  if (command === undefined || command === '--help' || command === '-h') {
-    io.out(TOPICS_USAGE);
-    return command === undefined ? 2 : 0;
-  }
+  const called = subcommand('topics', args, ['create', 'list'], TOPICS_USAGE, io);
+  if (typeof called === 'number') return called;
+  const { sub: command, rest } = called;
   if (rest.length > 0) throw new UsageError(`topics ${command}: unexpected argument '${rest[0]}'`);
-  if (command !== 'create' && command !== 'list')
-    throw new UsageError(`topics: unknown command '${command}'`);
   const { client, replicationFactor } = kafka(env);
   const admin = client.admin();
   await admin.connect();

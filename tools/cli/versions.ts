@@ -7,6 +7,7 @@ import {
   formatNumber,
   isoTime,
   parseCommandLine,
+  subcommand,
   stringOption,
 } from './command';
 import { registryClient } from './registry-access';
@@ -26,14 +27,9 @@ export async function runVersionsCommand(
   env: NodeJS.ProcessEnv,
   io: CommandIo,
 ): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === undefined || sub === '--help' || sub === '-h') {
-    io.out(VERSIONS_USAGE);
-    return sub === undefined ? 2 : 0;
-  }
-  if (sub === 'list') return listVersions(rest, env, io);
-  if (sub === 'show') return showVersion(rest, env, io);
-  throw new UsageError(`versions: unknown command '${sub}'`);
+  const called = subcommand('versions', args, ['list', 'show'], VERSIONS_USAGE, io);
+  if (typeof called === 'number') return called;
+  return called.sub === 'list' ? listVersions(called.rest, env, io) : showVersion(called.rest, env, io);
 }
 
 async function listVersions(args: string[], env: NodeJS.ProcessEnv, io: CommandIo): Promise<number> {
