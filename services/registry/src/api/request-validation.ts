@@ -11,7 +11,7 @@ import {
   onlyKnownKeys,
   showValue,
 } from '@continuum/config';
-import { type FeatureSpec } from '@continuum/events';
+import { type FeatureSpec, MODEL_ID_PATTERN } from '@continuum/events';
 import {
   type ArtifactRef,
   type Lineage,
@@ -37,8 +37,11 @@ export class FieldProblems extends Problems {
 
 export type Parsed<T> = { value: T } | { problems: FieldProblems };
 
-/** Model ids and versions: what a URL path, a Kafka key and an artifact-store key all accept. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/**
+ * Model ids and versions: what a URL path, a Kafka key and an artifact-store key all accept — the
+ * contract's rule (libs/events), which the consumers of predictions and labels apply too.
+ */
+export const ID_PATTERN = MODEL_ID_PATTERN;
 const MAX_TEXT = 1000;
 const MAX_FEATURES = 20_000;
 const SHA256 = /^[0-9a-f]{64}$/;
