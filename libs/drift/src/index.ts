@@ -16,16 +16,20 @@ export type {
   CategoricalFeatureJSON,
   FeatureType,
   FeatureRole,
+  SegmentKeyJSON,
+  SegmentReferenceJSON,
 } from './profile/profile-types';
 export {
   ReferenceProfile,
   NumericFeature,
   CategoricalFeature,
+  SegmentReference,
   type Feature,
 } from './profile/reference-profile';
 export {
   ReferenceProfileBuilder,
   type ReferenceProfileBuilderOptions,
+  type SegmentReferenceOptions,
 } from './profile/reference-profile-builder';
 
 // Windows and mergeable state

@@ -6,6 +6,8 @@ export interface ObservedEvent {
   readonly categorical?: Readonly<Record<string, string | null | undefined>>;
   /** The model's output: a score/value (numeric) or a class (categorical). */
   readonly prediction?: number | string | null;
+  /** Segment tags (e.g. city → 'paris'): only the profile builder's segment references read them. */
+  readonly segments?: Readonly<Record<string, string>>;
 }
 
 export type FeatureType = 'numeric' | 'categorical';
@@ -86,6 +88,33 @@ export interface CategoricalFeatureJSON {
 
 export type FeatureJSON = NumericFeatureJSON | CategoricalFeatureJSON;
 
+/**
+ * Reference distribution of the rows of one segment value (or of the rest of a segment key's
+ * values), on the profile's own bins, categories and feature list: a window of that segment, binned
+ * against the profile, is compared with it instead of with the whole population.
+ */
+export interface SegmentReferenceJSON {
+  /** The segment value; null for the rest (values beyond the key's tracked ones). */
+  value: string | null;
+  /** Reference rows with this value. */
+  rows: number;
+  /** The profile's features in the same order, counted over these rows (`distinctValues` of a categorical feature is the profile's). */
+  features: FeatureJSON[];
+}
+
+/** Segment references of one segment key: its most frequent values, then the rest. */
+export interface SegmentKeyJSON {
+  key: string;
+  /** Values tracked at most (the most frequent ones, ties by value). */
+  maxValues: number;
+  /** Distinct values of the key in the reference. */
+  distinctValues: number;
+  /** Tracked values, most frequent first. */
+  values: SegmentReferenceJSON[];
+  /** The rows of the other values; null when every value is tracked. */
+  other: SegmentReferenceJSON | null;
+}
+
 export interface ReferenceProfileJSON {
   format: 'continuum.drift/reference-profile';
   version: 1;
@@ -94,4 +123,6 @@ export interface ReferenceProfileJSON {
   options: ResolvedProfileOptions;
   /** Input features, then the prediction feature if the reference had one. */
   features: FeatureJSON[];
+  /** Per-segment references (optional; absent in profiles built without segment keys). */
+  segments?: SegmentKeyJSON[];
 }

@@ -12,6 +12,7 @@ import {
   type ProfileOptions,
   type ReferenceProfileJSON,
   type ResolvedProfileOptions,
+  type SegmentReferenceJSON,
 } from './profile-types';
 import { validateProfileJSON } from './validate-profile';
 
@@ -121,6 +122,36 @@ export class CategoricalFeature {
 export type Feature = NumericFeature | CategoricalFeature;
 
 /**
+ * The reference distribution of one segment (a value of a segment key, or the rest of its values)
+ * on the profile's bins and categories: what a window of that segment is compared with.
+ */
+export class SegmentReference {
+  private readonly byName: Map<string, Feature>;
+
+  constructor(
+    /** The segment as windows name it: `key=value`, `key=other` for the rest. */
+    readonly segment: string,
+    readonly json: Readonly<SegmentReferenceJSON>,
+  ) {
+    this.byName = new Map(
+      json.features.map((f) => [
+        `${f.role}:${f.name}`,
+        f.type === 'numeric' ? new NumericFeature(f) : new CategoricalFeature(f),
+      ]),
+    );
+  }
+
+  get rows(): number {
+    return this.json.rows;
+  }
+
+  /** This segment's distribution of a profile feature. */
+  feature<F extends Feature>(profileFeature: F): F {
+    return this.byName.get(`${profileFeature.role}:${profileFeature.name}`) as F;
+  }
+}
+
+/**
  * The training-time (or bootstrap) distribution of a model's features and output, frozen: bin edges
  * from the reference quantiles, categories, moments and a quantile summary. Windows are binned with
  * these edges only — never re-binned on current data — so a window's statistics depend on the window
@@ -136,6 +167,7 @@ export class ReferenceProfile {
   /** Identifies the binning and options; window states of different profiles never merge. */
   readonly fingerprint: string;
   private readonly byName: Map<string, Feature>;
+  private readonly segmentReferences: Map<string, SegmentReference>;
 
   private constructor(private readonly json: ReferenceProfileJSON) {
     this.options = json.options;
@@ -147,6 +179,31 @@ export class ReferenceProfile {
     this.prediction = this.features.find((f) => f.role === 'prediction') ?? null;
     this.byName = new Map(this.features.map((f) => [`${f.role}:${f.name}`, f]));
     this.fingerprint = fingerprint(json);
+    this.segmentReferences = new Map();
+    for (const k of json.segments ?? []) {
+      for (const v of k.values) {
+        const segment = `${k.key}=${v.value as string}`;
+        this.segmentReferences.set(segment, new SegmentReference(segment, v));
+      }
+      if (k.other)
+        this.segmentReferences.set(`${k.key}=other`, new SegmentReference(`${k.key}=other`, k.other));
+    }
+  }
+
+  /** Segment keys with references in this profile. */
+  get segmentKeys(): string[] {
+    return (this.json.segments ?? []).map((k) => k.key);
+  }
+
+  /** The tracked values of a segment key, most frequent first (undefined when the profile has no references for it). */
+  segmentValues(key: string): readonly string[] | undefined {
+    const k = (this.json.segments ?? []).find((s) => s.key === key);
+    return k ? k.values.map((v) => v.value as string) : undefined;
+  }
+
+  /** The reference of a segment (`key=value`, `key=other`), or null when the profile has none for it. */
+  segmentReference(segment: string): SegmentReference | null {
+    return this.segmentReferences.get(segment) ?? null;
   }
 
   /** Rows the profile was built from. */
@@ -304,13 +361,19 @@ export function numericFeatureJSON(
   values: Float64Array,
   rows: number,
   opts: ResolvedProfileOptions,
+  /** A segment's distribution: the profile feature's bins, and the segment's summary size. */
+  frozen?: { readonly binning: Binning; readonly edges: readonly number[]; readonly summarySize: number },
 ): NumericFeatureJSON {
   const n = values.length;
   const sorted = Float64Array.from(values).sort();
   const distinct = uniqueSorted(sorted);
+  const summarySize = frozen ? frozen.summarySize : opts.summarySize;
   let binning: Binning;
   let edges: Float64Array;
-  if (distinct.length <= opts.bins) {
+  if (frozen) {
+    binning = frozen.binning;
+    edges = Float64Array.from(frozen.edges);
+  } else if (distinct.length <= opts.bins) {
     binning = 'distinct';
     edges = distinct;
   } else {
@@ -334,10 +397,10 @@ export function numericFeatureJSON(
   for (let i = 0; i < n; i++) m2 += (sorted[i] - mean) ** 2;
   let summary: number[];
   let summaryError = 0;
-  if (n <= opts.summarySize) {
+  if (n <= summarySize) {
     summary = Array.from(sorted);
   } else {
-    const m = opts.summarySize;
+    const m = summarySize;
     summary = Array.from({ length: m }, (_, i) => sorted[Math.floor(((i + 0.5) * n) / m)]);
     const points = Float64Array.from(summary);
     summaryError = wassersteinDistance(
@@ -371,7 +434,25 @@ export function categoricalFeatureJSON(
   counts: Map<string, number>,
   rows: number,
   opts: ResolvedProfileOptions,
+  /** A segment's distribution: the profile feature's categories and distinct-value count. */
+  frozen?: { readonly categories: readonly string[]; readonly distinctValues: number },
 ): CategoricalFeatureJSON {
+  if (frozen) {
+    let count = 0;
+    for (const c of counts.values()) count += c;
+    const categoryCounts = frozen.categories.map((c) => counts.get(c) ?? 0);
+    return {
+      name,
+      type: 'categorical',
+      role,
+      count,
+      missing: rows - count,
+      categories: [...frozen.categories],
+      categoryCounts,
+      otherCount: count - categoryCounts.reduce((s, c) => s + c, 0),
+      distinctValues: frozen.distinctValues,
+    };
+  }
   const ordered = [...counts.entries()].sort(
     (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
   );

@@ -7,6 +7,8 @@ import {
   type NumericFeatureJSON,
   type ReferenceProfileJSON,
   type ResolvedProfileOptions,
+  type SegmentKeyJSON,
+  type SegmentReferenceJSON,
 } from './profile-types';
 
 type Obj = Record<string, unknown>;
@@ -80,7 +82,8 @@ function options(v: unknown): ResolvedProfileOptions {
   return out;
 }
 
-function numeric(o: Obj, path: string, rows: number): NumericFeatureJSON {
+/** `segment`: a segment's distribution on the profile's edges (its min/max lie within them). */
+function numeric(o: Obj, path: string, rows: number, segment = false): NumericFeatureJSON {
   const n = count(o, 'count', path);
   const missing = count(o, 'missing', path);
   if (n + missing !== rows)
@@ -112,10 +115,13 @@ function numeric(o: Obj, path: string, rows: number): NumericFeatureJSON {
   if (m2 < 0) fail(`${path}.m2`, `must be non-negative, got ${m2}`);
   const min = finite(o, 'min', path);
   const max = finite(o, 'max', path);
-  if (n > 0 && (min > max || min !== edges[0] || max !== edges[edges.length - 1])) {
+  const outsideEdges = segment
+    ? min < edges[0] || max > edges[edges.length - 1]
+    : min !== edges[0] || max !== edges[edges.length - 1];
+  if (n > 0 && (min > max || outsideEdges)) {
     fail(
       path,
-      `min/max (${min}, ${max}) must equal the first and last edges (${edges[0]}, ${edges[edges.length - 1]})`,
+      `min/max (${min}, ${max}) must ${segment ? 'lie within' : 'equal'} the first and last edges (${edges[0]}, ${edges[edges.length - 1]})`,
     );
   }
   const distinctValues = count(o, 'distinctValues', path);
@@ -225,5 +231,83 @@ export function validateProfileJSON(value: unknown): ReferenceProfileJSON {
     if (f.type === 'categorical') return categorical(f, path, rows);
     return fail(`${path}.type`, `expected 'numeric' or 'categorical', got ${describe(f.type)}`);
   });
-  return { format: 'continuum.drift/reference-profile', version: 1, rows, options: opts, features };
+  if (o.segments === undefined)
+    return { format: 'continuum.drift/reference-profile', version: 1, rows, options: opts, features };
+  const segments = segmentKeys(o.segments, features, rows);
+  return { format: 'continuum.drift/reference-profile', version: 1, rows, options: opts, features, segments };
+}
+
+function segmentKeys(v: unknown, features: readonly FeatureJSON[], rows: number): SegmentKeyJSON[] {
+  if (!Array.isArray(v)) fail('$.segments', `expected an array, got ${describe(v)}`);
+  const keys = new Set<string>();
+  return v.map((raw, i) => {
+    const path = `$.segments[${i}]`;
+    const o = object(raw, path);
+    const key = string(o, 'key', path);
+    if (keys.has(key)) fail(`${path}.key`, `duplicate segment key ${JSON.stringify(key)}`);
+    keys.add(key);
+    const maxValues = count(o, 'maxValues', path);
+    const distinctValues = count(o, 'distinctValues', path);
+    if (!Array.isArray(o.values)) fail(`${path}.values`, `expected an array, got ${describe(o.values)}`);
+    if (o.values.length > maxValues)
+      fail(`${path}.values`, `holds ${o.values.length} values but maxValues is ${maxValues}`);
+    const seen = new Set<string>();
+    const values = o.values.map((r, j) => {
+      const ref = segmentReference(r, `${path}.values[${j}]`, features, false);
+      if (seen.has(ref.value as string))
+        fail(`${path}.values[${j}].value`, `duplicate segment value ${JSON.stringify(ref.value)}`);
+      seen.add(ref.value as string);
+      return ref;
+    });
+    const other = o.other === null ? null : segmentReference(o.other, `${path}.other`, features, true);
+    if (distinctValues < values.length)
+      fail(`${path}.distinctValues`, `${distinctValues} is less than the ${values.length} tracked values`);
+    if (distinctValues > values.length !== (other !== null))
+      fail(`${path}.other`, 'must be present exactly when the key has more distinct values than it tracks');
+    const total = values.reduce((s, r) => s + r.rows, 0) + (other?.rows ?? 0);
+    if (total > rows) fail(path, `segment rows sum to ${total}, more than the profile's ${rows} rows`);
+    return { key, maxValues, distinctValues, values, other };
+  });
+}
+
+/** One segment's distribution: the profile's features in order, on the profile's bins and categories. */
+function segmentReference(
+  v: unknown,
+  path: string,
+  features: readonly FeatureJSON[],
+  rest: boolean,
+): SegmentReferenceJSON {
+  const o = object(v, path);
+  if (rest ? o.value !== null : typeof o.value !== 'string')
+    fail(`${path}.value`, `expected ${rest ? 'null (the rest)' : 'a string'}, got ${describe(o.value)}`);
+  const rows = count(o, 'rows', path);
+  if (!Array.isArray(o.features) || o.features.length !== features.length) {
+    fail(`${path}.features`, `expected the profile's ${features.length} features in order`);
+  }
+  const out = o.features.map((raw, i) => {
+    const fp = `${path}.features[${i}]`;
+    const f = object(raw, fp);
+    const p = features[i];
+    if (f.name !== p.name || f.type !== p.type || f.role !== p.role)
+      fail(fp, `expected the profile's feature ${JSON.stringify(p.name)} (${p.type}, ${p.role})`);
+    if (p.type === 'numeric') {
+      const s = numeric(f, fp, rows, true);
+      if (
+        s.binning !== p.binning ||
+        s.edges.length !== p.edges.length ||
+        s.edges.some((e, k) => e !== p.edges[k])
+      )
+        fail(`${fp}.edges`, "a segment's bins must be the profile's");
+      return s;
+    }
+    const s = categorical(f, fp, rows);
+    if (
+      s.distinctValues !== p.distinctValues ||
+      s.categories.length !== p.categories.length ||
+      s.categories.some((c, k) => c !== p.categories[k])
+    )
+      fail(`${fp}.categories`, "a segment's categories (and distinctValues) must be the profile's");
+    return s;
+  });
+  return { value: rest ? null : (o.value as string), rows, features: out };
 }

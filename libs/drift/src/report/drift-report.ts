@@ -72,6 +72,13 @@ export interface DriftReport {
   readonly referenceKind: 'profile' | 'baseline';
   /** Rows (events) of the reference. */
   readonly referenceCount: number;
+  /**
+   * The segment whose reference the window was compared with (`key=value` / `key=other`), null for
+   * the whole population's (no segment asked, or the profile has none for it: see `segmentFallback`).
+   */
+  readonly referenceSegment: string | null;
+  /** A segment reference was asked for and the profile has none for it: the global reference was used. */
+  readonly segmentFallback: boolean;
   readonly correction: Correction;
   readonly features: readonly FeatureDrift[];
   readonly prediction: FeatureDrift | null;

@@ -4,6 +4,7 @@ import type {
   Feature,
   NumericFeature,
   ReferenceProfile,
+  SegmentReference,
 } from '../profile/reference-profile';
 import {
   DEFAULT_EMPTY_BIN_EPSILON,
@@ -65,6 +66,12 @@ export interface DriftEvaluationOptions {
   readonly baseline?: WindowProfile;
   /** Unseen categories listed per feature (default 10). */
   readonly unseenCategoriesListed?: number;
+  /**
+   * The window's segment (`key=value`, `key=other`): compared with the profile's reference of that
+   * segment when it has one (`ReferenceProfile.segmentReference`), else with the whole population's
+   * (the report says `segmentFallback`). Ignored with a `baseline`.
+   */
+  readonly segment?: string;
 }
 
 const P_VALUE_TESTS = new Set<StatisticName>(['KS', 'CHI_SQUARE', 'Z_TEST']);
@@ -134,6 +141,23 @@ function profileSide(): ReferenceSide {
     categoryCounts: (f) => f.counts,
     categoryTotal: (f) => f.count,
     gridCounts: true,
+  };
+}
+
+/**
+ * A segment's reference: its counts on the profile's bins and categories and its own summary. KS
+ * takes the sketch path (the window's grid is the profile's, not the segment's): exact while the
+ * segment's window holds at most `sketchExactLimit` values, conservative beyond.
+ */
+function segmentSide(segment: SegmentReference): ReferenceSide {
+  return {
+    numericBins: (f) => segment.feature(f).binCounts,
+    numericSample: (f) => segment.feature(f).sample(),
+    numericStd: (f) => segment.feature(f).std,
+    numericCount: (f) => segment.feature(f).count,
+    categoryCounts: (f) => segment.feature(f).counts,
+    categoryTotal: (f) => segment.feature(f).count,
+    gridCounts: false,
   };
 }
 
@@ -236,7 +260,13 @@ export function evaluateDrift(
   const small = options.smallReferenceRows ?? 1000;
   const epsilon = options.emptyBinEpsilon ?? DEFAULT_EMPTY_BIN_EPSILON;
   const yates = options.yatesCorrection ?? true;
-  const reference = options.baseline ? baselineSide(options.baseline) : profileSide();
+  const segment =
+    !options.baseline && options.segment !== undefined ? profile.segmentReference(options.segment) : null;
+  const reference = options.baseline
+    ? baselineSide(options.baseline)
+    : segment
+      ? segmentSide(segment)
+      : profileSide();
 
   const known = new Set(profile.features.map((f) => f.name));
   for (const name of Object.keys(options.features ?? {})) {
@@ -328,7 +358,9 @@ export function evaluateDrift(
     window: current.bounds,
     eventCount: current.eventCount,
     referenceKind: options.baseline ? 'baseline' : 'profile',
-    referenceCount: options.baseline ? options.baseline.eventCount : profile.rows,
+    referenceCount: options.baseline ? options.baseline.eventCount : segment ? segment.rows : profile.rows,
+    referenceSegment: segment ? segment.segment : null,
+    segmentFallback: !options.baseline && options.segment !== undefined && segment === null,
     correction,
     features,
     prediction: predictionDrift,
