@@ -35,7 +35,7 @@ export {
   toWeightedSample,
   type WeightedSample,
 } from './sample/weighted-sample';
-export { type EcdfVisitor, walkMergedEcdf } from './sample/merged-ecdf';
+export { compareEcdfs, type EcdfComparison } from './sample/merged-ecdf';
 
 // Hypothesis tests
 export {

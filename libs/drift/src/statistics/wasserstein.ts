@@ -1,9 +1,4 @@
-import {
-  InvalidArgumentError,
-  toWeightedSample,
-  type WeightedSample,
-  walkMergedEcdf,
-} from '@continuum/stats';
+import { InvalidArgumentError, toWeightedSample, type WeightedSample, compareEcdfs } from '@continuum/stats';
 
 export interface WassersteinResult {
   /** W1 = ∫ |F_reference(x) - F_current(x)| dx. */
@@ -30,21 +25,13 @@ export function wassersteinDistance(
   if (a.values.length === 0 || b.values.length === 0) {
     throw new InvalidArgumentError('wasserstein_distance needs two non-empty samples');
   }
-  // Neumaier-compensated sum of |F_a - F_b| * (next - x) over the merged support.
-  let total = 0;
-  let compensation = 0;
-  walkMergedEcdf(a, b, (x, fa, fb, next) => {
-    if (next === undefined) return;
-    const term = Math.abs(fa - fb) * (next - x);
-    const t = total + term;
-    compensation += Math.abs(total) >= Math.abs(term) ? total - t + term : term - t + total;
-    total = t;
-  });
+  // The area between the two ECDFs, from the merged-support walk shared with the KS supremum.
+  const total = compareEcdfs(a, b).area;
   const av = a.values;
   const bv = b.values;
   const lo = Math.min(av[0], bv[0]);
   const hi = Math.max(av[av.length - 1], bv[bv.length - 1]);
   const sideError = (s: WeightedSample) =>
     s.rankError === 0 ? 0 : Math.min(s.wassersteinError ?? Infinity, s.rankError * (hi - lo));
-  return { distance: total + compensation, maxError: sideError(a) + sideError(b) };
+  return { distance: total, maxError: sideError(a) + sideError(b) };
 }

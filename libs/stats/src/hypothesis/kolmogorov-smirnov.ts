@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors';
 import { kolmogorovSf, twoSampleExactSf } from '../math/kolmogorov';
 import { roundHalfEven } from '../math/special';
-import { walkMergedEcdf } from '../sample/merged-ecdf';
+import { compareEcdfs } from '../sample/merged-ecdf';
 import { toWeightedSample, type WeightedSample } from '../sample/weighted-sample';
 
 /** SciPy's `ks_2samp(method='auto')` is exact while both samples have at most this many values. */
@@ -78,38 +78,7 @@ export function kolmogorovSmirnovTest(
 
 /** sup over all sample points of |F_a - F_b| with right-continuous empirical CDFs (SciPy's rule). */
 function ksSupremum(a: WeightedSample, b: WeightedSample): { d: number; sign: 1 | -1; location: number } {
-  const sup = new EcdfSupremum();
-  walkMergedEcdf(a, b, (x, fa, fb) => sup.observe(fa - fb, x));
-  return sup.result();
-}
-
-/**
- * The one-sided suprema of F_a − F_b and of F_b − F_a and where each is first reached; `result`
- * gives the two-sided statistic with SciPy's sign rule (−1 only when F_b − F_a's is strictly larger).
- */
-export class EcdfSupremum {
-  private maxPos = -Infinity;
-  private maxPosAt = NaN;
-  private maxNeg = -Infinity;
-  private maxNegAt = NaN;
-
-  /** One value of F_a − F_b, at `at`. */
-  observe(diff: number, at: number): void {
-    if (diff > this.maxPos) {
-      this.maxPos = diff;
-      this.maxPosAt = at;
-    }
-    if (-diff > this.maxNeg) {
-      this.maxNeg = -diff;
-      this.maxNegAt = at;
-    }
-  }
-
-  result(): { d: number; sign: 1 | -1; location: number } {
-    const minS = Math.min(Math.max(this.maxNeg, 0), 1);
-    if (minS > this.maxPos) return { d: minS, sign: -1, location: this.maxNegAt };
-    return { d: this.maxPos, sign: 1, location: this.maxPosAt };
-  }
+  return compareEcdfs(a, b).supremum;
 }
 
 /**

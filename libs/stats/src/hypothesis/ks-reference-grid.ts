@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors';
 import { type WeightedSample } from '../sample/weighted-sample';
-import { EcdfSupremum, type KolmogorovSmirnovResult, type KsMethod, ksPValue } from './kolmogorov-smirnov';
+import { EcdfSupremum } from './ecdf-supremum';
+import { type KolmogorovSmirnovResult, type KsMethod, ksPValue } from './kolmogorov-smirnov';
 
 /**
  * The grid of a reference sample: its distinct values, ascending. A sample counted on this grid
