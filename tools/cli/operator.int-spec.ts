@@ -24,8 +24,11 @@ import {
   testCodecs,
   testKafka,
   uniqueName,
+  waitFor,
 } from '@continuum/testing';
 import { runCli } from './main';
+import { runTailCommand } from './tail';
+import { kafkaFromEnv } from './topics';
 
 const TOKEN = 'operator-cli-test-token-0123456789';
 
@@ -235,5 +238,36 @@ describe('continuum operator commands', () => {
     expect(requests.out.map((l) => JSON.parse(l) as RetrainRequest & { topic: string })).toEqual([
       { topic: names.retrainRequests, ...request },
     ]);
-  }, 60_000);
+
+    // --follow: what is there, then a record published after the command caught up, until interrupted.
+    const followed = recorder();
+    let interrupt!: () => void;
+    const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+    const following = runTailCommand(
+      ['retrain-requests', '--model', 'houses', '--from-beginning', '--follow'],
+      env,
+      followed.io,
+      kafkaFromEnv,
+      () => interrupted,
+    );
+    await waitFor('the existing request', async () => followed.out.length === 1, { timeoutMs: 30_000 });
+    const later = kafka.producer();
+    await later.connect();
+    await later.send({
+      topic: names.retrainRequests,
+      messages: [
+        {
+          key: 'houses',
+          value: requestEncoder.encode({ ...request, requestId: 'rr-houses-2', reason: 'MANUAL' }),
+        },
+      ],
+    });
+    await later.disconnect();
+    await waitFor('the new request', async () => followed.out.length === 2, { timeoutMs: 30_000 });
+    interrupt();
+    expect(await following).toBe(0);
+    expect(followed.out[1]).toMatch(
+      /retrain +houses v1: MANUAL by policy:houses, mode FULL, .*\(request rr-houses-2\)$/,
+    );
+  }, 90_000);
 });
