@@ -1,4 +1,10 @@
+import { MOMENT_SLOTS, initMoments, mergeMoments, updateMoments } from '../moments/moments';
 import { LOG_LOSS_EPS, r2FromSums } from './formulas';
+
+// The slots of ../moments/moments.ts this class reads (count, mean, M2).
+const COUNT = 0;
+const MEAN = 1;
+const M2 = 2;
 
 export interface RegressionMetricsJSON {
   kind: 'regression';
@@ -17,18 +23,22 @@ const MAPE_EPS = LOG_LOSS_EPS;
 /**
  * Mergeable regression metrics: MAE, RMSE, MAPE (scikit-learn's definition, |y − ŷ| / max(|y|, eps),
  * as a fraction, not a percentage) and R² (1 − SSE/SST, with scikit-learn's `force_finite`
- * convention for a constant target). The target's variance merges with Chan et al.'s formula.
+ * convention for a constant target). The target's variance is the moments accumulator's (Welford
+ * updates, Chan et al.'s merge).
  */
 export class RegressionMetrics {
-  n = 0;
   absSum = 0;
   sqSum = 0;
   apeSum = 0;
-  mean = 0;
-  m2 = 0;
+  /** The target's moments (count, mean, M2): the one moments accumulator, for R²'s total sum of squares. */
+  private readonly target = new Float64Array(MOMENT_SLOTS);
+
+  constructor() {
+    initMoments(this.target, 0);
+  }
 
   get count(): number {
-    return this.n;
+    return this.target[COUNT];
   }
 
   add(predicted: number, label: number): void {
@@ -36,50 +46,50 @@ export class RegressionMetrics {
     this.absSum += Math.abs(e);
     this.sqSum += e * e;
     this.apeSum += Math.abs(e) / Math.max(Math.abs(label), MAPE_EPS);
-    this.n += 1;
-    const d = label - this.mean;
-    this.mean += d / this.n;
-    this.m2 += d * (label - this.mean);
+    updateMoments(this.target, 0, label);
   }
 
   merge(other: RegressionMetrics): void {
-    if (other.n === 0) return;
-    const n = this.n + other.n;
-    const d = other.mean - this.mean;
-    this.m2 += other.m2 + (d * d * this.n * other.n) / n;
-    this.mean += (d * other.n) / n;
-    this.n = n;
+    if (other.count === 0) return;
+    mergeMoments(this.target, 0, other.target, 0);
     this.absSum += other.absSum;
     this.sqSum += other.sqSum;
     this.apeSum += other.apeSum;
   }
 
   metrics(): Record<string, number> {
-    const n = this.n;
+    const n = this.count;
     if (n === 0) return {};
     return {
       mae: this.absSum / n,
       rmse: Math.sqrt(this.sqSum / n),
       mape: this.apeSum / n,
-      r2: r2FromSums(this.sqSum, this.m2),
+      r2: r2FromSums(this.sqSum, this.target[M2]),
     };
   }
 
   toJSON(): RegressionMetricsJSON {
-    const { n, absSum, sqSum, apeSum, mean, m2 } = this;
-    return { kind: 'regression', n, absSum, sqSum, apeSum, mean, m2 };
+    const { absSum, sqSum, apeSum } = this;
+    return {
+      kind: 'regression',
+      n: this.count,
+      absSum,
+      sqSum,
+      apeSum,
+      mean: this.target[MEAN],
+      m2: this.target[M2],
+    };
   }
 
   static fromJSON(json: RegressionMetricsJSON): RegressionMetrics {
     const m = new RegressionMetrics();
-    Object.assign(m, {
-      n: json.n,
-      absSum: json.absSum,
-      sqSum: json.sqSum,
-      apeSum: json.apeSum,
-      mean: json.mean,
-      m2: json.m2,
-    });
+    m.absSum = json.absSum;
+    m.sqSum = json.sqSum;
+    m.apeSum = json.apeSum;
+    // Min and max of the target are not part of the format (R² does not use them).
+    m.target[COUNT] = json.n;
+    m.target[MEAN] = json.mean;
+    m.target[M2] = json.m2;
     return m;
   }
 }
