@@ -99,6 +99,45 @@ class Cursor {
   }
 }
 
+/** Whether buf[start, end) holds exactly the bytes of `bytes`. */
+function sameBytes(bytes: Buffer, buf: Buffer, start: number, end: number): boolean {
+  if (bytes.length !== end - start) return false;
+  for (let j = 0; j < bytes.length; j++) if (bytes[j] !== buf[start + j]) return false;
+  return true;
+}
+
+/**
+ * The last few distinct strings a column read, by their bytes: model ids, versions and segment
+ * values repeat from record to record, and comparing a few bytes is cheaper than decoding UTF-8
+ * into a new string. A column whose values rarely repeat (event ids) stops looking after a while.
+ */
+class RecentStrings {
+  private readonly bytes: Buffer[] = [];
+  private readonly strings: string[] = [];
+  private next = 0;
+  private hits = 0;
+  private misses = 0;
+
+  read(cur: Cursor): string {
+    const start = cur.bytes();
+    const end = cur.pos;
+    const buf = cur.buf;
+    if (this.misses > 64 && this.misses > 4 * this.hits) return buf.toString('utf8', start, end);
+    for (let i = 0; i < this.bytes.length; i++) {
+      if (sameBytes(this.bytes[i], buf, start, end)) {
+        this.hits++;
+        return this.strings[i];
+      }
+    }
+    this.misses++;
+    const value = buf.toString('utf8', start, end);
+    this.bytes[this.next] = Buffer.from(buf.subarray(start, end));
+    this.strings[this.next] = value;
+    this.next = (this.next + 1) % 4;
+    return value;
+  }
+}
+
 type Scalar = 'null' | 'string' | 'long' | 'int' | 'double' | 'boolean';
 const SCALARS = new Set<string>(['null', 'string', 'long', 'int', 'double', 'boolean']);
 
@@ -136,12 +175,14 @@ interface Column {
 /** A string or a nullable string. */
 export class StringColumn implements Column {
   values: Array<string | null> = [];
+  private recent = new RecentStrings();
   constructor(private readonly nullable: boolean) {}
   reset(capacity: number): void {
     this.values = new Array<string | null>(capacity);
+    this.recent = new RecentStrings();
   }
   read(cur: Cursor, row: number): void {
-    this.values[row] = this.nullable && cur.unionIndex(2) === 0 ? null : cur.string();
+    this.values[row] = this.nullable && cur.unionIndex(2) === 0 ? null : this.recent.read(cur);
   }
   set(row: number, value: unknown): void {
     this.values[row] = value as string | null;
@@ -231,11 +272,7 @@ class KeyDictionary {
   /** The index of the key whose bytes are buf[start, end), trying `guess` first. */
   match(buf: Buffer, start: number, end: number, guess: number): number {
     const candidate = this.bytes[guess];
-    if (candidate !== undefined && candidate.length === end - start) {
-      let j = 0;
-      while (j < candidate.length && candidate[j] === buf[start + j]) j++;
-      if (j === candidate.length) return guess;
-    }
+    if (candidate !== undefined && sameBytes(candidate, buf, start, end)) return guess;
     return this.indexOf(buf.toString('utf8', start, end));
   }
 }
@@ -354,16 +391,29 @@ export class CategoricalMapColumn extends MapColumn {
   codes: Int32Array[] = [];
   levels: string[][] = [];
   private levelIndex: Array<Map<string, number>> = [];
+  /** UTF-8 bytes of the first levels of each key, matched before decoding a value. */
+  private levelBytes: Buffer[][] = [];
 
   protected resetColumns(): void {
     this.codes = [];
     this.levels = [];
     this.levelIndex = [];
+    this.levelBytes = [];
   }
   protected addColumn(): void {
     this.codes.push(new Int32Array(this.capacity).fill(ABSENT_CODE));
     this.levels.push([]);
     this.levelIndex.push(new Map());
+    this.levelBytes.push([]);
+  }
+  /** The code of the level whose bytes the cursor is at; low-cardinality keys never decode a repeat. */
+  private readCode(cur: Cursor, key: number): number {
+    const start = cur.bytes();
+    const known = this.levelBytes[key];
+    for (let c = 0; c < known.length; c++) if (sameBytes(known[c], cur.buf, start, cur.pos)) return c;
+    const code = this.code(key, cur.buf.toString('utf8', start, cur.pos));
+    if (code === known.length && known.length < 16) known.push(Buffer.from(cur.buf.subarray(start, cur.pos)));
+    return code;
   }
   private code(key: number, level: string): number {
     const index = this.levelIndex[key];
@@ -376,8 +426,7 @@ export class CategoricalMapColumn extends MapColumn {
     return c;
   }
   protected readValue(cur: Cursor, key: number, row: number): void {
-    this.codes[key][row] =
-      this.nullable && cur.unionIndex(2) === 0 ? NULL_CODE : this.code(key, cur.string());
+    this.codes[key][row] = this.nullable && cur.unionIndex(2) === 0 ? NULL_CODE : this.readCode(cur, key);
   }
   protected setValue(key: number, row: number, value: unknown): void {
     this.codes[key][row] = value === null ? NULL_CODE : this.code(key, value as string);
