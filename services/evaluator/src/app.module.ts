@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule } from '@continuum/kafka/nest';
 import { ObservabilityModule } from '@continuum/observability';
-import { PerformanceReporter } from './combine/performance-reporter';
+import { PerformanceReporter } from './combine/performance-reporter.controller';
 import { type EvaluatorConfig } from './evaluator.config';
 import { PredictionLabelJoin } from './join/prediction-label-join';
 import { SourcePartitions } from './kafka/source-partitions';
