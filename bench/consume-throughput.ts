@@ -1,13 +1,29 @@
 /**
- * Consume+decode throughput of ct.predictions events (20 numeric + 5 categorical features)
- * through Continuum's BatchConsumer runtime, next to raw kafkajs consumption of the same topic
- * without decoding, measured in the same run on the real broker and registry.
+ * Consume+decode throughput of ct.predictions events (20 numeric + 5 categorical features + score)
+ * through Continuum's BatchConsumer runtime, object path (subscribe) and columnar path
+ * (subscribeColumnar), next to raw kafkajs consumption of the same topic and to the Python peers
+ * (bench/peers: confluent-kafka raw and with fastavro + the same per-feature sums, whylogs
+ * profiling the same columns), all in the same run on the real broker and registry, so that the
+ * ratios hold on a loaded machine.
  *
- *   npm run bench:consume            (tools/infra up first)
+ *   npm run bench:consume            (tools/infra up first; `npm run bench` runs every benchmark)
  *   BENCH_EVENTS=500000 npm run bench:consume
+ *   BENCH_PEERS=0 npm run bench:consume   (skip the Python peers)
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import pino from 'pino';
-import { ContractRegistry, EventCodecs, type Prediction, PredictionContract } from '@continuum/events';
+import { ReferenceProfile, WindowProfile } from '@continuum/drift';
+import {
+  ContractRegistry,
+  EventCodecs,
+  ColumnarDecoder,
+  PRESENT,
+  type Prediction,
+  PredictionContract,
+  screenPrediction,
+  validatePrediction,
+} from '@continuum/events';
 import {
   BatchConsumer,
   DeadLetterPublisher,
@@ -16,7 +32,16 @@ import {
   loadKafkaConfig,
 } from '@continuum/kafka';
 import { Metrics } from '@continuum/observability';
-import { createTopics, testKafka, uniqueName, waitFor } from '@continuum/testing';
+import {
+  BROKERS,
+  REGISTRY_URL,
+  REPO_ROOT,
+  createTopics,
+  testKafka,
+  uniqueName,
+  waitFor,
+} from '@continuum/testing';
+import { type BenchResult, memoryMiB, reportResult } from './lib/results';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
@@ -41,8 +66,24 @@ function prediction(i: number): Prediction {
 }
 
 function memory(): string {
-  const m = process.memoryUsage();
-  return `heapUsed ${(m.heapUsed / 2 ** 20).toFixed(0)} MiB, rss ${(m.rss / 2 ** 20).toFixed(0)} MiB`;
+  const m = memoryMiB();
+  return `heapUsed ${m.heapMiB.toFixed(0)} MiB, rss ${m.rssMiB.toFixed(0)} MiB`;
+}
+
+function result(name: string, role: BenchResult['role'], eventsPerSec: number, note?: string): void {
+  reportResult({ bench: 'consume', name, role, eventsPerSec, ...memoryMiB(), note });
+}
+
+/** Per-feature sums and counts: the work every consumer below does on the decoded values. */
+class FeatureSums {
+  readonly sums = new Map<string, number>();
+  readonly counts = new Map<string, number>();
+  add(name: string, value: number): void {
+    this.sums.set(name, (this.sums.get(name) ?? 0) + value);
+  }
+  count(name: string, n = 1): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + n);
+  }
 }
 
 async function main(): Promise<void> {
@@ -96,6 +137,7 @@ async function main(): Promise<void> {
   console.log(
     `raw kafkajs (no decode):        ${(EVENTS / rawSeconds).toFixed(0)} events/s  (${rawSeconds.toFixed(2)} s)  ${memory()}`,
   );
+  result('raw kafkajs (fetch only, no decode)', 'raw', EVENTS / rawSeconds);
 
   // 2. Continuum runtime: decode Avro via the registry, typed batch handler, commit after handling.
   const logger = pino({ level: 'warn' });
@@ -118,35 +160,177 @@ async function main(): Promise<void> {
     },
   );
   let decoded = 0;
-  let featureValues = 0;
   let runtimeStart = 0;
+  const objectSums = new FeatureSums();
   consumer.subscribe({
     topic,
     contract: PredictionContract,
+    validate: validatePrediction,
     handler: async (records) => {
       if (runtimeStart === 0) runtimeStart = performance.now();
       decoded += records.length;
-      // Touch the decoded values so the work cannot be skipped.
-      for (const r of records) featureValues += Object.keys(r.value.numeric).length;
+      for (const { value } of records) {
+        for (const name in value.numeric) {
+          const x = value.numeric[name];
+          if (x !== null) objectSums.add(name, x);
+        }
+        for (const name in value.categorical) if (value.categorical[name] !== null) objectSums.count(name);
+        if (value.output.score !== null) objectSums.add('score', value.output.score);
+      }
     },
   });
   await consumer.start();
   await waitFor('runtime consumption', () => decoded >= EVENTS, { timeoutMs: 600_000, intervalMs: 20 });
   const runtimeSeconds = (performance.now() - runtimeStart) / 1000;
   console.log(
-    `Continuum runtime (decode+commit): ${(EVENTS / runtimeSeconds).toFixed(0)} events/s  (${runtimeSeconds.toFixed(2)} s)  ${memory()}  [${featureValues} numeric values seen]`,
+    `Continuum runtime, objects (decode+validate+sums+commit): ${(EVENTS / runtimeSeconds).toFixed(0)} events/s  (${runtimeSeconds.toFixed(2)} s)  ${memory()}`,
   );
+  result('Continuum runtime, objects (subscribe)', 'continuum', EVENTS / runtimeSeconds);
   await consumer.stop();
-  await eventProducer.disconnect();
 
-  // 3. Decode alone, no Kafka: where the runtime's time goes.
+  // 3. Continuum runtime, columnar: the same work on one ColumnarBatch per partition batch.
+  const columnarConsumer = new BatchConsumer(
+    client,
+    codecs,
+    new DeadLetterPublisher(eventProducer, dlq, 'bench'),
+    new Metrics('bench'),
+    logger,
+    {
+      service: 'bench',
+      groupId: uniqueName('bench-columnar'),
+      maxWaitTimeInMs: 200,
+      partitionsConsumedConcurrently: Number(process.env.BENCH_CONCURRENCY ?? 1),
+    },
+  );
+  let columnarDecoded = 0;
+  let columnarStart = 0;
+  const columnSums = new FeatureSums();
+  columnarConsumer.subscribeColumnar({
+    topic,
+    contract: PredictionContract,
+    validate: validatePrediction,
+    screen: screenPrediction,
+    handler: async (batch) => {
+      if (columnarStart === 0) columnarStart = performance.now();
+      const n = batch.size;
+      columnarDecoded += n;
+      const numeric = batch.records.columns.numericMap('numeric');
+      const names = numeric.names;
+      for (let k = 0; k < names.length; k++) {
+        const values = numeric.values[k];
+        const presence = numeric.presence[k];
+        let sum = 0;
+        for (let i = 0; i < n; i++) if (presence[i] === PRESENT) sum += values[i];
+        columnSums.add(names[k], sum);
+      }
+      const categorical = batch.records.columns.categoricalMap('categorical');
+      for (let k = 0; k < categorical.codes.length; k++) {
+        const codes = categorical.codes[k];
+        let count = 0;
+        for (let i = 0; i < n; i++) if (codes[i] >= 0) count++;
+        columnSums.count(categorical.names[k], count);
+      }
+      const score = batch.records.columns.record('output').numbers('score');
+      let sum = 0;
+      for (let i = 0; i < n; i++) if (score.presence[i] === PRESENT) sum += score.values[i];
+      columnSums.add('score', sum);
+    },
+  });
+  await columnarConsumer.start();
+  await waitFor('columnar consumption', () => columnarDecoded >= EVENTS, {
+    timeoutMs: 600_000,
+    intervalMs: 20,
+  });
+  const columnarSeconds = (performance.now() - columnarStart) / 1000;
+  console.log(
+    `Continuum runtime, columnar (decode+validate+sums+commit): ${(EVENTS / columnarSeconds).toFixed(0)} events/s  (${columnarSeconds.toFixed(2)} s)  ${memory()}`,
+  );
+  result('Continuum runtime, columnar (subscribeColumnar)', 'continuum', EVENTS / columnarSeconds);
+  await columnarConsumer.stop();
+  await eventProducer.disconnect();
+  // Both paths did the same work: the same sums (to rounding of the per-batch partial sums).
+  for (const [name, sum] of objectSums.sums) {
+    const other = columnSums.sums.get(name) ?? Number.NaN;
+    if (Math.abs(sum - other) > 1e-6 * Math.max(1, Math.abs(sum)))
+      throw new Error(`per-feature sums differ for ${name}: objects ${sum}, columns ${other}`);
+  }
+
+  // 4. The Python peers on the same topic, in the same run.
+  if (process.env.BENCH_PEERS !== '0') runPeers(topic, EVENTS);
+
+  // 5. Decode alone, no Kafka: where the runtime's time goes.
   const decoder = codecs.decoderFor(PredictionContract);
   const buffers = Array.from({ length: 20_000 }, (_, i) => encoder.encode(prediction(i)));
   await decoder.prepare(buffers);
-  const t0 = performance.now();
-  for (let round = 0; round < 5; round++) for (const b of buffers) decoder.decode(b);
-  const decodeSeconds = (performance.now() - t0) / 1000;
-  console.log(`Avro decode only (in memory):  ${((5 * buffers.length) / decodeSeconds).toFixed(0)} events/s`);
+  let t0 = performance.now();
+  const objects: Prediction[] = [];
+  for (let round = 0; round < 5; round++)
+    for (const b of buffers) objects[objects.length % buffers.length] = decoder.decode(b);
+  const decodeRate = (5 * buffers.length) / ((performance.now() - t0) / 1000);
+  console.log(`Avro decode only, avsc objects (in memory):  ${decodeRate.toFixed(0)} events/s`);
+  result('decode only: avsc to objects (in memory)', 'component', decodeRate);
+  const columnar = ColumnarDecoder.for(PredictionContract, registry);
+  if (!columnar) throw new Error('predictions cannot be read as columns');
+  await columnar.prepare(buffers);
+  t0 = performance.now();
+  for (let round = 0; round < 5; round++) {
+    for (let start = 0; start < buffers.length; start += 1000) {
+      const records = columnar.begin(1000);
+      for (let i = start; i < start + 1000; i++) columnar.append(records, buffers[i]);
+    }
+  }
+  const columnarRate = (5 * buffers.length) / ((performance.now() - t0) / 1000);
+  console.log(`Avro decode only, columns of 1,000 (in memory): ${columnarRate.toFixed(0)} events/s`);
+  result('decode only: columnar reader (in memory)', 'component', columnarRate);
+
+  // 6. Profiling the same columns in memory (the monitor's window update), next to whylogs (peers).
+  const reference = ReferenceProfile.fromColumns({
+    numeric: Object.fromEntries(
+      Object.keys(objects[0].numeric).map((f) => [f, objects.map((o) => o.numeric[f] as number)]),
+    ),
+    categorical: Object.fromEntries(
+      Object.keys(objects[0].categorical).map((f) => [f, objects.map((o) => o.categorical[f] as string)]),
+    ),
+  });
+  const window = new WindowProfile(reference);
+  t0 = performance.now();
+  for (let round = 0; round < 5; round++) for (const o of objects) window.observe(o);
+  const profileRate = (5 * objects.length) / ((performance.now() - t0) / 1000);
+  console.log(`window profile updates (in memory, 25 features): ${profileRate.toFixed(0)} events/s`);
+  result(
+    'profile only: WindowProfile.observe (in memory)',
+    'component',
+    profileRate,
+    '25 features per event',
+  );
+}
+
+/** Runs bench/peers/consume_peer.py (confluent-kafka, fastavro, whylogs) on the same topic. */
+function runPeers(topic: string, events: number): void {
+  const run = spawnSync(
+    join(REPO_ROOT, 'tools', 'python-env'),
+    [join(REPO_ROOT, 'bench', 'peers', 'consume_peer.py'), topic, String(events)],
+    {
+      env: {
+        ...process.env,
+        PYTHON_ENV_REQUIREMENTS: join(REPO_ROOT, 'bench', 'peers', 'requirements.txt'),
+        KAFKA_BROKERS: BROKERS.join(','),
+        SCHEMA_REGISTRY_URL: REGISTRY_URL,
+      },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: 1_800_000,
+    },
+  );
+  if (run.status !== 0) {
+    console.log(`Python peers failed (exit ${run.status ?? run.signal}); the table has no peer rows`);
+    return;
+  }
+  for (const line of run.stdout.split('\n').filter((l) => l.startsWith('{'))) {
+    const peer = JSON.parse(line) as { name: string; eventsPerSec: number; rssMiB: number; note?: string };
+    console.log(`${peer.name}: ${peer.eventsPerSec.toFixed(0)} events/s  rss ${peer.rssMiB.toFixed(0)} MiB`);
+    reportResult({ bench: 'consume', role: 'peer', ...peer });
+  }
 }
 
 main().then(

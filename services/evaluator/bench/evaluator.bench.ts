@@ -17,6 +17,7 @@ import { type Label, type Prediction } from '@continuum/events';
 import { parseDuration } from '@continuum/config';
 import { PartitionEvaluator, type SourceRecord } from '../src/join/partition-evaluator';
 import { LevelStore } from '../src/state/level-store';
+import { reportResult } from '../../../bench/lib/results';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -158,6 +159,15 @@ async function main(): Promise<void> {
   console.log(
     `total: ${events.toLocaleString()} events in ${total.toFixed(1)} s = ${Math.round(events / total).toLocaleString()} events/s, ${Math.round(joined / total).toLocaleString()} joined pairs/s; ${windows} window states closed (${(partialBytes / Math.max(1, windows) / 1024).toFixed(1)} KB each as JSON)`,
   );
+  reportResult({
+    bench: 'evaluator',
+    name: 'evaluator join + metrics path (LevelDB, no Kafka)',
+    role: 'component',
+    eventsPerSec: events / total,
+    rssMiB: process.memoryUsage().rss / MB,
+    heapMiB: process.memoryUsage().heapUsed / MB,
+    note: `${events.toLocaleString()} events; goal >= 50k/s with Kafka`,
+  });
   console.log(
     `heap measured ${gc ? 'after a forced GC (--expose-gc)' : 'without a forced GC (run node with --expose-gc for steadier figures)'}; 2 shared cores: figures are noisy.`,
   );

@@ -18,6 +18,7 @@ import { LogisticRegression, encodeModelArtifact, SeededRandom } from '@continuu
 import { type ModelContract } from '@continuum/events';
 import { ServiceProcess, waitFor } from '@continuum/testing';
 import { MODEL_ID, scorerEnvironment } from '../test/scorer-fixtures';
+import { reportResult } from '../../../bench/lib/results';
 
 const args = new Map(
   process.argv.slice(2).flatMap((a) => {
@@ -252,6 +253,14 @@ async function main(): Promise<void> {
     const shadowCount = await scorers[0].metric('continuum_scorer_shadow_lag_seconds_count');
     const dropped = await scorers[0].metric('continuum_scorer_shadow_dropped_total');
     console.table(results);
+    for (const r of results)
+      reportResult({
+        bench: 'scorer',
+        name: r.phase,
+        role: 'continuum',
+        eventsPerSec: r.events / r.seconds,
+        note: `p50 ${r.p50ms} ms, p99 ${r.p99ms} ms, ${r.errors} errors${r.phase.includes('1 event @ 1000') ? ' (goal p99 < 5 ms)' : ''}`,
+      });
     console.log(
       `shadow: ${shadowCount} jobs, mean lag ${round((shadowLag / Math.max(1, shadowCount)) * 1000)} ms, ${dropped} events dropped`,
     );

@@ -1,0 +1,128 @@
+/**
+ * The producer path: what an upstream service pays to publish predictions (20 numeric + 5
+ * categorical features + score) through libs/events (Avro encoding, registry) and libs/kafka's
+ * EventProducer (idempotent, acks=all, key partitioning), next to a raw kafkajs producer sending
+ * the same pre-encoded bytes with the same acks, in the same run on the real broker and registry.
+ * Issue 14's goal: ≥ 150 k events/s.
+ *
+ *   npm run bench:producer           (tools/infra up first)
+ *   BENCH_EVENTS=500000 BENCH_SEND=5000 npm run bench:producer
+ */
+import pino from 'pino';
+import { type Prediction, PredictionContract } from '@continuum/events';
+import { EventProducer, createKafkaClient, loadKafkaConfig } from '@continuum/kafka';
+import { createTopics, testCodecs, testKafka, uniqueName } from '@continuum/testing';
+import { memoryMiB, reportResult } from './lib/results';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const SEND = Number(process.env.BENCH_SEND ?? 5_000);
+const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
+const COUNTRIES = ['FR', 'DE', 'US', 'GB', 'ES', 'IT', 'NL', 'BE'];
+
+function prediction(i: number): Prediction {
+  const numeric: Record<string, number> = {};
+  for (let f = 0; f < 20; f++) numeric[`num_${f}`] = Math.sin(i * (f + 1)) * 100;
+  const categorical: Record<string, string> = {};
+  for (let c = 0; c < 5; c++) categorical[`cat_${c}`] = COUNTRIES[(i * (c + 3)) % COUNTRIES.length];
+  return {
+    eventId: `evt-${i}`,
+    modelId: 'bench-model',
+    modelVersion: '1',
+    timestamp: 1_700_000_000_000 + i,
+    entityId: null,
+    numeric,
+    categorical,
+    segments: { channel: i % 2 ? 'web' : 'app' },
+    output: { score: (i % 1000) / 1000, predictedClass: null, classProbabilities: {} },
+  };
+}
+
+function line(name: string, seconds: number): number {
+  const rate = EVENTS / seconds;
+  const m = memoryMiB();
+  console.log(
+    `${name}: ${rate.toFixed(0)} events/s (${seconds.toFixed(2)} s), rss ${m.rssMiB.toFixed(0)} MiB, heapUsed ${m.heapMiB.toFixed(0)} MiB`,
+  );
+  return rate;
+}
+
+async function main(): Promise<void> {
+  const kafka = testKafka('bench-producer');
+  const rawTopic = uniqueName('bench-produce-raw');
+  const topic = uniqueName('bench-produce');
+  await createTopics(kafka, [
+    { topic: rawTopic, partitions: PARTITIONS },
+    { topic, partitions: PARTITIONS },
+  ]);
+  // The events exist before either clock starts: building them is the caller's cost, not the path's.
+  const events = Array.from({ length: EVENTS }, (_, i) => prediction(i));
+  console.log(`publishing ${EVENTS} predictions in sends of ${SEND} to ${PARTITIONS} partitions`);
+
+  // 1. Raw kafkajs with pre-encoded values: the client's ceiling (acks=all, idempotent).
+  const encoder = await testCodecs().encoderFor(rawTopic, PredictionContract);
+  const encoded = events.map((p) => ({ key: p.eventId, value: encoder.encode(p) }));
+  const raw = kafka.producer({ idempotent: true });
+  await raw.connect();
+  let t0 = performance.now();
+  for (let i = 0; i < EVENTS; i += SEND)
+    await raw.send({ topic: rawTopic, acks: -1, messages: encoded.slice(i, i + SEND) });
+  const rawRate = line('raw kafkajs producer (pre-encoded, acks=all)', (performance.now() - t0) / 1000);
+  reportResult({
+    bench: 'producer',
+    name: 'raw kafkajs producer (pre-encoded)',
+    role: 'raw',
+    eventsPerSec: rawRate,
+    ...memoryMiB(),
+  });
+  await raw.disconnect();
+
+  // 2. Continuum's path: encode + registry + EventProducer.send.
+  const logger = pino({ level: 'warn' });
+  const client = createKafkaClient(loadKafkaConfig('bench-producer'), 'bench-producer', logger);
+  const producer = new EventProducer(client, testCodecs());
+  await producer.connect();
+  t0 = performance.now();
+  for (let i = 0; i < EVENTS; i += SEND) {
+    await producer.send(
+      topic,
+      PredictionContract,
+      events.slice(i, i + SEND).map((value) => ({ key: value.eventId, value })),
+    );
+  }
+  const rate = line('Continuum EventProducer (encode + send)', (performance.now() - t0) / 1000);
+  reportResult({
+    bench: 'producer',
+    name: 'Continuum EventProducer (encode + send)',
+    role: 'continuum',
+    eventsPerSec: rate,
+    ...memoryMiB(),
+    note: 'goal >= 150k events/s',
+  });
+  await producer.disconnect();
+
+  // 3. Encoding alone: the path's own CPU cost.
+  t0 = performance.now();
+  for (const p of events) encoder.encode(p);
+  const encodeRate = EVENTS / ((performance.now() - t0) / 1000);
+  console.log(`Avro encode only (in memory): ${encodeRate.toFixed(0)} events/s`);
+  reportResult({
+    bench: 'producer',
+    name: 'encode only (in memory)',
+    role: 'component',
+    eventsPerSec: encodeRate,
+    ...memoryMiB(),
+  });
+
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [rawTopic, topic] }).catch(() => undefined);
+  await admin.disconnect();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
