@@ -21,6 +21,8 @@ export class EvaluatorMetrics {
   private readonly watermark: Gauge<'partition'>;
   private readonly waiting: Gauge<'partition' | 'side'>;
   private readonly reports: Counter<never>;
+  private readonly restoredRecords: Counter<'partition'>;
+  private readonly restoreSeconds: Gauge<'partition'>;
   /** Reported versions, least recently reported first, with the metric names they have series for. */
   private readonly series = new Map<
     string,
@@ -57,10 +59,25 @@ export class EvaluatorMetrics {
       ['partition', 'side'],
     );
     this.reports = metrics.counter('continuum_evaluator_reports_total', 'Performance reports published.');
+    this.restoredRecords = metrics.counter(
+      'continuum_evaluator_state_restored_records_total',
+      "ct.evaluator-changelog records read to restore a partition's state that moved to this instance.",
+      ['partition'],
+    );
+    this.restoreSeconds = metrics.gauge(
+      'continuum_evaluator_state_restore_seconds',
+      "Duration of the partition's last state restore from ct.evaluator-changelog.",
+      ['partition'],
+    );
   }
 
   count(event: string, n = 1): void {
     if (n > 0) this.events.inc({ event }, n);
+  }
+
+  stateRestored(partition: number, records: number, durationMs: number): void {
+    this.restoredRecords.inc({ partition: String(partition) }, records);
+    this.restoreSeconds.set({ partition: String(partition) }, durationMs / 1000);
   }
 
   batch(stats: BatchStats): void {

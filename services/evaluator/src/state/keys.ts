@@ -11,7 +11,11 @@
  *   N p windowStart model version   prediction and expiry counts of open windows
  *   V p model version            a model version's task and concept-drift detector
  *   B p model                    the model's last label (persistence baseline)
+ *   Z p                          changelog position: the ct.evaluator-changelog offset this disk's partition state covers (local only)
  *   C ...                        the combiner's state (see combine/)
+ *
+ * Every kind but Z and C is one partition's join state and is written to partition p of
+ * ct.evaluator-changelog as well (state/changelog-store.ts).
  */
 export const SEP = '\u0000';
 /** Sorts after every key that starts with the same prefix + SEP. */
@@ -65,12 +69,22 @@ export const keys = {
   version: (p: number, modelId: string, version: string) =>
     `V${SEP}${tag(p)}${SEP}${modelId}${SEP}${version}`,
   lastLabel: (p: number, modelId: string) => `B${SEP}${tag(p)}${SEP}${modelId}`,
+  changelogPosition: (p: number) => `Z${SEP}${tag(p)}`,
   /** Everything of one partition (for tests and tools). */
   partition: (kind: string, p: number): KeyRange => ({
     gte: `${kind}${SEP}${tag(p)}${SEP}`,
     lt: `${kind}${SEP}${tag(p)}${AFTER}`,
   }),
 };
+
+/** The kinds of one partition's join state, all mirrored in the changelog. */
+export const PARTITION_KINDS = ['M', 'P', 'L', 'X', 'R', 'N', 'V', 'B'] as const;
+
+/** The partition whose join state `key` belongs to; undefined for the combiner's and local-only keys. */
+export function partitionOf(key: string): number | undefined {
+  if (key[1] !== SEP || !(PARTITION_KINDS as readonly string[]).includes(key[0])) return undefined;
+  return Number(key.slice(2, 7));
+}
 
 /** Splits a key into its components (the first is the kind letter). */
 export function parts(key: string): string[] {
