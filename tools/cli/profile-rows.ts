@@ -14,7 +14,8 @@ export interface ColumnPlan {
   numeric: string[];
   categorical: string[];
   prediction?: { column: string; kind: ColumnKind };
-  segmentBy?: string;
+  /** Segment tag columns: each row's values go to the builder as the event's segments. */
+  segmentBy: string[];
   /** Columns not profiled, with why. */
   ignored: Array<{ column: string; why: string }>;
 }
@@ -51,12 +52,13 @@ export interface PlanOptions {
   contract?: ContractFile;
   /** The prediction column (default: 'prediction' when the sample has one). */
   prediction?: string;
-  segmentBy?: string;
+  segmentBy?: readonly string[];
   exclude?: readonly string[];
 }
 
 export function planColumns(types: ColumnTypes, options: PlanOptions): ColumnPlan {
-  const plan: ColumnPlan = { numeric: [], categorical: [], ignored: [] };
+  const segmentBy = new Set(options.segmentBy ?? []);
+  const plan: ColumnPlan = { numeric: [], categorical: [], segmentBy: [...segmentBy], ignored: [] };
   const columns = new Set(types.columns);
   const excluded = new Set(options.exclude ?? []);
   const predictionColumn = options.prediction ?? (columns.has('prediction') ? 'prediction' : undefined);
@@ -65,12 +67,11 @@ export function planColumns(types: ColumnTypes, options: PlanOptions): ColumnPla
     if (kind) plan.prediction = { column: predictionColumn, kind };
     else plan.ignored.push({ column: predictionColumn, why: 'the prediction column has no value' });
   }
-  if (options.segmentBy !== undefined) plan.segmentBy = options.segmentBy;
   const contractTypes = new Map(options.contract?.features.map((f) => [f.name, f.type]));
   for (const column of types.columns) {
     if (column === predictionColumn) continue;
-    // The segment tag is a feature too only when the contract says so.
-    if (column === options.segmentBy && !contractTypes.has(column)) continue;
+    // A segment tag is a feature too only when the contract says so.
+    if (segmentBy.has(column) && !contractTypes.has(column)) continue;
     if (excluded.has(column)) {
       plan.ignored.push({ column, why: 'excluded' });
       continue;
@@ -106,13 +107,14 @@ export function rowToEvent(row: Row, plan: ColumnPlan): ObservedEvent {
     const v = row[plan.prediction.column];
     prediction = plan.prediction.kind === 'numeric' ? (toNumber(v) ?? null) : toCategory(v);
   }
-  return { numeric, categorical, prediction };
-}
-
-/** The row's segment value (undefined when it has none). */
-export function segmentOf(row: Row, plan: ColumnPlan): string | undefined {
-  if (plan.segmentBy === undefined) return undefined;
-  return toCategory(row[plan.segmentBy]) ?? undefined;
+  if (plan.segmentBy.length === 0) return { numeric, categorical, prediction };
+  // A row without a value for a key belongs to no segment of that key (as in the monitor).
+  const segments: Record<string, string> = {};
+  for (const key of plan.segmentBy) {
+    const value = toCategory(row[key]);
+    if (value !== null) segments[key] = value;
+  }
+  return { numeric, categorical, prediction, segments };
 }
 
 function isMissing(v: unknown): boolean {

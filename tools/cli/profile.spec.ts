@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { type ObservedEvent, ReferenceProfileBuilder } from '@continuum/drift';
+import { type ObservedEvent, ReferenceProfileBuilder, type ReferenceProfileJSON } from '@continuum/drift';
 import { runCli } from './main';
 
 const ROOT = join(__dirname, '..', '..');
@@ -168,36 +168,31 @@ describe('continuum profile build', () => {
     expect(profileAt(out)).toEqual(expected);
   }, 60_000);
 
-  it('--segment-by writes one profile per value next to --out, and the segment counts add up', async () => {
+  it('--segment-by builds the segment references into the one profile, as the builder does with the tags', async () => {
     const out = join(dir, 'seg.json');
     const t = recorder();
-    const args = [
-      'profile',
-      'build',
-      '--input',
-      csv,
-      '--model',
-      'houses',
-      '--infer-types',
-      '--exclude',
-      'id',
-    ];
+    const args = ['profile', 'build', '--input', csv, '--model', 'houses', '--contract', contract];
     expect(
       await runCli([...args, '--segment-by', 'city', '--max-segments', '3', '--out', out], env, t.io),
     ).toBe(0);
-    const overall = profileAt(out) as { rows: number; features: Array<{ name: string }> };
-    // Without a contract the segment tag is not a feature.
-    expect(overall.features.map((f) => f.name)).toEqual(['area', 'rooms', 'prediction']);
-    const perCity = new Map<string, number>();
-    for (const r of rows) perCity.set(r.city, (perCity.get(r.city) ?? 0) + 1);
-    const firstThree = [...perCity.keys()].slice(0, 3);
-    const other = rows.length - firstThree.reduce((s, c) => s + perCity.get(c)!, 0);
-    for (const city of firstThree) {
-      const segment = profileAt(join(dir, `seg.city=${city.replace(/[^A-Za-z0-9._-]/g, '_')}.json`));
-      expect({ city, rows: (segment as { rows: number }).rows }).toEqual({ city, rows: perCity.get(city) });
-      expect(validate(segment)).toBe(true);
+    const builder = new ReferenceProfileBuilder({ segments: { keys: ['city'], maxValues: 3 } });
+    for (const r of rows) {
+      builder.observe({
+        numeric: { rooms: r.rooms, area: r.area },
+        categorical: { city: r.city },
+        prediction: r.prediction,
+        segments: { city: r.city },
+      });
     }
-    expect((profileAt(join(dir, 'seg.city=other.json')) as { rows: number }).rows).toBe(other);
+    const profile = profileAt(out) as ReferenceProfileJSON;
+    expect(profile).toEqual(builder.build().toJSON());
+    expect(validate(profile)).toBe(true);
+    // In the contract, city is a feature as well as the segment tag; the segments cover every row.
+    expect(profile.features.map((f) => f.name)).toEqual(['area', 'rooms', 'city', 'prediction']);
+    const [city] = profile.segments!;
+    expect(city.values).toHaveLength(3);
+    expect(city.values.reduce((n, v) => n + v.rows, 0) + (city.other?.rows ?? 0)).toBe(rows.length);
+    expect(t.out[1]).toMatch(/^ {2}segment references of city: .*, other=\d+$/);
   });
 
   it('takes the contract from the registry when none is given, and infers types for an unregistered model', async () => {

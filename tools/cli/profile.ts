@@ -5,7 +5,6 @@
  * The output follows libs/drift/schemas/reference-profile.schema.json.
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
 import { ReferenceProfileBuilder } from '@continuum/drift';
 import { RegistryHttpError } from '@continuum/registry';
 import {
@@ -26,7 +25,7 @@ import {
   formatFromName,
   readRows,
 } from './profile-io';
-import { ColumnTypes, absentContractFeatures, planColumns, rowToEvent, segmentOf } from './profile-rows';
+import { ColumnTypes, absentContractFeatures, planColumns, rowToEvent } from './profile-rows';
 import { Progress, formatBytes } from './progress';
 import { registryClient } from './registry-access';
 
@@ -45,12 +44,11 @@ continuum register <model> --contract ... --profile <profile.json>, or the regis
                          only its features are profiled, with its types
   --infer-types          no contract: a column is numeric when all its values are numbers
   --prediction <column>  the model's output column (default: 'prediction' if there is one)
-  --segment-by <column>  the monitor's segment tag (MONITOR_SEGMENT_KEYS): a feature only if the
-                         contract lists it; one more profile per value (the first --max-segments
-                         values, the rest as 'other') is written next to --out as
-                         <name>.<column>=<value>.json (the registry keeps the overall profile: the
-                         monitor compares every segment with it)
-  --max-segments <n>     default 20, as MONITOR_MAX_SEGMENTS_PER_KEY
+  --segment-by <a,b,...> the monitor's segment tags (MONITOR_SEGMENT_KEYS): the profile then holds a
+                         reference per value of each (the --max-segments most frequent, the rest
+                         together), which a segment's windows are compared with; a tag column is a
+                         feature too only if the contract lists it
+  --max-segments <n>     values per segment tag with their own reference (default 20)
   --exclude <a,b,...>    columns that are not features (ids, labels, timestamps)
   --bins <n>             quantile bins per numeric feature (default 10)
   --max-categories <n>   categories tracked per categorical feature (default 100)
@@ -113,10 +111,8 @@ export async function runProfileCommand(
   const maxSegments = positiveIntegerOption(line, 'max-segments') ?? 20;
   const bins = positiveIntegerOption(line, 'bins');
   const maxCategories = positiveIntegerOption(line, 'max-categories');
-  const exclude = (stringOption(line, 'exclude') ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const exclude = listOption(stringOption(line, 'exclude'));
+  const segmentBy = listOption(stringOption(line, 'segment-by'));
   if (!existsSync(input!)) throw new CommandFailure(`the input ${input} does not exist`);
 
   let contract: ContractFile | undefined;
@@ -137,9 +133,10 @@ export async function runProfileCommand(
       types.observe(row);
       rows++;
     }
-    const segmentBy = stringOption(line, 'segment-by');
-    if (segmentBy !== undefined && !types.columns.includes(segmentBy))
-      throw new CommandFailure(`--segment-by ${segmentBy}: the sample has no such column`);
+    for (const key of segmentBy) {
+      if (!types.columns.includes(key))
+        throw new CommandFailure(`--segment-by ${key}: the sample has no such column`);
+    }
     const plan = planColumns(types, {
       contract,
       prediction: stringOption(line, 'prediction'),
@@ -157,36 +154,30 @@ export async function runProfileCommand(
     for (const name of absentContractFeatures(types, contract))
       io.err(`warning: contract feature ${name} is not in the sample (profiled as always missing)`);
 
-    const options = { ...(bins ? { bins } : {}), ...(maxCategories ? { maxCategories } : {}) };
-    const overall = new ReferenceProfileBuilder(options);
-    const segments = new Map<string, ReferenceProfileBuilder>();
+    const overall = new ReferenceProfileBuilder({
+      ...(bins ? { bins } : {}),
+      ...(maxCategories ? { maxCategories } : {}),
+      ...(segmentBy.length > 0 ? { segments: { keys: segmentBy, maxValues: maxSegments } } : {}),
+    });
     let done = 0;
     for await (const row of readRows(input!, format, report('pass 2/2, profile'))) {
-      const event = rowToEvent(row, plan);
-      overall.observe(event);
-      const value = segmentOf(row, plan);
-      if (value !== undefined) {
-        const key = segments.has(value) || segments.size < maxSegments ? value : 'other';
-        let builder = segments.get(key);
-        if (!builder) segments.set(key, (builder = new ReferenceProfileBuilder(options)));
-        builder.observe(event);
-      }
+      overall.observe(rowToEvent(row, plan));
       done++;
     }
     progress.update(`profile: ${done} rows read, building`, true);
     progress.done();
 
-    writeFileSync(out!, `${JSON.stringify(overall.build().toJSON())}\n`);
+    const profile = overall.build().toJSON();
+    writeFileSync(out!, `${JSON.stringify(profile)}\n`);
     const prediction = plan.prediction
       ? `, prediction ${plan.prediction.column} (${plan.prediction.kind})`
       : '';
     io.out(
       `profile of ${model}: ${done} rows, ${plan.numeric.length} numeric and ${plan.categorical.length} categorical features${prediction} -> ${out}`,
     );
-    for (const [value, builder] of segments) {
-      const file = segmentFile(out!, segmentBy!, value);
-      writeFileSync(file, `${JSON.stringify(builder.build().toJSON())}\n`);
-      io.out(`  segment ${segmentBy}=${value}: ${builder.rows} rows -> ${file}`);
+    for (const key of profile.segments ?? []) {
+      const values = key.values.map((v) => `${v.value}=${v.rows}`).join(', ');
+      io.out(`  segment references of ${key.key}: ${values}${key.other ? `, other=${key.other.rows}` : ''}`);
     }
     return 0;
   } catch (error) {
@@ -224,9 +215,10 @@ function percent(p: ReadProgress): string {
   return p.total > 0 ? `${Math.floor((100 * p.done) / p.total)}%` : '-';
 }
 
-/** profile.json + city=paris -> profile.city=paris.json (unsafe characters of the value as '_'). */
-export function segmentFile(out: string, column: string, value: string): string {
-  const ext = extname(out) || '.json';
-  const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]/g, '_');
-  return join(dirname(out), `${basename(out, extname(out))}.${safe(column)}=${safe(value)}${ext}`);
+/** A comma-separated option as its non-empty items. */
+function listOption(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
