@@ -25,13 +25,20 @@ interface Benchmark {
   args?: string[];
   /** Sizes for the default (not BENCH_FULL) run; the benchmark's own defaults otherwise. */
   quick?: Record<string, string>;
+  /** Settings of every run. */
+  env?: Record<string, string>;
   nodeFlags?: string[];
 }
 
 const BENCHMARKS: Benchmark[] = [
   { name: 'consume', file: 'bench/consume-throughput.ts', quick: { BENCH_EVENTS: '300000' } },
   { name: 'producer', file: 'bench/producer-path.ts', quick: { BENCH_EVENTS: '200000' } },
-  { name: 'monitor', file: 'services/monitor/bench/monitor.bench.ts', quick: { BENCH_EVENTS: '300000' } },
+  {
+    name: 'monitor',
+    file: 'services/monitor/bench/monitor.bench.ts',
+    quick: { BENCH_EVENTS: '300000' },
+    env: { BENCH_PREFILL: '1' },
+  },
   {
     name: 'evaluator',
     file: 'services/evaluator/bench/evaluator.bench.ts',
