@@ -200,6 +200,16 @@ export class ServiceProcess {
     return sumSeries(body, name, labels);
   }
 
+  /** `/health/ready`: its status and the checks that failed, by name, with their details. */
+  async readiness(): Promise<{ ready: boolean; failing: Record<string, string> }> {
+    const res = await fetch(`${this.baseUrl}/health/ready`);
+    const body = (await res.json()) as { checks?: Record<string, { ok: boolean; detail?: string }> };
+    const failing: Record<string, string> = {};
+    for (const [name, check] of Object.entries(body.checks ?? {}))
+      if (!check.ok) failing[name] = check.detail ?? '';
+    return { ready: res.status === 200, failing };
+  }
+
   kill(signal: NodeJS.Signals): void {
     this.child.kill(signal);
   }

@@ -23,6 +23,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { Kafka, logLevel } from 'kafkajs';
 
 // No import of ./integration here: Jest's globalSetup loads this file without the module mapper,
 // so it must not pull in the workspace packages.
@@ -100,6 +101,16 @@ export function infraUp(infra: PrivateInfra): void {
   }
 }
 
+/** The shared infrastructure's ports (`tools/infra up` defaults): a private run never takes one. */
+const SHARED_PORTS = new Set([9092, 9093, 8081, 8091, 9000]);
+
+async function privatePort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (!SHARED_PORTS.has(port)) return port;
+  }
+}
+
 export async function startPrivateInfra(): Promise<PrivateInfra> {
   const cacheDir = mkdtempSync(join(tmpdir(), 'continuum-faults-'));
   mkdirSync(join(cacheDir, 'tools'));
@@ -117,11 +128,11 @@ export async function startPrivateInfra(): Promise<PrivateInfra> {
     }
   }
   const ports = {
-    kafka: await freePort(),
-    controller: await freePort(),
-    registry: await freePort(),
-    management: await freePort(),
-    s3: await freePort(),
+    kafka: await privatePort(),
+    controller: await privatePort(),
+    registry: await privatePort(),
+    management: await privatePort(),
+    s3: await privatePort(),
   };
   const infra: PrivateInfra = {
     cacheDir,
@@ -138,6 +149,40 @@ export async function startPrivateInfra(): Promise<PrivateInfra> {
     throw error;
   }
   return infra;
+}
+
+/**
+ * One consumer group joined on the just-started broker: its group coordinator answers "loading"
+ * to the first joins while __consumer_offsets is created, which services treat as fatal at
+ * start-up (a matter of the first-run issue, not what the fault tests test).
+ */
+export async function warmUpGroupCoordinator(infra: PrivateInfra, timeoutMs = 120_000): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'private-infra-warm-up',
+    brokers: [infra.clientEnv.KAFKA_BROKERS],
+    logLevel: logLevel.NOTHING,
+  });
+  const topic = `warm-up-${Date.now()}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+  const consumer = kafka.consumer({ groupId: topic });
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joined = true;
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async () => undefined });
+    await waitFor('a consumer group on the private broker', () => joined, { timeoutMs, intervalMs: 200 });
+  } finally {
+    await consumer.disconnect();
+  }
 }
 
 /** The pid of this run's component, only if its command line names this run's directory. */
@@ -203,4 +248,16 @@ export function privateInfra(): PrivateInfra {
   const json = process.env[PRIVATE_INFRA_ENV];
   if (!json) throw new Error(`${PRIVATE_INFRA_ENV} is not set: run fault tests with npm run test:faults`);
   return JSON.parse(json) as PrivateInfra;
+}
+
+/**
+ * Stops every component at once (SIGKILL) and deletes the run's directory, synchronously: for a
+ * run that is being interrupted, where there is no time to wait for a clean stop.
+ */
+export function stopPrivateInfraNow(infra: PrivateInfra): void {
+  for (const component of ['s3', 'registry', 'kafka'] as const) {
+    const pid = pidOf(infra, component);
+    if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(infra.cacheDir, { recursive: true, force: true });
 }
