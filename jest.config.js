@@ -43,8 +43,8 @@ module.exports = {
       globalSetup: '<rootDir>/tools/testing/require-infra.js',
     },
     {
-      // Fault tests kill and restart a broker and a registry of their own (npm run test:faults);
-      // neither `npm test` project picks them up.
+      // Fault tests kill and restart a broker and a registry of their own (npm run test:faults,
+      // the last step of `npm test`); the other projects never pick them up.
       ...common,
       displayName: 'faults',
       testMatch: ['<rootDir>/{libs,services,tools,e2e}/**/*.fault-spec.ts'],

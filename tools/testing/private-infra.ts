@@ -118,7 +118,7 @@ export async function startPrivateInfra(): Promise<PrivateInfra> {
   chmodSync(join(cacheDir, 'tools', 'infra'), 0o755);
   symlinkSync(join(REPO_ROOT, 'tools', 'infra.d'), join(cacheDir, 'tools', 'infra.d'));
   // The distributions (and Maven's repository) come from the shared cache: linked, not copied.
-  const shared = join(REPO_ROOT, '.cache');
+  const shared = process.env.CONTINUUM_CACHE_DIR ?? join(REPO_ROOT, '.cache');
   mkdirSync(join(cacheDir, 'infra'), { recursive: true });
   if (existsSync(join(shared, 'm2'))) symlinkSync(join(shared, 'm2'), join(cacheDir, 'm2'));
   if (existsSync(join(shared, 'infra'))) {
