@@ -166,7 +166,7 @@ describe('evaluator on the real broker: concept drift', () => {
       await evaluator.metric('continuum_evaluator_concept_drift_detections_total', { model_id: 'fraud' }),
     ).toBeGreaterThan(0);
     expect(
-      await evaluator.metric('continuum_evaluator_metric', { model_id: 'fraud', metric: 'labelled_count' }),
+      await evaluator.metric('continuum_evaluator_window_labelled_pairs', { model_id: 'fraud' }),
     ).toBeGreaterThan(0);
     const letters = await readTopic(kafka, names.deadLetter, BAD_LABELS);
     const decoder = testCodecs().decoderFor(DeadLetterContract);

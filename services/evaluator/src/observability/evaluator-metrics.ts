@@ -8,6 +8,30 @@ import { EVALUATOR_CONFIG } from '../tokens';
 
 type VersionLabels = 'model_id' | 'model_version';
 
+interface VersionSeries {
+  labels: Record<VersionLabels, string>;
+  metrics: string[];
+  baselineMetrics: string[];
+  delayStatistics: string[];
+}
+
+/** The join and window events counted in continuum_evaluator_events_total (each starts at 0). */
+const JOIN_EVENTS = [
+  'joined',
+  'duplicate_prediction',
+  'duplicate_label',
+  'late_prediction',
+  'late_pair',
+  'expired_unlabelled_prediction',
+  'expired_unmatched_label',
+  'replayed_record',
+  'example_published',
+  'partial_published',
+  'report_published',
+  'duplicate_partial',
+  'state_gap',
+];
+
 /**
  * The evaluator's Prometheus series. Per-version series are bounded: at most EVALUATOR_MAX_SERIES
  * model versions have gauges; reporting a new one beyond that removes the least recently reported
@@ -15,7 +39,13 @@ type VersionLabels = 'model_id' | 'model_version';
  */
 @Injectable()
 export class EvaluatorMetrics {
-  private readonly metric: Gauge<VersionLabels | 'metric'>;
+  private readonly performance: Gauge<VersionLabels | 'metric'>;
+  private readonly baseline: Gauge<VersionLabels | 'metric'>;
+  private readonly predictions: Gauge<VersionLabels>;
+  private readonly labelledPairs: Gauge<VersionLabels>;
+  private readonly labelCoverage: Gauge<VersionLabels>;
+  private readonly labelDelay: Gauge<VersionLabels | 'statistic'>;
+  private readonly lastReport: Gauge<VersionLabels>;
   private readonly driftDetections: Counter<VersionLabels>;
   private readonly events: Counter<'event'>;
   private readonly watermark: Gauge<'partition'>;
@@ -23,20 +53,48 @@ export class EvaluatorMetrics {
   private readonly reports: Counter<never>;
   private readonly restoredRecords: Counter<'partition'>;
   private readonly restoreSeconds: Gauge<'partition'>;
-  /** Reported versions, least recently reported first, with the metric names they have series for. */
-  private readonly series = new Map<
-    string,
-    { modelId: string; modelVersion: string; metrics: Set<string> }
-  >();
+  /** Reported versions, least recently reported first, with the label values of their series. */
+  private readonly series = new Map<string, VersionSeries>();
 
   constructor(
     metrics: Metrics,
     @Inject(EVALUATOR_CONFIG) private readonly config: EvaluatorConfig,
   ) {
-    this.metric = metrics.gauge(
-      'continuum_evaluator_metric',
-      'Last closed window of a model version: performance metrics, labelled_count, prediction_count, label_coverage, label_delay_p50_ms/p90/p99/max/mean, baseline_<metric>.',
-      ['model_id', 'model_version', 'metric'],
+    const version = ['model_id', 'model_version'] as const;
+    this.performance = metrics.gauge(
+      'continuum_evaluator_performance',
+      "Performance metrics of a model version's last closed window (accuracy, f1, roc_auc, log_loss…; mae, rmse in the label's unit), by metric.",
+      [...version, 'metric'],
+    );
+    this.baseline = metrics.gauge(
+      'continuum_evaluator_baseline_performance',
+      "The same metrics for the persistence baseline (predict the last seen label) over the version's last closed window.",
+      [...version, 'metric'],
+    );
+    this.predictions = metrics.gauge(
+      'continuum_evaluator_window_predictions',
+      "Predictions in the version's last closed window.",
+      version,
+    );
+    this.labelledPairs = metrics.gauge(
+      'continuum_evaluator_window_labelled_pairs',
+      "Predictions joined with their label in the version's last closed window.",
+      version,
+    );
+    this.labelCoverage = metrics.gauge(
+      'continuum_evaluator_label_coverage_ratio',
+      "Labelled pairs / predictions in the version's last closed window.",
+      version,
+    );
+    this.labelDelay = metrics.gauge(
+      'continuum_evaluator_label_delay_seconds',
+      "Label delay (label time - prediction time) in the version's last closed window, by statistic: p50, p90, p99, max, mean.",
+      [...version, 'statistic'],
+    );
+    this.lastReport = metrics.gauge(
+      'continuum_evaluator_last_report_timestamp_seconds',
+      'When the last performance report of the version was published (Unix time).',
+      version,
     );
     this.driftDetections = metrics.counter(
       'continuum_evaluator_concept_drift_detections_total',
@@ -47,10 +105,11 @@ export class EvaluatorMetrics {
       'continuum_evaluator_events_total',
       'Join and window events: joined, duplicate_prediction, duplicate_label, late_prediction, late_pair, expired_unlabelled_prediction, expired_unmatched_label, replayed_record, example_published, partial_published, report_published, duplicate_partial, state_gap.',
       ['event'],
+      JOIN_EVENTS.map((event) => ({ event })),
     );
     this.watermark = metrics.gauge(
-      'continuum_evaluator_watermark_ms',
-      'Event-time watermark per partition: min(latest prediction time, latest label time).',
+      'continuum_evaluator_watermark_timestamp_seconds',
+      'Event-time watermark per partition (Unix time): min(latest prediction time, latest label time).',
       ['partition'],
     );
     this.waiting = metrics.gauge(
@@ -98,48 +157,50 @@ export class EvaluatorMetrics {
     waitingLabels: number,
   ): void {
     const p = String(partition);
-    if (watermark !== null) this.watermark.set({ partition: p }, watermark);
+    if (watermark !== null) this.watermark.set({ partition: p }, watermark / 1000);
     this.waiting.set({ partition: p, side: 'predictions' }, waitingPredictions);
     this.waiting.set({ partition: p, side: 'labels' }, waitingLabels);
   }
 
-  report(report: PerformanceReport): void {
+  report(report: PerformanceReport, publishedAt = Date.now()): void {
     this.reports.inc();
-    const values: Record<string, number> = {
-      ...report.metrics,
-      labelled_count: report.labelledCount,
-      prediction_count: report.predictionCount,
-    };
-    if (Number.isFinite(report.labelCoverage)) values.label_coverage = report.labelCoverage;
-    if (report.labelDelay) {
-      for (const [k, v] of Object.entries(report.labelDelay)) values[`label_delay_${k}_ms`] = v;
-    }
-    for (const [k, v] of Object.entries(report.baselineMetrics)) values[`baseline_${k}`] = v;
-    const detections = report.conceptDrift.reduce((s, d) => s + d.detections, 0);
-    values.concept_drift_detections = detections;
-
-    const id = `${report.modelId}\u0000${report.modelVersion}`;
     const labels = { model_id: report.modelId, model_version: report.modelVersion };
+    const id = `${report.modelId}\u0000${report.modelVersion}`;
     const known = this.series.get(id);
+    if (known) this.removeWindowSeries(known);
     this.series.delete(id);
-    const entry = known ?? {
-      ...{ modelId: report.modelId, modelVersion: report.modelVersion },
-      metrics: new Set<string>(),
+    const entry: VersionSeries = {
+      labels,
+      metrics: Object.keys(report.metrics),
+      baselineMetrics: Object.keys(report.baselineMetrics),
+      delayStatistics: report.labelDelay ? Object.keys(report.labelDelay) : [],
     };
     this.series.set(id, entry);
-    for (const name of entry.metrics) if (!(name in values)) this.metric.remove({ ...labels, metric: name });
-    entry.metrics = new Set(Object.keys(values));
-    for (const [name, v] of Object.entries(values)) this.metric.set({ ...labels, metric: name }, v);
+    for (const [metric, v] of Object.entries(report.metrics)) this.performance.set({ ...labels, metric }, v);
+    for (const [metric, v] of Object.entries(report.baselineMetrics))
+      this.baseline.set({ ...labels, metric }, v);
+    this.predictions.set(labels, report.predictionCount);
+    this.labelledPairs.set(labels, report.labelledCount);
+    if (Number.isFinite(report.labelCoverage)) this.labelCoverage.set(labels, report.labelCoverage);
+    for (const [statistic, ms] of Object.entries(report.labelDelay ?? {}))
+      this.labelDelay.set({ ...labels, statistic }, ms / 1000);
+    this.lastReport.set(labels, publishedAt / 1000);
+    const detections = report.conceptDrift.reduce((s, d) => s + d.detections, 0);
     if (detections > 0) this.driftDetections.inc(labels, detections);
     while (this.series.size > this.config.maxSeries) {
-      const [oldest, old] = this.series.entries().next().value as [
-        string,
-        { modelId: string; modelVersion: string; metrics: Set<string> },
-      ];
+      const [oldest, old] = this.series.entries().next().value as [string, VersionSeries];
       this.series.delete(oldest);
-      const oldLabels = { model_id: old.modelId, model_version: old.modelVersion };
-      for (const name of old.metrics) this.metric.remove({ ...oldLabels, metric: name });
-      this.driftDetections.remove(oldLabels);
+      this.removeWindowSeries(old);
+      this.lastReport.remove(old.labels);
+      this.driftDetections.remove(old.labels);
     }
+  }
+
+  /** Removes a version's window series, so a metric absent from its next report does not linger. */
+  private removeWindowSeries({ labels, metrics, baselineMetrics, delayStatistics }: VersionSeries): void {
+    for (const metric of metrics) this.performance.remove({ ...labels, metric });
+    for (const metric of baselineMetrics) this.baseline.remove({ ...labels, metric });
+    for (const statistic of delayStatistics) this.labelDelay.remove({ ...labels, statistic });
+    for (const gauge of [this.predictions, this.labelledPairs, this.labelCoverage]) gauge.remove(labels);
   }
 }

@@ -20,6 +20,10 @@ export const LATE_EVENTS_METRIC = {
 export class DriftMetrics {
   private readonly value: Gauge<'model_id' | 'source' | 'feature' | 'statistic'>;
   private readonly featureDrifted: Gauge<'model_id' | 'source' | 'feature'>;
+  private readonly pValue: Gauge<'model_id' | 'source' | 'feature' | 'statistic'>;
+  private readonly segmentDrifted: Gauge<'model_id' | 'source' | 'segment'>;
+  private readonly lastReport: Gauge<'model_id' | 'source'>;
+  private readonly segments = new Map<string, Set<string>>();
   private readonly driftedFeatures: Gauge<'model_id' | 'source'>;
   private readonly predictionDrifted: Gauge<'model_id'>;
   private readonly windowEvents: Gauge<'model_id' | 'source'>;
@@ -43,6 +47,21 @@ export class DriftMetrics {
       'continuum_monitor_feature_drifted',
       "1 when the feature drifted in the model's latest reported window (segment '*').",
       ['model_id', 'source', 'feature'],
+    );
+    this.pValue = metrics.gauge(
+      'continuum_monitor_drift_p_value',
+      "p-value of each feature's test in the model's latest reported window, after the multiple-testing correction (segment '*'; statistics without a p-value, e.g. PSI, have no series).",
+      ['model_id', 'source', 'feature', 'statistic'],
+    );
+    this.segmentDrifted = metrics.gauge(
+      'continuum_monitor_segment_drifted_features',
+      "Features that drifted in the latest reported window of each segment ('key=value'; '*' is all traffic), at most MONITOR_MAX_SEGMENTS_PER_KEY segments per model.",
+      ['model_id', 'source', 'segment'],
+    );
+    this.lastReport = metrics.gauge(
+      'continuum_monitor_last_report_timestamp_seconds',
+      "When the model's latest drift report (any segment) was published (Unix time).",
+      ['model_id', 'source'],
     );
     this.driftedFeatures = metrics.gauge(
       'continuum_monitor_drifted_features',
@@ -92,13 +111,21 @@ export class DriftMetrics {
     const source = stream.subject.source === 'FEATURES' ? 'features' : 'predictions';
     this.reports.inc({ source });
     if (closableSince !== undefined) this.latency.observe(Math.max(0, publishedAt - closableSince) / 1000);
-    if (stream.segment !== ALL_TRAFFIC) return;
     const modelId = report.modelId;
     if (!this.models.has(modelId)) {
       if (this.models.size >= this.config.maxModels) return;
       this.models.add(modelId);
     }
     const model_id = modelId;
+    this.lastReport.set({ model_id, source }, publishedAt / 1000);
+    const segmentsKey = `${modelId}\u0000${source}`;
+    let segments = this.segments.get(segmentsKey);
+    if (!segments) this.segments.set(segmentsKey, (segments = new Set()));
+    if (segments.has(stream.segment) || segments.size < this.config.maxSegmentsPerKey + 1) {
+      segments.add(stream.segment);
+      this.segmentDrifted.set({ model_id, source, segment: stream.segment }, report.driftedFeatures);
+    }
+    if (stream.segment !== ALL_TRAFFIC) return;
     let known = this.features.get(`${modelId}\u0000${source}`);
     if (!known) this.features.set(`${modelId}\u0000${source}`, (known = new Map()));
     for (const f of report.features) {
@@ -106,10 +133,14 @@ export class DriftMetrics {
       if (statistic === undefined && known.size >= this.config.maxFeaturesPerModel) continue;
       if (statistic !== undefined && statistic !== f.statistic) {
         this.value.remove({ model_id, source, feature: f.feature, statistic });
+        this.pValue.remove({ model_id, source, feature: f.feature, statistic });
       }
       known.set(f.feature, f.statistic);
       this.value.set({ model_id, source, feature: f.feature, statistic: f.statistic }, f.value);
       this.featureDrifted.set({ model_id, source, feature: f.feature }, f.drifted ? 1 : 0);
+      const p = f.adjustedPValue ?? f.pValue;
+      if (p !== null) this.pValue.set({ model_id, source, feature: f.feature, statistic: f.statistic }, p);
+      else this.pValue.remove({ model_id, source, feature: f.feature, statistic: f.statistic });
     }
     this.driftedFeatures.set({ model_id, source }, report.driftedFeatures);
     this.windowEvents.set({ model_id, source }, report.eventCount);
