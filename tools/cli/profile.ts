@@ -5,7 +5,13 @@
  * The output follows libs/drift/schemas/reference-profile.schema.json.
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { ReferenceProfileBuilder } from '@continuum/drift';
+import {
+  SampleColumnTypes,
+  absentContractFeatures,
+  planSampleColumns,
+  sampleProfileBuilder,
+  sampleRowEvent,
+} from '@continuum/drift';
 import { RegistryHttpError } from '@continuum/registry';
 import {
   CommandFailure,
@@ -25,7 +31,6 @@ import {
   formatFromName,
   readRows,
 } from './profile-io';
-import { ColumnTypes, absentContractFeatures, planColumns, rowToEvent } from './profile-rows';
 import { Progress, formatBytes } from './progress';
 import { registryClient } from './registry-access';
 
@@ -127,7 +132,7 @@ export async function runProfileCommand(
         : `profile ${pass}: ${p.done} of ${p.total} rows (${percent(p)})`,
     );
   try {
-    const types = new ColumnTypes();
+    const types = new SampleColumnTypes();
     let rows = 0;
     for await (const row of readRows(input!, format, report('pass 1/2, column types'))) {
       types.observe(row);
@@ -137,7 +142,7 @@ export async function runProfileCommand(
       if (!types.columns.includes(key))
         throw new CommandFailure(`--segment-by ${key}: the sample has no such column`);
     }
-    const plan = planColumns(types, {
+    const plan = planSampleColumns(types, {
       contract,
       prediction: stringOption(line, 'prediction'),
       segmentBy,
@@ -154,14 +159,10 @@ export async function runProfileCommand(
     for (const name of absentContractFeatures(types, contract))
       io.err(`warning: contract feature ${name} is not in the sample (profiled as always missing)`);
 
-    const overall = new ReferenceProfileBuilder({
-      ...(bins ? { bins } : {}),
-      ...(maxCategories ? { maxCategories } : {}),
-      ...(segmentBy.length > 0 ? { segments: { keys: segmentBy, maxValues: maxSegments } } : {}),
-    });
+    const overall = sampleProfileBuilder({ bins, maxCategories, segmentBy, maxSegments });
     let done = 0;
     for await (const row of readRows(input!, format, report('pass 2/2, profile'))) {
-      overall.observe(rowToEvent(row, plan));
+      overall.observe(sampleRowEvent(row, plan));
       done++;
     }
     progress.update(`profile: ${done} rows read, building`, true);

@@ -27,6 +27,20 @@ export {
   type Feature,
 } from './profile/reference-profile';
 export {
+  SampleColumnTypes,
+  planSampleColumns,
+  sampleRowEvent,
+  absentContractFeatures,
+  sampleProfileBuilder,
+  profileFromSample,
+  type SampleRow,
+  type SampleContract,
+  type SampleColumnKind,
+  type SampleColumnPlan,
+  type SamplePlanOptions,
+  type SampleBuildOptions,
+} from './profile/sample-rows';
+export {
   ReferenceProfileBuilder,
   type ReferenceProfileBuilderOptions,
   type SegmentReferenceOptions,

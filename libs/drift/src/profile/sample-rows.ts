@@ -1,19 +1,29 @@
 /**
- * From sample rows to the events ReferenceProfileBuilder observes: which column is a numeric
- * feature, a categorical feature, the prediction, the segment tag, or left out. Types come from
- * the model's contract when there is one, otherwise from the data: a column is numeric when every
- * value it has is a number or a numeric string, categorical otherwise. Pure.
+ * From tabular sample rows (a training-data export: CSV, JSON Lines, Parquet, JSON) to the events
+ * ReferenceProfileBuilder observes: which column is a numeric feature, a categorical feature, the
+ * prediction, a segment tag, or left out. Types come from the model's contract when there is one,
+ * otherwise from the data: a column is numeric when every value it has is a number or a numeric
+ * string, categorical otherwise. Used by `continuum profile build` and the registry's
+ * profile-from-sample endpoint, so both make the same profile of the same rows.
  */
-import { type ObservedEvent } from '@continuum/drift';
-import { type ContractFile } from './contract-file';
-import { type Row } from './profile-io';
+import type { ObservedEvent } from './profile-types';
+import { ReferenceProfileBuilder, type ReferenceProfileBuilderOptions } from './reference-profile-builder';
+import type { ReferenceProfile } from './reference-profile';
 
-export type ColumnKind = 'numeric' | 'categorical';
+/** One row of a sample: column name to value (strings from CSV, JSON values otherwise). */
+export type SampleRow = Readonly<Record<string, unknown>>;
 
-export interface ColumnPlan {
+/** The part of a model's feature contract that types a sample's columns. */
+export interface SampleContract {
+  readonly features: ReadonlyArray<{ readonly name: string; readonly type: 'NUMERIC' | 'CATEGORICAL' }>;
+}
+
+export type SampleColumnKind = 'numeric' | 'categorical';
+
+export interface SampleColumnPlan {
   numeric: string[];
   categorical: string[];
-  prediction?: { column: string; kind: ColumnKind };
+  prediction?: { column: string; kind: SampleColumnKind };
   /** Segment tag columns: each row's values go to the builder as the event's segments. */
   segmentBy: string[];
   /** Columns not profiled, with why. */
@@ -21,12 +31,12 @@ export interface ColumnPlan {
 }
 
 /** What one pass over the rows learns about each column's values. */
-export class ColumnTypes {
+export class SampleColumnTypes {
   private readonly seen = new Map<string, { values: number; numeric: boolean }>();
   /** Columns in first-seen order. */
   readonly columns: string[] = [];
 
-  observe(row: Row): void {
+  observe(row: SampleRow): void {
     for (const column in row) {
       let s = this.seen.get(column);
       if (!s) {
@@ -41,24 +51,24 @@ export class ColumnTypes {
   }
 
   /** undefined when the column never had a value. */
-  kindOf(column: string): ColumnKind | undefined {
+  kindOf(column: string): SampleColumnKind | undefined {
     const s = this.seen.get(column);
     if (!s || s.values === 0) return undefined;
     return s.numeric ? 'numeric' : 'categorical';
   }
 }
 
-export interface PlanOptions {
-  contract?: ContractFile;
+export interface SamplePlanOptions {
+  contract?: SampleContract;
   /** The prediction column (default: 'prediction' when the sample has one). */
   prediction?: string;
   segmentBy?: readonly string[];
   exclude?: readonly string[];
 }
 
-export function planColumns(types: ColumnTypes, options: PlanOptions): ColumnPlan {
+export function planSampleColumns(types: SampleColumnTypes, options: SamplePlanOptions): SampleColumnPlan {
   const segmentBy = new Set(options.segmentBy ?? []);
-  const plan: ColumnPlan = { numeric: [], categorical: [], segmentBy: [...segmentBy], ignored: [] };
+  const plan: SampleColumnPlan = { numeric: [], categorical: [], segmentBy: [...segmentBy], ignored: [] };
   const columns = new Set(types.columns);
   const excluded = new Set(options.exclude ?? []);
   const predictionColumn = options.prediction ?? (columns.has('prediction') ? 'prediction' : undefined);
@@ -90,14 +100,17 @@ export function planColumns(types: ColumnTypes, options: PlanOptions): ColumnPla
 }
 
 /** Contract features the sample does not have at all (profiled as entirely missing: worth a warning). */
-export function absentContractFeatures(types: ColumnTypes, contract: ContractFile | undefined): string[] {
+export function absentContractFeatures(
+  types: SampleColumnTypes,
+  contract: SampleContract | undefined,
+): string[] {
   if (!contract) return [];
   const columns = new Set(types.columns);
   return contract.features.map((f) => f.name).filter((name) => !columns.has(name));
 }
 
 /** One row as the builder's event; values that do not fit the column's type count as missing. */
-export function rowToEvent(row: Row, plan: ColumnPlan): ObservedEvent {
+export function sampleRowEvent(row: SampleRow, plan: SampleColumnPlan): ObservedEvent {
   const numeric: Record<string, number | null> = {};
   const categorical: Record<string, string | null> = {};
   for (const column of plan.numeric) numeric[column] = toNumber(row[column]) ?? null;
@@ -115,6 +128,39 @@ export function rowToEvent(row: Row, plan: ColumnPlan): ObservedEvent {
     if (value !== null) segments[key] = value;
   }
   return { numeric, categorical, prediction, segments };
+}
+
+/** How a profile is built from a sample: the column plan's options and the builder's. */
+export type SampleBuildOptions = SamplePlanOptions &
+  Pick<ReferenceProfileBuilderOptions, 'bins' | 'maxCategories'> & {
+    /** Values per segment tag with their own reference (default 20). */
+    maxSegments?: number;
+  };
+
+/** The builder for a sample: the profile options, and segment references for the segment tags. */
+export function sampleProfileBuilder(options: SampleBuildOptions): ReferenceProfileBuilder {
+  const segmentBy = options.segmentBy ?? [];
+  return new ReferenceProfileBuilder({
+    ...(options.bins ? { bins: options.bins } : {}),
+    ...(options.maxCategories ? { maxCategories: options.maxCategories } : {}),
+    ...(segmentBy.length > 0 ? { segments: { keys: segmentBy, maxValues: options.maxSegments ?? 20 } } : {}),
+  });
+}
+
+/**
+ * A profile of rows held in memory (two passes: column types, then the builder): the registry's
+ * endpoint. A file too large for memory goes through the same pieces streamed (tools/cli).
+ */
+export function profileFromSample(
+  rows: readonly SampleRow[],
+  options: SampleBuildOptions,
+): { profile: ReferenceProfile; plan: SampleColumnPlan } {
+  const types = new SampleColumnTypes();
+  for (const row of rows) types.observe(row);
+  const plan = planSampleColumns(types, options);
+  const builder = sampleProfileBuilder(options);
+  for (const row of rows) builder.observe(sampleRowEvent(row, plan));
+  return { profile: builder.build(), plan };
 }
 
 function isMissing(v: unknown): boolean {
