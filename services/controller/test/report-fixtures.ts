@@ -47,6 +47,9 @@ export function driftReport(
     lateEvents: 0,
     referenceKind: 'MODEL_VERSION',
     referenceCount: 10_000,
+    referenceSegment: null,
+    segmentFallback: false,
+    tooSmallToJudge: false,
     correction: 'BENJAMINI_HOCHBERG',
     features,
     prediction:

@@ -47,8 +47,15 @@ export const monitorConfigSpec = {
   maxSegmentsPerKey: integer({
     env: 'MONITOR_MAX_SEGMENTS_PER_KEY',
     description:
-      "Values of a segment key tracked per model and source partition (the first ones seen); later values count in 'key=other'.",
+      "Values of a segment key tracked per model and source partition (the first ones seen) when the reference profile has no segment references for the key (then its tracked values are the segments); later values count in 'key=other'.",
     default: 20,
+    min: 1,
+  }),
+  minSegmentEvents: integer({
+    env: 'MONITOR_MIN_SEGMENT_EVENTS',
+    description:
+      "Events a segment's window needs to be judged: a smaller segment (not '*') is reported with tooSmallToJudge and no feature tested, its noise would cross fixed distance thresholds.",
+    default: 300,
     min: 1,
   }),
   windowMs: duration({

@@ -34,7 +34,7 @@ import {
   type SampleSet,
 } from './combiner-state';
 import { DriftMetrics } from './drift-metrics';
-import { mergePartials, referencesOf, toDriftReportEvent } from './report-mapping';
+import { judgeSegment, mergePartials, referencesOf, toDriftReportEvent } from './report-mapping';
 
 /**
  * Stage 2: owns some partitions of ct.monitor-partials (hence some models) in its own consumer
@@ -271,9 +271,11 @@ export class ModelCombiner {
     for (const { partial } of window.parts.values()) lateEvents += partial.droppedLateEvents;
     for (const reference of references) {
       const merged = mergePartials(reference.profile, window, reference.id);
+      const judgement = judgeSegment(window.stream, merged.eventCount, this.config.minSegmentEvents);
       const report = evaluateDrift(reference.profile, merged, {
         correction: this.config.correction,
         thresholds: { KS: this.config.alpha, CHI_SQUARE: this.config.alpha, Z_TEST: this.config.alpha },
+        ...judgement.options,
       });
       reports.push(
         toDriftReportEvent(report, {
@@ -283,6 +285,7 @@ export class ModelCombiner {
           reference,
           producedAt,
           lateEvents: reports.length === 0 ? lateEvents : 0,
+          tooSmallToJudge: judgement.tooSmallToJudge,
         }),
       );
     }

@@ -1,4 +1,5 @@
 import {
+  type DriftEvaluationOptions,
   type DriftReport as WindowDriftReport,
   type FeatureDrift as WindowFeatureDrift,
   type ReferenceProfile,
@@ -6,7 +7,7 @@ import {
 } from '@continuum/drift';
 import { type DriftReport, type FeatureDrift } from '@continuum/events';
 import { referenceTag, type ResolvedReference } from '../references/resolved-reference';
-import { type Stream } from '../streams/stream-identity';
+import { ALL_TRAFFIC, type Stream } from '../streams/stream-identity';
 import { type PendingWindow } from './combiner-state';
 
 const CORRECTIONS = {
@@ -29,6 +30,31 @@ export function reportId(stream: Stream, start: number, end: number, referenceId
   const { modelId, source, modelVersion } = stream.subject;
   const version = source === 'FEATURES' ? 'features' : `v${modelVersion}`;
   return `drift|${modelId}|${version}|${stream.segment}|${start}-${end}|${referenceTag(referenceId)}`;
+}
+
+/** How one window of a stream is judged (pure). */
+export interface SegmentJudgement {
+  /** evaluateDrift's options for the segment: its reference; nothing tested when too small. */
+  readonly options: Pick<DriftEvaluationOptions, 'segment' | 'minSampleSize' | 'smallReferenceRows'>;
+  readonly tooSmallToJudge: boolean;
+}
+
+/**
+ * A segment's window (not '*') is compared with its own segment's reference from the profile (the
+ * global one when the profile has none: the report says segmentFallback), with the p-value tests
+ * (KS, chi-square, Z, whatever the reference's size) whose thresholds come from the sampling
+ * distribution at the window's size — a fixed distance threshold (Wasserstein, JS ≥ 0.1) is crossed
+ * by noise alone in a segment of a few hundred events (issue 13: 9 of 234 segment-windows of ~500
+ * events) — and is not tested at all below `minSegmentEvents` events.
+ */
+export function judgeSegment(stream: Stream, eventCount: number, minSegmentEvents: number): SegmentJudgement {
+  if (stream.segment === ALL_TRAFFIC) return { options: {}, tooSmallToJudge: false };
+  const tooSmall = eventCount < minSegmentEvents;
+  const options = { segment: stream.segment, smallReferenceRows: Infinity };
+  return {
+    options: tooSmall ? { ...options, minSampleSize: Infinity } : options,
+    tooSmallToJudge: tooSmall,
+  };
 }
 
 function featureDrift(f: WindowFeatureDrift): FeatureDrift {
@@ -57,6 +83,8 @@ export function toDriftReportEvent(
     producedAt: number;
     /** Events of the stream dropped as late since its previous report. */
     lateEvents: number;
+    /** The segment had fewer events than the minimum segment size: no feature was tested. */
+    tooSmallToJudge?: boolean;
   },
 ): DriftReport {
   const { stream, start, end, reference } = context;
@@ -71,6 +99,9 @@ export function toDriftReportEvent(
     lateEvents: context.lateEvents,
     referenceKind: reference.kind,
     referenceCount: report.referenceCount,
+    referenceSegment: report.referenceSegment,
+    segmentFallback: report.segmentFallback,
+    tooSmallToJudge: context.tooSmallToJudge ?? false,
     correction: CORRECTIONS[report.correction],
     features: report.features.map(featureDrift),
     prediction: report.prediction ? featureDrift(report.prediction) : null,

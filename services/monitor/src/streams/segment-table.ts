@@ -1,3 +1,4 @@
+import { type ReferenceProfile } from '@continuum/drift';
 import { ALL_TRAFFIC } from './stream-identity';
 
 export interface SegmentTablesJSON {
@@ -6,10 +7,13 @@ export interface SegmentTablesJSON {
 }
 
 /**
- * Bounded segments per source partition: for each configured segment key, the first
- * `maxPerKey` values seen for a model (in offset order) are tracked as `key=value`, later values
- * count in `key=other`. A pure function of the partition's records, so every instance (and every
- * replay) assigns an event to the same segments.
+ * Bounded segments per source partition. For a segment key the reference profile has segment
+ * references for, the segments are the profile's: its tracked values (the reference's most frequent)
+ * as `key=value`, every other value in `key=other` — the same on every partition, and each window
+ * compared with its own segment's reference. For other keys, the first `maxPerKey` values seen for
+ * a model (in offset order) are tracked as `key=value`, later values count in `key=other`. Either way
+ * a pure function of the partition's records and references, so every instance (and every replay)
+ * assigns an event to the same segments.
  */
 export class SegmentTables {
   private readonly tables = new Map<string, Map<string, Set<string>>>();
@@ -19,8 +23,15 @@ export class SegmentTables {
     readonly maxPerKey: number,
   ) {}
 
-  /** The segments an event of `modelId` with these tags counts in: '*' first, then one per key it carries. */
-  segmentsOf(modelId: string, tags: Readonly<Record<string, string>>): string[] {
+  /**
+   * The segments an event of `modelId` with these tags counts in: '*' first, then one per key it
+   * carries. `reference`: the profile the event is windowed against (its segment values win).
+   */
+  segmentsOf(
+    modelId: string,
+    tags: Readonly<Record<string, string>>,
+    reference?: ReferenceProfile,
+  ): string[] {
     const out = [ALL_TRAFFIC];
     if (this.keys.length === 0) return out;
     let perModel = this.tables.get(modelId);
@@ -28,6 +39,11 @@ export class SegmentTables {
       const value = tags[key];
       // An event without the tag counts in '*' only: it belongs to no segment of that key.
       if (typeof value !== 'string') continue;
+      const referenceValues = reference?.segmentValues(key);
+      if (referenceValues) {
+        out.push(referenceValues.includes(value) ? `${key}=${value}` : `${key}=other`);
+        continue;
+      }
       if (!perModel) this.tables.set(modelId, (perModel = new Map()));
       let tracked = perModel.get(key);
       if (!tracked) perModel.set(key, (tracked = new Set()));

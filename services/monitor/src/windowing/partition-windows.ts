@@ -369,7 +369,7 @@ export class PartitionWindows {
       const { size, hop } = { size: this.options.window.sizeMs, hop: this.options.window.hopMs };
       let windowed = false;
       let counted = false;
-      for (const segment of this.segments.segmentsOf(event.modelId, event.segments)) {
+      for (const segment of this.segments.segmentsOf(event.modelId, event.segments, s.current.ref.profile)) {
         const st = this.streamState(s, segment);
         const all = !counted;
         counted = true;
