@@ -17,6 +17,7 @@ import {
   RegistryClient,
   stageChangedEvent,
   versionRegisteredEvent,
+  versionRegistration,
 } from '@continuum/registry';
 import { encodeModelArtifact, LogisticRegression } from '@continuum/learning';
 import {
@@ -122,22 +123,7 @@ export async function scorerEnvironment(
         return;
       }
       await publish(
-        versionRegisteredEvent(meta(), {
-          modelId: MODEL_ID,
-          version,
-          parentVersion: null,
-          strategy: 'FULL',
-          stage,
-          lineage: null,
-          trainingWindow: null,
-          metrics: {},
-          metricsRef: null,
-          referenceProfile: null,
-          referenceProfileRef: null,
-          artifact,
-          idempotencyKey: null,
-          reason: null,
-        }),
+        versionRegisteredEvent(meta(), versionRegistration(MODEL_ID, version, stage, { artifact })),
       );
     },
     async changeStage(version: string, stage: ModelStage): Promise<void> {
