@@ -43,39 +43,58 @@ export async function createEvaluatorTopics(
   );
 }
 
+/**
+ * A producer of events in the order given, with Avro encoders made once: a test that stops the
+ * registry makes its sender before, as real producers keep their schema ids.
+ */
+export async function eventSender(
+  kafka: Kafka,
+  names: { predictions: string; labels: string },
+): Promise<(events: TimedEvent[]) => Promise<void>> {
+  const codecs = testCodecs();
+  const pEnc = await codecs.encoderFor(names.predictions, PredictionContract);
+  const lEnc = await codecs.encoderFor(names.labels, LabelContract);
+  return async (events) => {
+    const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      // Runs of the same topic keep the global order while batching sends.
+      let i = 0;
+      while (i < events.length) {
+        const kind = events[i].kind;
+        const run: TimedEvent[] = [];
+        while (i < events.length && events[i].kind === kind && run.length < 500) run.push(events[i++]);
+        await producer.send({
+          topic: kind === 'prediction' ? names.predictions : names.labels,
+          messages: run.map((e) => ({
+            key: e.value.eventId,
+            partition: e.partition,
+            value: e.kind === 'prediction' ? pEnc.encode(e.value) : lEnc.encode(e.value),
+          })),
+        });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+  };
+}
+
+/** Event-time order: by time, a prediction before a label at the same time. */
+export function inTimeOrder(events: TimedEvent[]): TimedEvent[] {
+  return [...events].sort(
+    (a, b) => a.time - b.time || (a.kind === b.kind ? 0 : a.kind === 'prediction' ? -1 : 1),
+  );
+}
+
 /** Produces events in event-time order (each topic is then in event-time order, as in production). */
 export async function produceInTimeOrder(
   kafka: Kafka,
   names: { predictions: string; labels: string },
   events: TimedEvent[],
 ): Promise<void> {
-  const codecs = testCodecs();
-  const pEnc = await codecs.encoderFor(names.predictions, PredictionContract);
-  const lEnc = await codecs.encoderFor(names.labels, LabelContract);
-  const sorted = [...events].sort(
-    (a, b) => a.time - b.time || (a.kind === b.kind ? 0 : a.kind === 'prediction' ? -1 : 1),
-  );
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  try {
-    // Runs of the same topic keep the global order while batching sends.
-    let i = 0;
-    while (i < sorted.length) {
-      const kind = sorted[i].kind;
-      const run: TimedEvent[] = [];
-      while (i < sorted.length && sorted[i].kind === kind && run.length < 500) run.push(sorted[i++]);
-      await producer.send({
-        topic: kind === 'prediction' ? names.predictions : names.labels,
-        messages: run.map((e) => ({
-          key: e.value.eventId,
-          partition: e.partition,
-          value: e.kind === 'prediction' ? pEnc.encode(e.value) : lEnc.encode(e.value),
-        })),
-      });
-    }
-  } finally {
-    await producer.disconnect();
-  }
+  await (
+    await eventSender(kafka, names)
+  )(inTimeOrder(events));
 }
 
 /** A prediction and its label on each partition at `time`, for model `tick`: closes every window before it. */

@@ -12,29 +12,22 @@
  * The reports of B equal A's field by field (producedAt aside), and every pair is joined once.
  */
 import { rmSync } from 'node:fs';
-import { type Kafka, type Producer } from 'kafkajs';
+import { type Kafka } from 'kafkajs';
 import {
   type Label,
-  LabelContract,
   type PerformanceReport,
   PerformanceReportContract,
   type Prediction,
-  PredictionContract,
 } from '@continuum/events';
-import {
-  ServiceProcess,
-  groupProgress,
-  privateTopics,
-  testCodecs,
-  testKafka,
-  waitFor,
-} from '@continuum/testing';
+import { ServiceProcess, groupProgress, privateTopics, testKafka, waitFor } from '@continuum/testing';
 import { notReadyBecauseOf, readyAgain } from '@continuum/testing/faults-readiness';
 import { infraUp, killComponent, privateInfra } from '@continuum/testing/private-infra';
 import {
   type TimedEvent,
   TopicCollector,
   createEvaluatorTopics,
+  eventSender,
+  inTimeOrder,
   random,
   stateDir,
   ticks,
@@ -84,8 +77,7 @@ function stream(): Stream {
     events.push({ kind: 'label', time: lt, value: label });
   }
   events.push(...ticks(T0 + (WINDOWS + 3) * MINUTE));
-  events.sort((a, b) => a.time - b.time || (a.kind === b.kind ? 0 : a.kind === 'prediction' ? -1 : 1));
-  return { events, pairs };
+  return { events: inTimeOrder(events), pairs };
 }
 
 /** The stream in four parts, cut at event times 3, 5 and 7 minutes in. */
@@ -97,34 +89,6 @@ function parts(events: TimedEvent[]): TimedEvent[][] {
     events.slice(cut(5), cut(7)),
     events.slice(cut(7)),
   ];
-}
-
-/** Avro encoders made once (before the registry goes away), and a producer that keeps event-time order. */
-async function sender(kafka: Kafka, names: { predictions: string; labels: string }) {
-  const codecs = testCodecs();
-  const predictions = await codecs.encoderFor(names.predictions, PredictionContract);
-  const labels = await codecs.encoderFor(names.labels, LabelContract);
-  return async (events: TimedEvent[]): Promise<void> => {
-    const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    try {
-      for (let i = 0; i < events.length;) {
-        const kind = events[i].kind;
-        const run: TimedEvent[] = [];
-        while (i < events.length && events[i].kind === kind && run.length < 500) run.push(events[i++]);
-        await producer.send({
-          topic: kind === 'prediction' ? names.predictions : names.labels,
-          messages: run.map((e) => ({
-            key: e.value.eventId,
-            partition: e.partition,
-            value: e.kind === 'prediction' ? predictions.encode(e.value) : labels.encode(e.value),
-          })),
-        });
-      }
-    } finally {
-      await producer.disconnect();
-    }
-  };
 }
 
 type Comparable = Omit<PerformanceReport, 'producedAt'>;
@@ -173,7 +137,8 @@ describe('evaluator through a broker crash and a registry outage', () => {
       // Small batches: the evaluator is still reading when the broker dies.
       EVALUATOR_MAX_BATCH_BYTES: '8192',
     };
-    const send = await sender(kafka, names);
+    // Made before the registry goes away: producers keep their schema ids, as real ones do.
+    const send = await eventSender(kafka, names);
     const evaluator = await ServiceProcess.startService('evaluator', serviceEnv);
     running.push(evaluator);
     const reports = await new TopicCollector(kafka, names.performance, PerformanceReportContract).start();

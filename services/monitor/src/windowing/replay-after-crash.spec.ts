@@ -60,6 +60,19 @@ async function feed(
   }
 }
 
+/** A first life that dies 490 records after its checkpoint; the second life's state, told what the first announced. */
+async function crashAndRestore(): Promise<{
+  announced: MonitorPartitionProgress;
+  restored: PartitionWindows;
+}> {
+  const log = new Log();
+  await feed(runtimeOf(log), 0, 2_490, { late: 0, dropped: 0 });
+  const announced = log.lastProgress as MonitorPartitionProgress;
+  const restored = PartitionWindows.restore(options, catalog(), log.checkpoint as Buffer);
+  restored.markAnnounced(announced);
+  return { announced, restored };
+}
+
 describe('stage 1 replay after a crash (records between the checkpoint and the crash)', () => {
   it('publishes each closed window once and counts each late event once, as an uninterrupted run does', async () => {
     const reference = new Log();
@@ -90,11 +103,7 @@ describe('stage 1 replay after a crash (records between the checkpoint and the c
   });
 
   it('never publishes a progress record behind the one the previous owner announced', async () => {
-    const log = new Log();
-    await feed(runtimeOf(log), 0, 2_490, { late: 0, dropped: 0 });
-    const announced = log.lastProgress as MonitorPartitionProgress;
-    const restored = PartitionWindows.restore(options, catalog(), log.checkpoint as Buffer);
-    restored.markAnnounced(announced);
+    const { announced, restored } = await crashAndRestore();
     const seen: number[] = [];
     const watching = new (class extends Log {
       override async publish(records: Array<OutgoingEvent<MonitorPartial>>): Promise<void> {
@@ -108,11 +117,7 @@ describe('stage 1 replay after a crash (records between the checkpoint and the c
   });
 
   it('keeps what was announced in its checkpoint, so a second crash during the replay does not count again', async () => {
-    const log = new Log();
-    await feed(runtimeOf(log), 0, 2_490, { late: 0, dropped: 0 });
-    const announced = log.lastProgress as MonitorPartitionProgress;
-    const restored = PartitionWindows.restore(options, catalog(), log.checkpoint as Buffer);
-    restored.markAnnounced(announced);
+    const { announced, restored } = await crashAndRestore();
     const again = PartitionWindows.restore(options, catalog(), restored.checkpoint());
     expect(again.announcedProgress).toEqual({
       watermark: announced.watermark,
