@@ -1,22 +1,23 @@
-import { ROUND_MS, runStart } from './demo/house-prices-demo';
+import { ROUND_MS, START_BACK_MS, runStart } from './demo/house-prices-demo';
 import { parseServicesEnv } from './demo/settings';
 
 describe('demo run placement in event time', () => {
   const now = Date.UTC(2026, 10, 29, 2, 17, 30);
-  const sixHoursBack = Date.UTC(2026, 10, 28, 20, 10);
+  const dayBack = Date.UTC(2026, 10, 28, 2, 17);
 
-  it('starts six hours before the current 10-minute slot on a first run', () => {
-    expect(runStart(now, undefined)).toBe(sixHoursBack);
+  it('starts a day before the current minute on a first run', () => {
+    expect(runStart(now, undefined)).toBe(dayBack);
+    expect(dayBack).toBe(now - (now % ROUND_MS) - START_BACK_MS);
   });
 
-  it("starts after the previous run's last round when that is later, on a slot boundary", () => {
-    const previousEnd = sixHoursBack + 40 * ROUND_MS;
+  it("starts after the previous run's last round when that is later, on a round boundary", () => {
+    const previousEnd = dayBack + 40 * ROUND_MS;
     expect(runStart(now, previousEnd)).toBe(previousEnd);
     expect(runStart(now, previousEnd - 1234)).toBe(previousEnd);
   });
 
   it('goes back to the clock once the previous run is older than that', () => {
-    expect(runStart(now, sixHoursBack - ROUND_MS)).toBe(sixHoursBack);
+    expect(runStart(now, dayBack - ROUND_MS)).toBe(dayBack);
   });
 });
 

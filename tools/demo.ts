@@ -3,7 +3,7 @@
  * retrain → shadow → promotion → recovered error — on the local system (tools/continuum).
  *
  * It starts what is not running yet with the demo's settings (tools/demo/services.env and the
- * policy files next to it: per-city segments, 10-minute windows, a retrain policy on MAE and drift,
+ * policy files next to it: per-city segments, 1-minute windows, a retrain policy on MAE and drift,
  * a promotion gate on squared error), then runs tools/demo/house-prices-demo.ts against it and ends
  * with where to look next. Services that `npm start` started with other settings are left alone:
  * it says so and asks for `npm stop` first.
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   const elsewhere = servicesWithoutDemoSettings(marker);
   if (elsewhere.length > 0) {
     console.error(
-      `The running ${elsewhere.join(', ')} ${elsewhere.length > 1 ? 'were' : 'was'} started without the demo's settings (tools/demo/services.env: per-city segments, 10-minute windows, the demo's retrain and promotion policies).\nStop the system with \`npm stop\`, then run \`npm run demo\` again: it starts the system with them.`,
+      `The running ${elsewhere.join(', ')} ${elsewhere.length > 1 ? 'were' : 'was'} started without the demo's settings (tools/demo/services.env: per-city segments, 1-minute windows, the demo's retrain and promotion policies).\nStop the system with \`npm stop\`, then run \`npm run demo\` again: it starts the system with them.`,
     );
     process.exit(1);
   }
@@ -117,7 +117,14 @@ async function main(): Promise<void> {
   );
   const up = spawnSync(join(REPO_ROOT, 'tools', 'continuum'), ['up'], {
     stdio: 'inherit',
-    env: { ...process.env, ...settings, REGISTRY_API_TOKEN: token, ARTIFACT_STORE_URL: artifactStoreUrl },
+    env: {
+      ...process.env,
+      ...settings,
+      REGISTRY_API_TOKEN: token,
+      ARTIFACT_STORE_URL: artifactStoreUrl,
+      // The trainer and the promoter call the registry: where tools/continuum puts it.
+      REGISTRY_URL: process.env.REGISTRY_URL ?? `http://127.0.0.1:${port('registry')}`,
+    },
   });
   if (up.status !== 0) {
     console.error('demo: the system did not start (see above).');

@@ -4,10 +4,10 @@
  *
  *   1. v1, a linear regression trained here on an initial window of sales, is registered as the
  *      CHAMPION with its reference profile; the scorer loads it.
- *   2. Rounds: each is one 10-minute window of event time with PER_ROUND sales. Every sale is
+ *   2. Rounds: each is one 1-minute window of event time with PER_ROUND sales. Every sale is
  *      priced by the scorer (POST /models/house-prices/predict, which publishes the prediction and
  *      returns its eventId); its sale price (the label) is published one round later under that
- *      eventId, stamped 1–9 minutes after the prediction, as real labels come late.
+ *      eventId, stamped 5–45 s after the prediction, as real labels come late.
  *   3. From round SHIFT_ROUND on, the market shifts in lyon and bordeaux (house-prices.ts).
  *   4. Meanwhile it follows what the services decide and prints each step with its evidence: the
  *      monitor's drift reports (all traffic and per city), the evaluator's MAE, the controller's
@@ -20,7 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Kafka } from 'kafkajs';
 import { artifactStoreFromEnv } from '@continuum/artifact-store';
-import { ReferenceProfile } from '@continuum/drift';
+import { ReferenceProfileBuilder } from '@continuum/drift';
 import {
   type DriftReport,
   DriftReportContract,
@@ -54,8 +54,18 @@ import {
 
 export const MODEL_ID = 'house-prices';
 /** One round = one monitor and evaluator window (MONITOR_WINDOW / EVALUATOR_WINDOW in services.env). */
-export const ROUND_MS = 10 * 60_000;
-export const PER_ROUND = 400;
+export const ROUND_MS = 60_000;
+/**
+ * How far event time may run ahead of the clock: Kafka refuses records stamped more than
+ * `message.timestamp.after.max.ms` (one hour by default in Kafka 4) in the future.
+ */
+export const MAX_AHEAD_MS = 50 * 60_000;
+/** How far back a first run starts: a run takes a minute of event time per round. */
+export const START_BACK_MS = 24 * 3_600_000;
+/** Sales per round: 300 per city, the monitor's smallest judged segment window (MONITOR_MIN_SEGMENT_EVENTS). */
+export const PER_ROUND = 1200;
+/** Instances per predict call (the scorer's 100 KB body limit). */
+const PER_CALL = 400;
 export const SHIFT_ROUND = 3;
 /**
  * v1's training window, also its reference profile: at most 1,000 rows, so that the monitor tests
@@ -130,12 +140,13 @@ export interface DemoResult {
 }
 
 /**
- * The first event time of a run: six hours before the current 10-minute slot, or right after the
- * previous run's last round when that is later (the services' windows before it are closed: events
- * there would be late).
+ * The first event time of a run: a day before the current minute, or right after the previous
+ * run's last round when that is later (the services' windows before it are closed: events there
+ * would be late). A run moves event time on by a minute per round (typically 20–40), so reruns
+ * reach the clock only after dozens of runs in one day.
  */
 export function runStart(now: number, previousEnd: number | undefined): number {
-  const fromClock = now - (now % ROUND_MS) - 36 * ROUND_MS;
+  const fromClock = now - (now % ROUND_MS) - START_BACK_MS;
   if (previousEnd === undefined || previousEnd <= fromClock) return fromClock;
   return Math.ceil(previousEnd / ROUND_MS) * ROUND_MS;
 }
@@ -172,16 +183,26 @@ export function trainV1(sales: readonly Sale[]): {
   });
   model.fit(sales.map((s) => ({ ...exampleOf(s), label: s.price })));
   const predicted = model.predict(sales.map(exampleOf));
-  const profile = ReferenceProfile.fromColumns({
-    numeric: Object.fromEntries(NUMERIC_FEATURES.map((f) => [f, sales.map((s) => s.numeric[f])])),
-    categorical: { city: sales.map((s) => s.city) },
-    prediction: predicted,
-  });
+  // With a reference per city, so that a monitor comparing a city's window with its own city's
+  // reference (libs/drift's segment references) does not see the city's price level as drift.
+  const builder = new ReferenceProfileBuilder({ segments: { keys: ['city'] } });
+  sales.forEach((s, i) =>
+    builder.observe({ ...exampleOf(s), prediction: predicted[i], segments: { city: s.city } }),
+  );
+  const profile = builder.build();
   return {
     bytes: encodeModelArtifact(model, { modelId: MODEL_ID }),
     profile: profile.toJSON(),
     trainMae: mean(sales.map((s, i) => Math.abs(s.price - predicted[i]))),
   };
+}
+
+/**
+ * Segment facts of a drift report that monitors with per-segment references add (read
+ * defensively: a monitor without them leaves them out).
+ */
+function segmentFacts(report: DriftReport): { referenceSegment?: string | null; tooSmallToJudge?: boolean } {
+  return report as unknown as { referenceSegment?: string | null; tooSmallToJudge?: boolean };
 }
 
 /** Drifted inputs of a report, without the segment's own key (constant within a city segment). */
@@ -324,15 +345,20 @@ export async function runHousePricesDemo(target: DemoTarget, options: DemoOption
     const all = reports.find((x) => x.segment === '*');
     const byCity = CITIES.map((city) => {
       const report = reports.find((x) => x.segment === `city=${city}`);
-      return `${city} ${report ? driftedInputs(report).join('+') || 'none' : '?'}`;
+      if (!report) return `${city} ?`;
+      if (segmentFacts(report).tooSmallToJudge) return `${city} (too few sales to judge)`;
+      return `${city} ${driftedInputs(report).join('+') || 'none'}`;
     });
     say(
       `monitor:   window ${round} v${r.modelVersion}: all traffic ${all ? describeDrift(all) : '?'}${all?.prediction?.drifted ? ', predicted price drifted' : ''}; per city: ${byCity.join(', ')}`,
     );
-    if (!cityNoteShown) {
+    const citySample = reports.find((x) => x.segment !== '*');
+    if (!cityNoteShown && citySample) {
       cityNoteShown = true;
       say(
-        '           (per-city reports compare a city with the model-wide reference profile, where the city itself always differs: the demo leaves `city` out of them)',
+        segmentFacts(citySample).referenceSegment
+          ? '           (each city is compared with its own reference: the per-city references v1 was registered with)'
+          : '           (each city is compared with the model-wide reference profile, where the city itself always differs: the demo leaves `city` out)',
       );
     }
     const shiftedDrift = SHIFTED_CITIES.every((city) => {
@@ -410,8 +436,11 @@ export async function runHousePricesDemo(target: DemoTarget, options: DemoOption
       `promoter:  ${d.decision} v${d.challengerVersion} over v${d.championVersion} after ${d.pairedCount} paired sales: mean squared error ${e?.championMeanLoss.toFixed(0)} → ${e?.challengerMeanLoss.toFixed(0)} k€²; difference ${e?.meanDifference.toFixed(0)}, ${((1 - (e?.alpha ?? 0.05)) * 100).toFixed(0)} % confidence sequence [${e?.lower.toFixed(0)}, ${e?.upper.toFixed(0)}] (promote when the lower bound > ${e?.threshold}); p ${p(d.pValue)}; ${d.reason}`,
     );
     if (guardrails) say(`           guardrails: ${guardrails}`);
-    if (d.decision === 'PROMOTE')
+    if (d.decision === 'PROMOTE') {
+      // The version the loop ends with: the last one promoted (a later retrain may follow a first).
+      result.v2 = d.challengerVersion;
       reach('v2 promoted (promoter)', `promoter:  v${d.challengerVersion} is the CHAMPION`);
+    }
   };
   await Promise.all([
     follow<DriftReport>('driftReports', DriftReportContract, onDrift),
@@ -457,7 +486,7 @@ export async function runHousePricesDemo(target: DemoTarget, options: DemoOption
       `scorer:    serving v${first.version} at ${target.scorerUrl}/models/${MODEL_ID}/predict`,
     );
     say(
-      `market:    ${PER_ROUND} sales per round (one 10-minute window of event time each, ${CITIES.join(', ')}); from round ${SHIFT_ROUND} on, prices in ${SHIFTED_CITIES.join(' and ')} jump ${PRICE_JUMP * 100} % and new builds sell there (age ≈ 5 years instead of ≈ 40)`,
+      `market:    ${PER_ROUND} sales per round (one minute of event time each, the services' window, ${CITIES.join(', ')}); from round ${SHIFT_ROUND} on, prices in ${SHIFTED_CITIES.join(' and ')} jump ${PRICE_JUMP * 100} % and new builds sell there (age ≈ 5 years instead of ≈ 40)`,
     );
     let pendingLabels: Label[] = [];
     for (let round = 0; Date.now() < deadline; round++) {
@@ -465,37 +494,55 @@ export async function runHousePricesDemo(target: DemoTarget, options: DemoOption
       const phase: MarketPhase = round < SHIFT_ROUND ? 'before' : 'after';
       if (round === SHIFT_ROUND)
         say(`market:    THE SHIFT — ${SHIFTED_CITIES.join(' and ')} from round ${round} on`);
-      const sales = market.sales(PER_ROUND, phase);
       const roundStart = options.start + round * ROUND_MS;
+      if (roundStart + ROUND_MS > Date.now() + MAX_AHEAD_MS) {
+        say(
+          `event time would run more than ${MAX_AHEAD_MS / 60_000} minutes ahead of the clock, which Kafka refuses: earlier demo runs on this system moved it to ${new Date(roundStart).toISOString()}. Wait for the clock, or start afresh (npm stop; tools/infra reset; rm .cache/run/demo-last-run.json).`,
+        );
+        break;
+      }
+      const sales = market.sales(PER_ROUND, phase);
       const instances = sales.map((s, i) => ({
         timestamp: roundStart + Math.floor((i * ROUND_MS) / PER_ROUND),
         numeric: s.numeric,
         categorical: { city: s.city },
         segments: { city: s.city },
       }));
-      const response = await fetch(`${target.scorerUrl}/models/${MODEL_ID}/predict`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ instances }),
-      });
-      if (response.status !== 200) {
-        say(`scorer:    answered ${response.status}: ${await response.text()} (retrying next round)`);
+      // The scorer answers each call with one version; a promotion may fall between two calls.
+      const predictions: Array<{ eventId: string; score: number; version: string }> = [];
+      let refused: string | undefined;
+      for (let from = 0; from < instances.length && !refused; from += PER_CALL) {
+        const response = await fetch(`${target.scorerUrl}/models/${MODEL_ID}/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ instances: instances.slice(from, from + PER_CALL) }),
+        });
+        if (response.status !== 200) {
+          refused = `${response.status}: ${await response.text()}`;
+          break;
+        }
+        const body = (await response.json()) as {
+          modelVersion: string;
+          predictions: Array<{ eventId: string; output: { score: number | null } }>;
+        };
+        for (const x of body.predictions)
+          predictions.push({ eventId: x.eventId, score: x.output.score ?? NaN, version: body.modelVersion });
+      }
+      if (refused) say(`scorer:    answered ${refused}`);
+      if (predictions.length === 0) {
         await new Promise((r) => setTimeout(r, roundMs));
         continue;
       }
-      const body = (await response.json()) as {
-        modelVersion: string;
-        predictions: Array<{ eventId: string; output: { score: number | null } }>;
-      };
       result.eventTimeEnd = roundStart + ROUND_MS;
-      const errors = body.predictions.map((x, i) => Math.abs((x.output.score ?? NaN) - sales[i].price));
+      const errors = predictions.map((x, i) => Math.abs(x.score - sales[i].price));
       const maeByCity = Object.fromEntries(
         CITIES.map((city) => [city, mean(errors.filter((_, i) => sales[i].city === city))]),
       ) as Record<City, number>;
+      const versions = [...new Set(predictions.map((x) => x.version))];
       const servedRound: ServedRound = {
         round,
         phase,
-        version: body.modelVersion,
+        version: versions.join('+'),
         mae: mean(errors),
         maeByCity,
       };
@@ -506,17 +553,17 @@ export async function runHousePricesDemo(target: DemoTarget, options: DemoOption
         LabelContract,
         pendingLabels.map((value) => ({ key: value.eventId, value })),
       );
-      pendingLabels = body.predictions.map((x, i) => ({
+      pendingLabels = predictions.map((x, i) => ({
         eventId: x.eventId,
         modelId: MODEL_ID,
-        timestamp: instances[i].timestamp + 60_000 + Math.floor(delays.next() * 8 * 60_000),
+        timestamp: instances[i].timestamp + 5_000 + Math.floor(delays.next() * 40_000),
         label: sales[i].price,
       }));
       say(
-        `round ${String(round).padStart(2)}:  ${phase === 'before' ? 'before' : 'after '} the shift, served by v${body.modelVersion}: MAE ${k(servedRound.mae)} (${CITIES.map((c) => `${c}${isShifted(c) && phase === 'after' ? '*' : ''} ${maeByCity[c].toFixed(0)}`).join(', ')})`,
+        `round ${String(round).padStart(2)}:  ${phase === 'before' ? 'before' : 'after '} the shift, served by v${servedRound.version}: MAE ${k(servedRound.mae)} (${CITIES.map((c) => `${c}${isShifted(c) && phase === 'after' ? '*' : ''} ${maeByCity[c].toFixed(0)}`).join(', ')})`,
       );
-      if (result.v2 && body.modelVersion === result.v2 && reached['v2 promoted (promoter)'] !== undefined) {
-        reach('the scorer serves v2', `scorer:    answers with v${body.modelVersion} now`);
+      if (result.v2 && servedRound.version === result.v2 && reached['v2 promoted (promoter)'] !== undefined) {
+        reach('the scorer serves v2', `scorer:    answers with v${servedRound.version} now`);
         const drop = result.rounds.filter((r) => r.phase === 'after' && r.version === first.version);
         const worst = drop.length ? mean(drop.map((r) => r.mae)) : NaN;
         const v2Reports = result.performanceReports.filter((r) => r.modelVersion === result.v2);
