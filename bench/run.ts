@@ -58,8 +58,9 @@ function run(bench: Benchmark, results: string, logs: string): Promise<number | 
   if (only && !only.includes(bench.name)) return Promise.resolve('skipped');
   const log = createWriteStream(join(logs, `${bench.name}.log`));
   const env = {
-    ...process.env,
+    ...bench.env,
     ...(FULL ? {} : bench.quick),
+    ...process.env,
     BENCH_RESULTS: results,
     BENCH_NAME: bench.name,
   };
