@@ -125,8 +125,10 @@ export class BatchConsumer {
   private running = false;
   private readonly stopHooks: Array<() => Promise<void>> = [];
 
+  private assignedPartitions: Array<{ topic: string; partition: number }> = [];
+
   constructor(
-    client: KafkaClient,
+    private readonly client: KafkaClient,
     private readonly codecs: EventCodecs,
     private readonly deadLetters: DeadLetterPublisher,
     metrics: Metrics,
@@ -160,6 +162,7 @@ export class BatchConsumer {
         'joined consumer group',
       );
       options.onAssignment?.(e.payload.memberAssignment);
+      void this.exportAssignedLag(e.payload.memberAssignment);
     });
     this.consumer.on(events.CRASH, (e) => {
       this.joined = false;
@@ -218,6 +221,7 @@ export class BatchConsumer {
       throw new KafkaUsageError(`consumer group ${this.options.groupId} has no subscriptions`);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: this.options.fromBeginning ?? true });
+    for (const topic of this.topics) this.metrics.topicSubscribed(topic, this.options.groupId);
     this.running = true;
     await this.consumer.run({
       autoCommit: false,
@@ -234,6 +238,37 @@ export class BatchConsumer {
         resolveOffset(batch.lastOffset());
       },
     });
+  }
+
+  /** Sets the lag gauge of every newly assigned partition (see ConsumerMetrics.assigned); best effort. */
+  private async exportAssignedLag(assignment: Record<string, number[]>): Promise<void> {
+    let admin: ReturnType<KafkaClient['admin']> | undefined;
+    try {
+      admin = this.client.admin();
+      await admin.connect();
+      const groupId = this.options.groupId;
+      const topics = Object.keys(assignment).filter((t) => assignment[t].length > 0);
+      const committed = await admin.fetchOffsets({ groupId, topics });
+      const lags: Array<{ topic: string; partition: number; lag: number }> = [];
+      for (const topic of topics) {
+        const watermarks = await admin.fetchTopicOffsets(topic);
+        for (const partition of assignment[topic]) {
+          const marks = watermarks.find((w) => w.partition === partition);
+          if (!marks) continue;
+          const offset = committed
+            .find((c) => c.topic === topic)
+            ?.partitions.find((p) => p.partition === partition)?.offset;
+          const from = offset !== undefined && offset !== '-1' ? BigInt(offset) : BigInt(marks.low);
+          lags.push({ topic, partition, lag: Math.max(0, Number(BigInt(marks.high) - from)) });
+        }
+      }
+      this.metrics.assigned(groupId, lags, this.assignedPartitions);
+      this.assignedPartitions = lags.map(({ topic, partition }) => ({ topic, partition }));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not read the lag of the assigned partitions');
+    } finally {
+      await admin?.disconnect().catch(() => undefined);
+    }
   }
 
   private async handleBatch(

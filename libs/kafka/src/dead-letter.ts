@@ -3,13 +3,15 @@ import { type DeadLetter, DeadLetterContract } from '@continuum/events';
 import { type EventProducer } from './event-producer';
 
 /** Why a record was dead-lettered; the DecodeError kinds plus the runtime's own. */
-export type DeadLetterKind =
-  | 'NOT_WIRE_FORMAT'
-  | 'UNKNOWN_SCHEMA'
-  | 'MALFORMED_AVRO'
-  | 'INCOMPATIBLE_SCHEMA'
-  | 'CONTRACT_VIOLATION'
-  | 'REJECTED_BY_HANDLER';
+export const DEAD_LETTER_KINDS = [
+  'NOT_WIRE_FORMAT',
+  'UNKNOWN_SCHEMA',
+  'MALFORMED_AVRO',
+  'INCOMPATIBLE_SCHEMA',
+  'CONTRACT_VIOLATION',
+  'REJECTED_BY_HANDLER',
+] as const;
+export type DeadLetterKind = (typeof DEAD_LETTER_KINDS)[number];
 
 export interface FailedRecord {
   topic: string;
