@@ -8,12 +8,74 @@ import { ReferenceProfile } from '../src/profile/reference-profile';
 import type { NumericFeature } from '../src/profile/reference-profile';
 import { evaluateDrift } from '../src/report/evaluate-drift';
 import { WindowProfile } from '../src/window/window-profile';
-import { TestRandom } from './random';
 
 export type Shape = 'normal' | 'log-normal' | 'uniform';
 
+/**
+ * xoshiro128** (Blackman & Vigna 2018; period 2^128 − 1), seeded through splitmix32: the 32-bit
+ * xorshift of the unit tests' TestRandom is too short and too regular for thousands of
+ * 4000-value trials (it gave A/A rates ~1 % above SciPy's with NumPy's generator).
+ */
+export class SimulationRandom {
+  private readonly s = new Uint32Array(4);
+  private spare: number | null = null;
+
+  constructor(seed: number) {
+    let x = seed >>> 0;
+    for (let i = 0; i < 4; i++) {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      this.s[i] = (z ^ (z >>> 16)) >>> 0;
+    }
+    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
+  }
+
+  private nextUint32(): number {
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
+    const t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  next(): number {
+    return ((this.nextUint32() >>> 5) * 67108864 + (this.nextUint32() >>> 6)) / 9007199254740992;
+  }
+
+  /** Standard normal (Marsaglia's polar method, both values used). */
+  normal(): number {
+    if (this.spare !== null) {
+      const v = this.spare;
+      this.spare = null;
+      return v;
+    }
+    for (;;) {
+      const u = 2 * this.next() - 1;
+      const v = 2 * this.next() - 1;
+      const q = u * u + v * v;
+      if (q > 0 && q < 1) {
+        const f = Math.sqrt((-2 * Math.log(q)) / q);
+        this.spare = v * f;
+        return u * f;
+      }
+    }
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
 /** Draws a value of the shape; `shiftSd` moves the mean by that many of the shape's standard deviations. */
-export function draw(r: TestRandom, shape: Shape, shiftSd: number): number {
+export function draw(r: SimulationRandom, shape: Shape, shiftSd: number): number {
   switch (shape) {
     case 'normal':
       return r.normal() + shiftSd;
@@ -46,20 +108,9 @@ export interface TrialOptions {
   readonly withSketch?: boolean;
 }
 
-/**
- * xorshift streams from consecutive seeds start correlated: the seed goes through a bijective
- * integer mix (the murmur3 finaliser) first, so consecutive trials are independent draws.
- */
-export function mixSeed(seed: number): number {
-  let h = seed >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0 || 1;
-}
-
 /** One reference (fresh each trial, as a retrained model's would be) and one window. */
 export function ksTrial(o: TrialOptions): TrialOutcome {
-  const r = new TestRandom(mixSeed(o.seed));
+  const r = new SimulationRandom(o.seed);
   const ref = Array.from({ length: o.referenceRows }, () => draw(r, o.shape, 0));
   const cur = Array.from({ length: o.windowRows }, () => draw(r, o.shape, o.shiftSd));
   const profile = ReferenceProfile.fromColumns({ numeric: { x: ref } });

@@ -160,7 +160,8 @@ export class ReferenceProfileBuilder {
       rows,
       options: this.opts,
       features,
-      ...(segments ? { segments } : {}),
+      // No segment key carried by the events: no segment references (the profile stays as without the option).
+      ...(segments && segments.length > 0 ? { segments } : {}),
     });
   }
 

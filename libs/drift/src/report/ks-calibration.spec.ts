@@ -8,8 +8,8 @@ describe('KS calibration of the default path (window grid counts against the pro
     let rawRejected = 0;
     const trials = 400;
     for (let seed = 1; seed <= trials; seed++) {
-      // 1500 window values: beyond sketchExactLimit (1024), where the sketch-based p-value rejected ~0.5 %.
-      const t = ksTrial({ shape: 'normal', shiftSd: 0, referenceRows: 300, windowRows: 1500, seed });
+      // 1100 window values: beyond sketchExactLimit (1024), where the sketch-based p-value rejected ~0.5 %.
+      const t = ksTrial({ shape: 'normal', shiftSd: 0, referenceRows: 200, windowRows: 1100, seed });
       if (t.p < ALPHA) rejected++;
       if (t.rawP < ALPHA) rawRejected++;
     }

@@ -132,6 +132,18 @@ describe('trainCandidate', () => {
     expect(a.profile.features.map((f) => f.name)).toContain('x0');
   });
 
+  it("stores per-segment references for the examples' segment tags in the profile (none without tags)", () => {
+    const cities = ['paris', 'lyon', 'nice'];
+    const tagged = records(1500).map((e, i) => ({ ...e, segments: { city: cities[i % 3] } }));
+    const p = plan(COUNT(1500));
+    const profile = trainCandidate(p, collect(p, tagged), null).profile;
+    expect(profile.segments?.map((k) => k.key)).toEqual(['city']);
+    const city = profile.segments![0];
+    expect(city.values.map((v) => v.value).sort()).toEqual([...cities].sort());
+    expect(city.values.reduce((n, v) => n + v.rows, 0)).toBe(profile.rows);
+    expect(trainCandidate(p, collect(p, records(1500)), null).profile.segments).toBeUndefined();
+  });
+
   it('dynamic window: on a concept change the chosen window starts after it and beats the full history', () => {
     const all = records(12_000, 9_000);
     const changeTime = all[9_000].timestamp;

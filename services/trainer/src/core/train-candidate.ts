@@ -164,13 +164,19 @@ export function trainCandidate(
     window_examples: collected.seen,
   };
 
-  const builder = new ReferenceProfileBuilder();
+  // Per-segment references for every segment tag the examples carry (none: no segments in the profile).
+  const builder = new ReferenceProfileBuilder({ segments: { keys: 'all' } });
   const chunk = 4096;
   for (let i = 0; i < trainSet.length; i += chunk) {
     const slice = trainSet.slice(i, i + chunk);
     const predictions = predictionValues(model, slice);
     slice.forEach((e, j) =>
-      builder.observe({ numeric: e.numeric, categorical: e.categorical, prediction: predictions[j] }),
+      builder.observe({
+        numeric: e.numeric,
+        categorical: e.categorical,
+        prediction: predictions[j],
+        segments: (e as Partial<TrainingExample>).segments,
+      }),
     );
   }
 

@@ -8,6 +8,8 @@ export interface TrainingExample extends TimedExample {
   readonly partition: number;
   readonly offset: number;
   readonly label: number | string;
+  /** Segment tags of the prediction (absent when none): the reference profile's segment references read them. */
+  readonly segments?: Readonly<Record<string, string>>;
 }
 
 /** The ct.examples event as a training example (event time = the prediction's time). */
@@ -20,6 +22,7 @@ export function toTrainingExample(event: ExampleEvent, partition: number, offset
     label: event.label,
     partition,
     offset,
+    ...(Object.keys(event.segments).length > 0 ? { segments: event.segments } : {}),
   };
 }
 
