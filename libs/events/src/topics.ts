@@ -4,6 +4,7 @@ import {
   DeadLetterContract,
   DriftReportContract,
   EvaluatorPartialContract,
+  EvaluatorRepartitionedEventContract,
   EvaluatorStateEntryContract,
   FeatureObservationContract,
   LabelContract,
@@ -212,6 +213,19 @@ export const Topics = {
     cleanupPolicy: 'delete',
     key: 'source partition',
     description: 'evaluator-internal: per-partition window partials merged into ct.performance',
+  }),
+  evaluatorRepartition: topic({
+    defaultName: 'ct.evaluator-repartition',
+    env: 'CT_TOPIC_EVALUATOR_REPARTITION',
+    contract: EvaluatorRepartitionedEventContract,
+    // Co-partitioned with ct.predictions and ct.labels (same count, murmur2 of the eventId): a
+    // record a producer put on another partition is joined where its counterpart is.
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    cleanupPolicy: 'delete',
+    key: 'eventId',
+    description:
+      'evaluator-internal: predictions and labels produced on a partition other than murmur2(eventId), re-routed to it',
   }),
   evaluatorChangelog: topic({
     defaultName: 'ct.evaluator-changelog',

@@ -80,12 +80,30 @@ export class PartitionEvaluator {
     this.swept = true;
   }
 
-  async processPredictions(records: ReadonlyArray<SourceRecord<Prediction>>): Promise<BatchResult> {
-    return this.process('predictions', records);
+  async processPredictions(
+    records: ReadonlyArray<SourceRecord<Prediction>>,
+    elsewhere?: HandledElsewhere,
+  ): Promise<BatchResult> {
+    return this.process('predictions', records, elsewhere);
   }
 
-  async processLabels(records: ReadonlyArray<SourceRecord<Label>>): Promise<BatchResult> {
-    return this.process('labels', records);
+  async processLabels(
+    records: ReadonlyArray<SourceRecord<Label>>,
+    elsewhere?: HandledElsewhere,
+  ): Promise<BatchResult> {
+    return this.process('labels', records, elsewhere);
+  }
+
+  /** A batch of ct.evaluator-repartition: predictions and labels re-routed to this partition. */
+  async processRepartitioned(
+    records: ReadonlyArray<SourceRecord<Prediction | Label>>,
+    elsewhere?: HandledElsewhere,
+  ): Promise<BatchResult> {
+    return this.process(
+      'repartition',
+      records as ReadonlyArray<SourceRecord<Prediction> | SourceRecord<Label>>,
+      elsewhere,
+    );
   }
 
   /**
@@ -95,6 +113,7 @@ export class PartitionEvaluator {
   private async process(
     topic: SourceTopic,
     records: ReadonlyArray<SourceRecord<Prediction> | SourceRecord<Label>>,
+    elsewhere: HandledElsewhere = {},
   ): Promise<BatchResult> {
     await this.sweep();
     const before = await this.progress();
@@ -108,9 +127,21 @@ export class PartitionEvaluator {
     batch.stats.fresh = fresh.length;
     batch.stats.replayed = records.length - fresh.length;
     if (fresh.length > 0) {
-      if (topic === 'predictions') await joinPredictions(batch, fresh as FreshRecords<Prediction>);
-      else await joinLabels(batch, fresh as FreshRecords<Label>);
+      const predictions = fresh.filter((f) => isPrediction(topic, f.record.value));
+      const labels = fresh.filter((f) => !isPrediction(topic, f.record.value));
+      if (predictions.length > 0) await joinPredictions(batch, predictions as FreshRecords<Prediction>);
+      if (labels.length > 0) await joinLabels(batch, labels as FreshRecords<Label>);
       meta.next[topic] = (BigInt(fresh[fresh.length - 1].record.offset) + 1n).toString();
+    }
+    const { through, reroutedTimes = [] } = elsewhere;
+    const reached = meta.next[topic];
+    if (through !== undefined && (reached === undefined || BigInt(through) > BigInt(reached))) {
+      meta.next[topic] = through;
+    }
+    // Re-routed records were read here: this topic's event time has reached them (max: idempotent on replay).
+    for (const t of reroutedTimes) {
+      if (topic === 'predictions') meta.maxPredictionTime = Math.max(meta.maxPredictionTime ?? t, t);
+      if (topic === 'labels') meta.maxLabelTime = Math.max(meta.maxLabelTime ?? t, t);
     }
     await this.advance(batch);
     batch.state.set(keys.meta(this.partition), meta);
@@ -137,4 +168,17 @@ export class PartitionEvaluator {
   reset(): void {
     this.meta = undefined;
   }
+}
+
+/** Records of a batch not given to `process`: dead-lettered, or re-routed to their murmur2 partition. */
+export interface HandledElsewhere {
+  /** The offset after the batch's last record (the batch is done up to there). */
+  through?: string;
+  /** Event times of the records re-routed through ct.evaluator-repartition. */
+  reroutedTimes?: readonly number[];
+}
+
+/** ct.predictions holds predictions, ct.labels labels; a re-routed record is a prediction when it has an output. */
+function isPrediction(topic: SourceTopic, value: Prediction | Label): boolean {
+  return topic === 'repartition' ? 'output' in value : topic === 'predictions';
 }

@@ -16,7 +16,8 @@ export interface EvaluatorSettings {
   taskOverrides: TaskSource;
 }
 
-export type SourceTopic = 'predictions' | 'labels';
+/** Where a partition's records come from; 'repartition' carries both kinds (ct.evaluator-repartition). */
+export type SourceTopic = 'predictions' | 'labels' | 'repartition';
 
 export interface SourceRecord<T> {
   offset: string;

@@ -3,6 +3,8 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   EvaluatorPartialContract,
   type EvaluatorPartial,
+  type EvaluatorRepartitionedEvent,
+  EvaluatorRepartitionedEventContract,
   type Label,
   LabelledExampleContract,
   type Prediction,
@@ -16,6 +18,7 @@ import {
   ConsumerAssignments,
   EventProducer,
   KeyedSerialQueue,
+  keyPartition,
 } from '@continuum/kafka';
 import { type BatchPatternOptions, KafkaBatchContext } from '@continuum/kafka/nest';
 import { LOGGER, type Logger } from '@continuum/observability';
@@ -97,6 +100,18 @@ export class PredictionLabelJoin {
     await this.handle('labels', records, context.raw);
   }
 
+  /** Predictions and labels a producer put on another partition than murmur2(eventId), re-routed here. */
+  @EventPattern('evaluatorRepartition', {
+    batch: true,
+  } satisfies BatchPatternOptions<EvaluatorRepartitionedEvent>)
+  async repartitioned(
+    @Payload() records: Array<ConsumedRecord<EvaluatorRepartitionedEvent>>,
+    @Ctx() context: KafkaBatchContext,
+  ): Promise<void> {
+    const events = records.map((r) => ({ ...r, value: JSON.parse(r.value.event) as Prediction | Label }));
+    await this.handle('repartition', events, context.raw);
+  }
+
   private evaluator(partition: number): PartitionEvaluator {
     let e = this.partitions.get(partition);
     if (!e) {
@@ -122,11 +137,15 @@ export class PredictionLabelJoin {
       const evaluator = this.evaluator(partition);
       try {
         await this.checkContinuity(evaluator, topic, records[0]);
+        const { local, reroutedTimes } = await this.reroute(topic, partition, records);
+        const elsewhere = { through: (BigInt(context.lastOffset) + 1n).toString(), reroutedTimes };
         const result =
           topic === 'predictions'
-            ? await evaluator.processPredictions(records as Array<ConsumedRecord<Prediction>>)
-            : await evaluator.processLabels(records as Array<ConsumedRecord<Label>>);
-        for (const { index, reason } of result.rejected) context.reject(records[index], reason);
+            ? await evaluator.processPredictions(local as Array<ConsumedRecord<Prediction>>, elsewhere)
+            : topic === 'labels'
+              ? await evaluator.processLabels(local as Array<ConsumedRecord<Label>>, elsewhere)
+              : await evaluator.processRepartitioned(local, elsewhere);
+        for (const { index, reason } of result.rejected) context.reject(local[index], reason);
         await this.publish(partition, result, context);
         await this.store.write(result.ops);
         evaluator.committed(result);
@@ -145,6 +164,45 @@ export class PredictionLabelJoin {
         throw error;
       }
     });
+  }
+
+  /**
+   * Records of ct.predictions/ct.labels whose eventId maps (murmur2) to another partition — a
+   * producer with another partitioner, e.g. librdkafka's default CRC32 — are sent to that partition
+   * of ct.evaluator-repartition, acknowledged before this batch's state write and offset commit: a
+   * crash re-sends them, and the join ignores the second copy as a duplicate.
+   */
+  private async reroute(
+    topic: SourceTopic,
+    partition: number,
+    records: Array<ConsumedRecord<Prediction | Label>>,
+  ): Promise<{ local: Array<ConsumedRecord<Prediction | Label>>; reroutedTimes: number[] }> {
+    if (topic === 'repartition' || records.length === 0) return { local: records, reroutedTimes: [] };
+    const count = await this.sourcePartitions.get();
+    const local: Array<ConsumedRecord<Prediction | Label>> = [];
+    const away: Array<{ record: ConsumedRecord<Prediction | Label>; target: number }> = [];
+    for (const record of records) {
+      const target = keyPartition(record.value.eventId, count);
+      if (target === partition) local.push(record);
+      else away.push({ record, target });
+    }
+    if (away.length === 0) return { local, reroutedTimes: [] };
+    await this.producer.send(
+      topicName('evaluatorRepartition'),
+      EvaluatorRepartitionedEventContract,
+      away.map(({ record, target }) => ({
+        key: record.value.eventId,
+        partition: target,
+        value: {
+          sourceTopic: topic === 'predictions' ? 'PREDICTIONS' : 'LABELS',
+          sourcePartition: record.partition,
+          sourceOffset: Number(record.offset),
+          event: JSON.stringify(record.value),
+        },
+      })),
+    );
+    this.metrics.repartitionedEvents(records[0].topic, away.length);
+    return { local, reroutedTimes: away.map(({ record }) => record.value.timestamp) };
   }
 
   /** A first record beyond the stored next offset means records were applied elsewhere (another instance's disk). */

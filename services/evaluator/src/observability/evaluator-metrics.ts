@@ -53,6 +53,7 @@ export class EvaluatorMetrics {
   private readonly reports: Counter<never>;
   private readonly restoredRecords: Counter<'partition'>;
   private readonly restoreSeconds: Gauge<'partition'>;
+  private readonly repartitioned: Counter<'topic'>;
   /** Reported versions, least recently reported first, with the label values of their series. */
   private readonly series = new Map<string, VersionSeries>();
 
@@ -128,6 +129,11 @@ export class EvaluatorMetrics {
       "Duration of the partition's last state restore from ct.evaluator-changelog.",
       ['partition'],
     );
+    this.repartitioned = metrics.counter(
+      'continuum_evaluator_repartitioned_events_total',
+      'Predictions and labels read on a partition other than murmur2(eventId) (a producer with another partitioner), re-routed through ct.evaluator-repartition, by source topic.',
+      ['topic'],
+    );
   }
 
   count(event: string, n = 1): void {
@@ -137,6 +143,10 @@ export class EvaluatorMetrics {
   stateRestored(partition: number, records: number, durationMs: number): void {
     this.restoredRecords.inc({ partition: String(partition) }, records);
     this.restoreSeconds.set({ partition: String(partition) }, durationMs / 1000);
+  }
+
+  repartitionedEvents(topic: string, n: number): void {
+    if (n > 0) this.repartitioned.inc({ topic }, n);
   }
 
   batch(stats: BatchStats): void {
