@@ -186,7 +186,7 @@ Next:
   dashboards   deploy/grafana (Prometheus scrapes :9464-:9470 per deploy/prometheus/prometheus.yml); with docker compose up -d, Grafana at http://localhost:3000
   metrics      http://127.0.0.1:${port('monitor')}/metrics (monitor), :${port('evaluator')} evaluator, :${port('controller')} controller, :${port('trainer')} trainer, :${port('promoter')} promoter, :${port('scorer')} scorer
   versions     curl http://127.0.0.1:${port('registry')}/models/${MODEL_ID}/versions  (and .../versions/<v>/history for the audit trail)
-  topics       ct.drift-reports, ct.performance, ct.retrain-requests, ct.training-runs, ct.promotions, ct.model-versions (tools/continuum topics list)
+  topics       ${(['driftReports', 'performance', 'retrainRequests', 'trainingRuns', 'promotions', 'modelVersions'] as const).map((key) => topics[key]).join(', ')} (tools/continuum topics list)
   the gate     curl http://127.0.0.1:${port('promoter')}/models/${MODEL_ID}/tests (the watch after the promotion)
   again        npm run demo (a new run: new v1, event time after this one)
   stop         npm stop`);

@@ -570,7 +570,7 @@ export async function runHousePricesDemo(target: DemoTarget, options: DemoOption
         if (servedRound.mae < worst / 2 && v2Reports.length > 0)
           reach(
             'served error recovered',
-            `served MAE recovered: ${k(worst)} (v1 after the shift) → ${k(servedRound.mae)} (v${result.v2}); the evaluator measured v${result.v2} at ${k(mean(v2Reports.map((r) => r.metrics.mae)))}`,
+            `served MAE recovered: ${k(worst)} (v${first.version} after the shift) → ${k(servedRound.mae)} (v${result.v2}); the evaluator measured v${result.v2} at ${k(mean(v2Reports.map((r) => r.metrics.mae)))}`,
           );
       }
       await checkStages();
