@@ -155,6 +155,47 @@ describe('continuum operator commands', () => {
     expect(JSON.parse(readFileSync(again, 'utf8'))).toEqual(JSON.parse(readFileSync(profile, 'utf8')));
   }, 60_000);
 
+  it('the registry builds the same profile from the same rows posted as JSON (typed by the registered contract)', async () => {
+    const rows = lines.slice(1).map((line) => {
+      const [id, city, rooms, area, prediction] = line.split(',');
+      return {
+        id: Number(id),
+        city,
+        rooms: Number(rooms),
+        area: Number(area),
+        prediction: Number(prediction),
+      };
+    });
+    const post = (modelId: string, body: unknown, token: string | null = TOKEN) =>
+      fetch(`${registry.baseUrl}/models/${modelId}/reference-profile`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const answer = await post('houses', { rows });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({
+      profile: JSON.parse(readFileSync(profile, 'utf8')),
+      typedBy: 'contract',
+      ignored: [{ column: 'id', why: 'not in the contract' }],
+      absentFeatures: [],
+    });
+    const refused = await Promise.all([
+      post('houses', { rows: [] }),
+      post('houses', { rows, segmentBy: ['district'] }),
+      post('nobody', { rows }),
+      post('houses', { rows }, null),
+    ]);
+    expect(refused.map((r) => r.status)).toEqual([400, 400, 404, 401]);
+    expect(await refused[1].json()).toMatchObject({
+      field: 'segmentBy',
+      message: "no row has the column 'district'",
+    });
+  });
+
   it('exits 1 with the registry’s answer when the model exists, and 1 without a token', async () => {
     const twice = recorder();
     expect(await runCli(['register', 'houses', '--contract', contract], env, twice.io)).toBe(1);

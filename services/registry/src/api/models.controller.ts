@@ -35,7 +35,7 @@ import {
 } from '@continuum/registry';
 import { CommandError, badRequest } from '../commands/command-error';
 import { RegistryCommands } from '../commands/registry-commands';
-import { RegistryQueries } from './registry-queries';
+import { type ProfileFromSampleDto, RegistryQueries } from './registry-queries';
 import { BearerTokenGuard } from './bearer-token.guard';
 import {
   ArtifactRefSchema,
@@ -45,6 +45,8 @@ import {
   HistorySchema,
   LineageResponseSchema,
   ModelSchema,
+  ProfileFromSampleSchema,
+  ProfileSampleSchema,
   RegisterVersionSchema,
   StageChangeSchema,
   VersionSchema,
@@ -54,6 +56,7 @@ import {
   type Parsed,
   parseChangeStage,
   parseCreateModel,
+  parseProfileSample,
   parseRegisterVersion,
 } from './request-validation';
 
@@ -194,6 +197,20 @@ export class ModelsController {
   ): Promise<void> {
     const json = await this.queries.referenceProfile(id(modelId, 'modelId'), id(version, 'version'));
     res.status(200).type('application/json').send(json);
+  }
+
+  @Post(':modelId/reference-profile')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Build a reference profile from sample rows (the model's training data), typed by its contract; nothing is stored — register a version with it.",
+  })
+  @ApiBody({ type: ProfileSampleSchema })
+  @ApiOkResponse({ type: ProfileFromSampleSchema })
+  @ApiResponse({ status: 422, description: 'No feature of the model in the sample.', type: ErrorSchema })
+  @applyDecorators(...errors, ...mutating)
+  profileFromSample(@Param('modelId') modelId: string, @Body() body: unknown): ProfileFromSampleDto {
+    return this.queries.profileFromSample(id(modelId, 'modelId'), valid(parseProfileSample(body)));
   }
 
   @Get(':modelId/versions/:version/history')

@@ -175,3 +175,50 @@ export class ErrorSchema {
   @ApiProperty() message!: string;
   @ApiPropertyOptional({ description: 'For 400: the request field at fault.' }) field?: string;
 }
+
+export class ProfileSampleSchema {
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description:
+      'Sample rows: column name to value (numbers, strings, null). Columns are typed by the model contract (by the data when it has none); columns outside the contract are left out.',
+    example: [{ sqm: 52.5, rooms: 2, city: 'lyon', prediction: 241000 }],
+  })
+  rows!: Array<Record<string, unknown>>;
+  @ApiPropertyOptional({
+    description: "The model's output column (default: 'prediction' when rows have it).",
+  })
+  prediction?: string;
+  @ApiPropertyOptional({ type: [String], description: 'Columns that are not features (ids, labels).' })
+  exclude?: string[];
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Segment tag columns: the profile holds a reference per value of each (libs/drift segment references).',
+  })
+  segmentBy?: string[];
+  @ApiPropertyOptional({ description: 'Values per segment tag with their own reference (default 20).' })
+  maxSegments?: number;
+  @ApiPropertyOptional({ description: 'Quantile bins per numeric feature (default 10).' })
+  bins?: number;
+  @ApiPropertyOptional({ description: 'Categories tracked per categorical feature (default 100).' })
+  maxCategories?: number;
+}
+
+export class IgnoredColumnSchema {
+  @ApiProperty() column!: string;
+  @ApiProperty() why!: string;
+}
+
+export class ProfileFromSampleSchema {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The reference profile (libs/drift/schemas/reference-profile.schema.json).',
+  })
+  profile!: Record<string, unknown>;
+  @ApiProperty({ enum: ['contract', 'data'] }) typedBy!: string;
+  @ApiProperty({ type: [IgnoredColumnSchema] }) ignored!: IgnoredColumnSchema[];
+  @ApiProperty({ type: [String], description: 'Contract features the sample lacks.' })
+  absentFeatures!: string[];
+}

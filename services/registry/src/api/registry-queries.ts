@@ -7,10 +7,19 @@ import {
   type ModelVersion,
   type VersionDto,
 } from '@continuum/registry';
-import { notFound } from '../commands/command-error';
+import {
+  type ReferenceProfileJSON,
+  SampleColumnTypes,
+  absentContractFeatures,
+  planSampleColumns,
+  sampleProfileBuilder,
+  sampleRowEvent,
+} from '@continuum/drift';
+import { CommandError, badRequest, notFound } from '../commands/command-error';
 import { RegistryState } from '../state/registry-state';
 import { ARTIFACT_STORE } from '../tokens';
 import { toModelDto, toVersionDto } from './dto-mapping';
+import { type ProfileSampleInput } from './request-validation';
 
 /** Reads, from this instance's fold of ct.model-versions (any instance answers them). */
 @Injectable()
@@ -27,6 +36,41 @@ export class RegistryQueries {
     if (v.referenceProfileRef === null)
       throw notFound(`version ${version} of model ${modelId} has no reference profile`);
     return (await this.store.get(v.referenceProfileRef)).toString('utf8');
+  }
+
+  /**
+   * A reference profile of sample rows (the training data of a model trained elsewhere), built as
+   * `continuum profile build` does: typed by the model's registered contract (by the data when it
+   * has none), with @continuum/drift's sample rows and ReferenceProfileBuilder. Nothing is stored:
+   * the caller registers a version with it.
+   */
+  profileFromSample(modelId: string, sample: ProfileSampleInput): ProfileFromSampleDto {
+    const model = this.state.view.model(modelId);
+    if (!model) throw notFound(`unknown model '${modelId}'`);
+    const types = new SampleColumnTypes();
+    for (const row of sample.rows) types.observe(row);
+    const columns = new Set(types.columns);
+    const missingTag = sample.segmentBy.find((key) => !columns.has(key));
+    if (missingTag !== undefined) throw badRequest('segmentBy', `no row has the column '${missingTag}'`);
+    if (sample.prediction !== undefined && !columns.has(sample.prediction))
+      throw badRequest('prediction', `no row has the column '${sample.prediction}'`);
+    const contract = model.contract ?? undefined;
+    const plan = planSampleColumns(types, { ...sample, contract });
+    if (plan.numeric.length + plan.categorical.length === 0) {
+      throw new CommandError(
+        422,
+        'NO_FEATURES',
+        `no feature of ${modelId} in the sample (columns: ${types.columns.join(', ')})`,
+      );
+    }
+    const builder = sampleProfileBuilder(sample);
+    for (const row of sample.rows) builder.observe(sampleRowEvent(row, plan));
+    return {
+      profile: builder.build().toJSON(),
+      typedBy: contract ? 'contract' : 'data',
+      ignored: plan.ignored,
+      absentFeatures: absentContractFeatures(types, contract),
+    };
   }
 
   models(): ModelDto[] {
@@ -81,4 +125,15 @@ export class RegistryQueries {
     if (!v) throw notFound(`model ${modelId} has no version '${version}'`);
     return v;
   }
+}
+
+/** What `POST /models/{modelId}/reference-profile` answers. */
+export interface ProfileFromSampleDto {
+  profile: ReferenceProfileJSON;
+  /** Where the column types came from: the model's contract, or the data (a model without one). */
+  typedBy: 'contract' | 'data';
+  /** Columns not profiled, and why. */
+  ignored: Array<{ column: string; why: string }>;
+  /** Contract features the sample does not have (profiled as always missing). */
+  absentFeatures: string[];
 }

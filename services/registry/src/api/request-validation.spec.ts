@@ -1,4 +1,9 @@
-import { parseChangeStage, parseCreateModel, parseRegisterVersion } from './request-validation';
+import {
+  parseChangeStage,
+  parseCreateModel,
+  parseProfileSample,
+  parseRegisterVersion,
+} from './request-validation';
 
 const problemsOf = (parsed: { problems: { paths: string[] } } | { value: unknown }) =>
   'problems' in parsed ? parsed.problems.paths : [];
@@ -80,5 +85,22 @@ describe('request validation', () => {
       'actor',
       'evidence',
     ]);
+  });
+
+  it('reads a profile sample with defaults, and names every bad field of one', () => {
+    expect(parseProfileSample({ rows: [{ a: 1 }] })).toEqual({
+      value: {
+        rows: [{ a: 1 }],
+        exclude: [],
+        segmentBy: [],
+        prediction: undefined,
+        maxSegments: undefined,
+        bins: undefined,
+        maxCategories: undefined,
+      },
+    });
+    const parsed = parseProfileSample({ rows: [{ a: 1 }, 'x'], bins: 0, segmentBy: 'city', predicton: 'p' });
+    expect(problemsOf(parsed)).toEqual(['predicton', 'rows[1]', 'segmentBy', 'bins']);
+    expect(problemsOf(parseProfileSample({ rows: [] }))).toEqual(['rows']);
   });
 });

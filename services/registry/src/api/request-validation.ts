@@ -373,3 +373,43 @@ export function parseChangeStage(body: unknown): Parsed<ChangeStageInput> {
     evidence: evidence ?? null,
   }));
 }
+
+/** `POST /models/{modelId}/reference-profile`: sample rows to profile, typed by the model's contract. */
+export interface ProfileSampleInput {
+  rows: Array<Record<string, unknown>>;
+  prediction?: string;
+  exclude: string[];
+  segmentBy: string[];
+  maxSegments?: number;
+  bins?: number;
+  maxCategories?: number;
+}
+
+const MAX_SAMPLE_ROWS = 1_000_000;
+
+export function parseProfileSample(body: unknown): Parsed<ProfileSampleInput> {
+  const problems = new FieldProblems();
+  const b = root(
+    body,
+    ['rows', 'prediction', 'exclude', 'segmentBy', 'maxSegments', 'bins', 'maxCategories'],
+    problems,
+  );
+  if (!b) return { problems };
+  const rows = requiredField(b, 'rows', list(mapping, MAX_SAMPLE_ROWS), problems);
+  if (rows !== undefined && rows.length === 0) problems.add('rows', 'must hold at least one row');
+  const prediction = optionalField(b, 'prediction', text(200), problems);
+  const exclude = optionalField(b, 'exclude', list(text(200), 10_000), problems);
+  const segmentBy = optionalField(b, 'segmentBy', list(text(200), 8), problems);
+  const maxSegments = optionalField(b, 'maxSegments', integerField(1, 1000), problems);
+  const bins = optionalField(b, 'bins', integerField(1, 1000), problems);
+  const maxCategories = optionalField(b, 'maxCategories', integerField(1, 100_000), problems);
+  return finish(problems, () => ({
+    rows: rows!,
+    prediction,
+    exclude: exclude ?? [],
+    segmentBy: segmentBy ?? [],
+    maxSegments,
+    bins,
+    maxCategories,
+  }));
+}
