@@ -41,29 +41,11 @@ import {
   uniqueName,
   waitFor,
 } from '@continuum/testing';
+import { benchPrediction } from './lib/predictions';
 import { type BenchResult, memoryMiB, reportResult } from './lib/results';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
-const COUNTRIES = ['FR', 'DE', 'US', 'GB', 'ES', 'IT', 'NL', 'BE'];
-
-function prediction(i: number): Prediction {
-  const numeric: Record<string, number> = {};
-  for (let f = 0; f < 20; f++) numeric[`num_${f}`] = Math.sin(i * (f + 1)) * 100;
-  const categorical: Record<string, string> = {};
-  for (let c = 0; c < 5; c++) categorical[`cat_${c}`] = COUNTRIES[(i * (c + 3)) % COUNTRIES.length];
-  return {
-    eventId: `evt-${i}`,
-    modelId: 'bench-model',
-    modelVersion: '1',
-    timestamp: 1_700_000_000_000 + i,
-    entityId: null,
-    numeric,
-    categorical,
-    segments: { channel: i % 2 ? 'web' : 'app' },
-    output: { score: (i % 1000) / 1000, predictedClass: null, classProbabilities: {} },
-  };
-}
 
 function memory(): string {
   const m = memoryMiB();
@@ -98,7 +80,7 @@ async function main(): Promise<void> {
     url: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7',
   });
   const encoder = await new EventCodecs(registry).encoderFor(topic, PredictionContract);
-  const sample = encoder.encode(prediction(0));
+  const sample = encoder.encode(benchPrediction(0));
   console.log(
     `producing ${EVENTS} predictions (${sample.length} bytes each in Avro) to ${PARTITIONS} partitions...`,
   );
@@ -108,7 +90,7 @@ async function main(): Promise<void> {
   for (let start = 0; start < EVENTS; start += chunk) {
     const messages = [];
     for (let i = start; i < Math.min(EVENTS, start + chunk); i++)
-      messages.push({ key: `evt-${i}`, value: encoder.encode(prediction(i)) });
+      messages.push({ key: `evt-${i}`, value: encoder.encode(benchPrediction(i)) });
     await producer.send({ topic, messages });
     if ((start / chunk) % 10 === 0) process.stdout.write(`  produced ${start + messages.length}\r`);
   }
@@ -146,19 +128,22 @@ async function main(): Promise<void> {
   const codecs = new EventCodecs(registry);
   const eventProducer = new EventProducer(client, codecs);
   await eventProducer.connect();
-  const consumer = new BatchConsumer(
-    client,
-    codecs,
-    new DeadLetterPublisher(eventProducer, dlq, 'bench'),
-    new Metrics('bench'),
-    logger,
-    {
-      service: 'bench',
-      groupId: uniqueName('bench-runtime'),
-      maxWaitTimeInMs: 200,
-      partitionsConsumedConcurrently: Number(process.env.BENCH_CONCURRENCY ?? 1),
-    },
-  );
+  /** Both runtime paths consume with the same settings, each in a group of its own. */
+  const runtimeConsumer = (group: string) =>
+    new BatchConsumer(
+      client,
+      codecs,
+      new DeadLetterPublisher(eventProducer, dlq, 'bench'),
+      new Metrics('bench'),
+      logger,
+      {
+        service: 'bench',
+        groupId: uniqueName(group),
+        maxWaitTimeInMs: 200,
+        partitionsConsumedConcurrently: Number(process.env.BENCH_CONCURRENCY ?? 1),
+      },
+    );
+  const consumer = runtimeConsumer('bench-runtime');
   let decoded = 0;
   let runtimeStart = 0;
   const objectSums = new FeatureSums();
@@ -189,19 +174,7 @@ async function main(): Promise<void> {
   await consumer.stop();
 
   // 3. Continuum runtime, columnar: the same work on one ColumnarBatch per partition batch.
-  const columnarConsumer = new BatchConsumer(
-    client,
-    codecs,
-    new DeadLetterPublisher(eventProducer, dlq, 'bench'),
-    new Metrics('bench'),
-    logger,
-    {
-      service: 'bench',
-      groupId: uniqueName('bench-columnar'),
-      maxWaitTimeInMs: 200,
-      partitionsConsumedConcurrently: Number(process.env.BENCH_CONCURRENCY ?? 1),
-    },
-  );
+  const columnarConsumer = runtimeConsumer('bench-columnar');
   let columnarDecoded = 0;
   let columnarStart = 0;
   const columnSums = new FeatureSums();
@@ -260,7 +233,7 @@ async function main(): Promise<void> {
 
   // 5. Decode alone, no Kafka: where the runtime's time goes.
   const decoder = codecs.decoderFor(PredictionContract);
-  const buffers = Array.from({ length: 20_000 }, (_, i) => encoder.encode(prediction(i)));
+  const buffers = Array.from({ length: 20_000 }, (_, i) => encoder.encode(benchPrediction(i)));
   await decoder.prepare(buffers);
   let t0 = performance.now();
   const objects: Prediction[] = [];

@@ -9,33 +9,15 @@
  *   BENCH_EVENTS=500000 BENCH_SEND=5000 npm run bench:producer
  */
 import pino from 'pino';
-import { type Prediction, PredictionContract } from '@continuum/events';
+import { PredictionContract } from '@continuum/events';
 import { EventProducer, createKafkaClient, loadKafkaConfig } from '@continuum/kafka';
 import { createTopics, testCodecs, testKafka, uniqueName } from '@continuum/testing';
+import { benchPrediction } from './lib/predictions';
 import { memoryMiB, reportResult } from './lib/results';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const SEND = Number(process.env.BENCH_SEND ?? 5_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
-const COUNTRIES = ['FR', 'DE', 'US', 'GB', 'ES', 'IT', 'NL', 'BE'];
-
-function prediction(i: number): Prediction {
-  const numeric: Record<string, number> = {};
-  for (let f = 0; f < 20; f++) numeric[`num_${f}`] = Math.sin(i * (f + 1)) * 100;
-  const categorical: Record<string, string> = {};
-  for (let c = 0; c < 5; c++) categorical[`cat_${c}`] = COUNTRIES[(i * (c + 3)) % COUNTRIES.length];
-  return {
-    eventId: `evt-${i}`,
-    modelId: 'bench-model',
-    modelVersion: '1',
-    timestamp: 1_700_000_000_000 + i,
-    entityId: null,
-    numeric,
-    categorical,
-    segments: { channel: i % 2 ? 'web' : 'app' },
-    output: { score: (i % 1000) / 1000, predictedClass: null, classProbabilities: {} },
-  };
-}
 
 function line(name: string, seconds: number): number {
   const rate = EVENTS / seconds;
@@ -55,7 +37,7 @@ async function main(): Promise<void> {
     { topic, partitions: PARTITIONS },
   ]);
   // The events exist before either clock starts: building them is the caller's cost, not the path's.
-  const events = Array.from({ length: EVENTS }, (_, i) => prediction(i));
+  const events = Array.from({ length: EVENTS }, (_, i) => benchPrediction(i));
   console.log(`publishing ${EVENTS} predictions in sends of ${SEND} to ${PARTITIONS} partitions`);
 
   // 1. Raw kafkajs with pre-encoded values: the client's ceiling (acks=all, idempotent).
