@@ -18,7 +18,7 @@ import {
   type KafkaClient,
   KeyedSerialQueue,
 } from '@continuum/kafka';
-import { LOGGER, type Logger, Metrics } from '@continuum/observability';
+import { LOGGER, type Logger, Metrics, labelProduct } from '@continuum/observability';
 import { LATE_EVENTS_METRIC } from '../combining/drift-metrics';
 import { type MonitorConfig } from '../monitor.config';
 import { PredictionCounter } from '../prediction-counts/prediction-counter';
@@ -90,10 +90,19 @@ export class PartitionWindowing {
   ) {
     this.events = metrics.counter(
       'continuum_monitor_events_total',
-      'Events seen by stage 1, by outcome: windowed; awaiting_reference (no reference profile yet, or before a bootstrap profile takes effect); unattributed (feature observations without modelId).',
+      'Events seen by stage 1, by outcome: windowed; awaiting_reference (no reference profile yet, or before a bootstrap profile takes effect); unattributed (feature observations without modelId). Dropped late events are counted in continuum_monitor_late_events_total{kind="dropped"} only; events replayed after a rebalance, which the previous owner counted, are not counted again.',
       ['source', 'outcome'],
+      labelProduct({
+        source: ['predictions', 'features'],
+        outcome: ['windowed', 'awaiting_reference', 'unattributed'],
+      }),
     );
-    this.lateEvents = metrics.counter(LATE_EVENTS_METRIC.name, LATE_EVENTS_METRIC.help, ['source', 'kind']);
+    this.lateEvents = metrics.counter(
+      LATE_EVENTS_METRIC.name,
+      LATE_EVENTS_METRIC.help,
+      ['source', 'kind'],
+      labelProduct({ source: ['predictions', 'features'], kind: ['late', 'dropped', 'after_report'] }),
+    );
     this.partialsOut = metrics.counter(
       'continuum_monitor_partials_published_total',
       'Window partials published by stage 1 (provisional ones of idle partitions included).',

@@ -45,6 +45,18 @@ describe('PartitionWindows', () => {
     }
     expect(out.dropped).toBeGreaterThan(0);
     expect(windowed + out.dropped).toBe(expected);
+    // Each event is counted once: windowed, awaiting a reference, or dropped (not also windowed).
+    expect(out.windowed + out.awaitingReference + out.dropped).toBe(input.length);
+  });
+
+  it('does not count again the events a previous owner of the partition announced (a replay after a rebalance)', () => {
+    const replayed = 2500;
+    const state = new PartitionWindows(options, refs);
+    state.markAnnounced({ watermark: -Infinity, nextOffset: replayed });
+    const out = new StageOneOutput();
+    input.forEach((e, i) => state.observe(i, e, out));
+    expect(out.events).toBe(input.length);
+    expect(out.windowed + out.awaitingReference + out.dropped).toBe(input.length - replayed);
   });
 
   it('restored from a checkpoint after any record, continues exactly as if never stopped', () => {
@@ -162,7 +174,7 @@ describe('PartitionWindows without a reference profile', () => {
     expect(Math.min(...after.partials.map((p) => p.windowStart))).toBe(effectiveFrom);
     const before = input.slice(500).filter((e) => e.timestamp < effectiveFrom).length;
     expect(after.awaitingReference).toBe(before);
-    expect(after.windowed).toBe(input.length - 500 - before);
+    expect(after.windowed + after.dropped).toBe(input.length - 500 - before);
   });
 });
 

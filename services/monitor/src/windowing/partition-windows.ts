@@ -341,6 +341,8 @@ export class PartitionWindows {
   /** Observes one valid record; `offset` must be at least nextOffset. */
   observe(offset: number, event: MonitoredEvent, out: StageOneOutput): void {
     out.events++;
+    // Replayed after a rebalance: the partition's previous owner counted it already.
+    const replay = offset < this.announced.nextOffset;
     const subject: Subject = {
       modelId: event.modelId,
       source: this.options.source,
@@ -364,10 +366,11 @@ export class PartitionWindows {
           prediction: event.prediction ?? null,
         });
       }
-      out.awaitingReference++;
+      if (!replay) out.awaitingReference++;
     } else {
       const { size, hop } = { size: this.options.window.sizeMs, hop: this.options.window.hopMs };
       let windowed = false;
+      let dropped = false;
       let counted = false;
       for (const segment of this.segments.segmentsOf(event.modelId, event.segments, s.current.ref.profile)) {
         const st = this.streamState(s, segment);
@@ -388,14 +391,19 @@ export class PartitionWindows {
           this.observeIn(st, 'previous', event, out);
           windowed = true;
         }
+        if (all) dropped = (st.current as Slot).windows.droppedEvents > droppedBefore;
         // A late event a previous owner already counted is not counted again.
-        if (all && offset >= this.announced.nextOffset) {
-          if ((st.current as Slot).windows.droppedEvents > droppedBefore) out.dropped++;
+        if (all && replay === false) {
+          if (dropped) out.dropped++;
           else if ((st.current as Slot).windows.lateEvents > lateBefore) out.late++;
         }
       }
-      if (windowed) out.windowed++;
-      else out.awaitingReference++;
+      // A dropped event is in no window (it is counted as dropped); an event a previous owner of
+      // the partition already counted (replayed after a rebalance) is not counted again.
+      if (!replay) {
+        if (windowed && !dropped) out.windowed++;
+        else if (!windowed) out.awaitingReference++;
+      }
     }
     if (t > this.maxTime) this.maxTime = t;
     const next = t - this.options.window.latenessMs;
