@@ -28,6 +28,8 @@ interface Dashboard {
 }
 
 const MODEL = 'model_id=~"$model"';
+/** Every panel and variable queries the Prometheus chosen in the dashboard's datasource variable. */
+const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 
 export const DASHBOARDS: Dashboard[] = [
   {
@@ -54,6 +56,24 @@ export const DASHBOARDS: Dashboard[] = [
             legend: '{{model_id}} {{feature}} {{statistic}}',
           },
           {
+            title: 'p-value per feature (after correction)',
+            expr: `continuum_monitor_drift_p_value{${MODEL}}`,
+            legend: '{{model_id}} {{feature}} {{statistic}}',
+            description:
+              'Below the level α (MONITOR_ALPHA) means the feature drifted; PSI and other statistics without a p-value have no series.',
+          },
+          {
+            title: 'Drifted features per segment',
+            expr: `continuum_monitor_segment_drifted_features{${MODEL}}`,
+            legend: '{{model_id}} {{source}} {{segment}}',
+          },
+          {
+            title: 'Time since the last drift report',
+            expr: `time() - max by (model_id) (continuum_monitor_last_report_timestamp_seconds{${MODEL}})`,
+            legend: '{{model_id}}',
+            unit: 's',
+          },
+          {
             title: 'Drifted flag per feature',
             expr: `continuum_monitor_feature_drifted{${MODEL}} == 1`,
             legend: '{{model_id}} {{feature}}',
@@ -78,9 +98,32 @@ export const DASHBOARDS: Dashboard[] = [
         title: 'Live performance (evaluator)',
         panels: [
           {
-            title: 'Metrics per model version',
-            expr: `continuum_evaluator_metric{${MODEL}}`,
+            title: 'Performance per model version',
+            expr: `continuum_evaluator_performance{${MODEL}}`,
             legend: '{{model_id}} v{{model_version}} {{metric}}',
+          },
+          {
+            title: 'Persistence baseline',
+            expr: `continuum_evaluator_baseline_performance{${MODEL}}`,
+            legend: '{{model_id}} v{{model_version}} {{metric}}',
+          },
+          {
+            title: 'Label coverage',
+            expr: `continuum_evaluator_label_coverage_ratio{${MODEL}}`,
+            legend: '{{model_id}} v{{model_version}}',
+            unit: 'percentunit',
+          },
+          {
+            title: 'Label delay',
+            expr: `continuum_evaluator_label_delay_seconds{${MODEL}}`,
+            legend: '{{model_id}} v{{model_version}} {{statistic}}',
+            unit: 's',
+          },
+          {
+            title: 'Time since the last performance report',
+            expr: `time() - max by (model_id) (continuum_evaluator_last_report_timestamp_seconds{${MODEL}})`,
+            legend: '{{model_id}}',
+            unit: 's',
           },
           {
             title: 'Concept drift detections',
@@ -117,6 +160,53 @@ export const DASHBOARDS: Dashboard[] = [
             title: 'Consecutive breaching windows',
             expr: `continuum_controller_consecutive_breaches{${MODEL}}`,
             legend: '{{model_id}}',
+          },
+        ],
+      },
+      {
+        title: 'The loop (registry, scorer, trainer, promoter)',
+        panels: [
+          {
+            title: 'Model versions by stage',
+            expr: 'sum by (stage) (continuum_registry_versions)',
+            legend: '{{stage}}',
+          },
+          {
+            title: 'Versions served',
+            expr: 'sum by (model, version, stage) (continuum_scorer_served_version)',
+            legend: '{{model}} v{{version}} {{stage}}',
+          },
+          {
+            title: 'Scorer latency p99',
+            expr: 'histogram_quantile(0.99, sum by (le, model) (rate(continuum_scorer_request_duration_seconds_bucket[5m])))',
+            legend: '{{model}}',
+            unit: 's',
+          },
+          {
+            title: 'Training runs',
+            expr: `sum by (model_id, outcome) (increase(continuum_trainer_runs_total{${MODEL}}[1h]))`,
+            legend: '{{model_id}} {{outcome}}',
+          },
+          {
+            title: 'Training run duration p99',
+            expr: `histogram_quantile(0.99, sum by (le, model_id) (rate(continuum_trainer_run_duration_seconds_bucket{${MODEL}}[1h])))`,
+            legend: '{{model_id}}',
+            unit: 's',
+          },
+          {
+            title: 'Promotion evidence: bounds of the mean loss difference',
+            expr: [
+              `continuum_promoter_test_lower_bound{${MODEL}}`,
+              `continuum_promoter_test_upper_bound{${MODEL}}`,
+            ],
+            legend: '{{model_id}} v{{challenger_version}} {{kind}}',
+            description:
+              'Champion loss − challenger loss: the challenger is promoted when the lower bound passes the threshold, rejected when the upper bound falls below it.',
+          },
+          {
+            title: 'Promotion decisions',
+            expr: `sum by (model_id, decision) (increase(continuum_promoter_decisions_total{${MODEL}}[1h]))`,
+            legend: '{{model_id}} {{decision}}',
           },
         ],
       },
@@ -199,7 +289,7 @@ function panelJson(panel: Panel, id: number, x: number, y: number): object {
     type: panel.kind ?? 'timeseries',
     title: panel.title,
     description: panel.description,
-    datasource: { type: 'prometheus', uid: 'prometheus' },
+    datasource: DATASOURCE,
     gridPos: { h: 8, w: 12, x, y },
     fieldConfig: { defaults: { unit: panel.unit ?? 'short' }, overrides: [] },
     options: { legend: { displayMode: 'list', placement: 'bottom' } },
@@ -207,7 +297,7 @@ function panelJson(panel: Panel, id: number, x: number, y: number): object {
       refId: String.fromCharCode(65 + i),
       expr,
       legendFormat: panel.legend ?? '__auto',
-      datasource: { type: 'prometheus', uid: 'prometheus' },
+      datasource: DATASOURCE,
     })),
   };
 }
@@ -243,10 +333,18 @@ export function dashboardJson(dashboard: Dashboard): object {
     templating: {
       list: [
         {
+          name: 'datasource',
+          label: 'Prometheus',
+          type: 'datasource',
+          query: 'prometheus',
+          current: {},
+          hide: 0,
+        },
+        {
           name: 'model',
           label: 'model',
           type: 'query',
-          datasource: { type: 'prometheus', uid: 'prometheus' },
+          datasource: DATASOURCE,
           query: 'label_values(model_id)',
           includeAll: true,
           multi: true,
