@@ -183,7 +183,7 @@ async function main(): Promise<void> {
   }
   console.log(`
 Next:
-  dashboards   deploy/grafana (Prometheus scrapes :9464-:9470 per deploy/prometheus/prometheus.yml); with docker compose up -d, Grafana at http://localhost:3000
+  dashboards   deploy/grafana/dashboards (model-health: drift, p-values, drifted features per segment, performance, retrain requests, versions by stage; pipeline): import them into a Grafana whose Prometheus scrapes the ports below, or docker compose up -d (Grafana at http://localhost:3000)
   metrics      http://127.0.0.1:${port('monitor')}/metrics (monitor), :${port('evaluator')} evaluator, :${port('controller')} controller, :${port('trainer')} trainer, :${port('promoter')} promoter, :${port('scorer')} scorer
   versions     curl http://127.0.0.1:${port('registry')}/models/${MODEL_ID}/versions  (and .../versions/<v>/history for the audit trail)
   topics       ${(['driftReports', 'performance', 'retrainRequests', 'trainingRuns', 'promotions', 'modelVersions'] as const).map((key) => topics[key]).join(', ')} (tools/continuum topics list)
