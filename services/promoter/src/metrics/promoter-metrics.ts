@@ -29,6 +29,7 @@ export class PromoterMetrics {
       'continuum_promoter_examples_total',
       'ct.examples records read, by outcome (paired, pending, replayed_after_restart, not_under_test).',
       ['outcome'],
+      ['paired', 'replayed_after_restart', 'not_under_test'].map((outcome) => ({ outcome })),
     );
     this.testPairs = metrics.gauge(
       'continuum_promoter_test_pairs',

@@ -22,6 +22,7 @@ export class TrainerMetrics {
       'continuum_trainer_requests_total',
       'Retrain requests read, by outcome (accepted, duplicate, not_managed, failed).',
       ['outcome'],
+      ['accepted', 'duplicate', 'not_managed'].map((outcome) => ({ outcome })),
     );
     this.runs = metrics.counter(
       'continuum_trainer_runs_total',
