@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ROUND_MS, START_BACK_MS, runStart } from './demo/house-prices-demo';
 import { parseServicesEnv } from './demo/settings';
 
@@ -32,5 +35,30 @@ describe("the demo's service settings", () => {
 
   it('refuses a line that is not KEY=value, naming it', () => {
     expect(() => parseServicesEnv('MONITOR_WINDOW 10m')).toThrow('line 1 is not KEY=value');
+  });
+});
+
+describe('services started without the demo settings', () => {
+  it('names a running service whose environment lacks the marker, not a stopped one', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'demo-run-'));
+    mkdirSync(join(cache, 'run'));
+    // This test process plays a running service started without the demo's settings.
+    writeFileSync(join(cache, 'run', 'monitor.pid'), String(process.pid));
+    // A pid no process has: a service that stopped and left its pid file.
+    writeFileSync(join(cache, 'run', 'scorer.pid'), '2147483646');
+    const previous = process.env.CONTINUUM_CACHE_DIR;
+    process.env.CONTINUUM_CACHE_DIR = cache;
+    try {
+      jest.isolateModules(() => {
+        const { servicesWithoutDemoSettings } = jest.requireActual<typeof import('./demo')>('./demo');
+        expect(servicesWithoutDemoSettings('CONTINUUM_DEMO=house-prices')).toEqual(['monitor']);
+        // A service whose environment carries the marker is not named.
+        const own = readFileSync(`/proc/${process.pid}/environ`, 'utf8').split('\0')[0];
+        expect(servicesWithoutDemoSettings(own)).toEqual([]);
+      });
+    } finally {
+      if (previous === undefined) delete process.env.CONTINUUM_CACHE_DIR;
+      else process.env.CONTINUUM_CACHE_DIR = previous;
+    }
   });
 });
