@@ -25,7 +25,7 @@ export function decisionUsage(action: DecisionAction): string {
 ${action[0].toUpperCase()}${action.slice(1)} through the promoter: ${WHAT[action]}.
 
   --reason <text>   why (required; kept in the audit trail and on ct.promotions)
-  --actor <name>    who decides (default: cli:<user>)
+  --actor <name>    who decides (default: cli:<user>)${action === 'rollback' ? '\n  --to <version>    the archived version to make champion again (default: the previous champion)' : ''}
 
 Needs PROMOTER_API_TOKEN (else .cache/run/promoter.token of tools/continuum up); PROMOTER_URL
 (default http://127.0.0.1:9469). Exit codes: 0 done, 1 refused (404 unknown, 409 conflict,
