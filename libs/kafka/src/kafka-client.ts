@@ -52,6 +52,10 @@ export function kafkajsLevel(
   message: string,
 ): 'error' | 'warn' | 'info' | 'debug' {
   if (namespace === 'Connection' && message.startsWith('Response ')) return 'debug';
+  // One line per attempt to reach a broker that is away (280 in a 10 s outage, at error level):
+  // the service's connection watch says it once, with what to check, and readiness follows it.
+  if (namespace === 'Connection' && message.startsWith('Connection error: ')) return 'debug';
+  if (namespace === 'BrokerPool' && message.startsWith('Failed to connect to seed broker')) return 'debug';
   if (message === 'The group is rebalancing, re-joining') return 'info';
   // A consumer crash on a condition of a broker that is still starting, after which kafkajs
   // restarts the consumer: the service's own crash line says whether it restarts.

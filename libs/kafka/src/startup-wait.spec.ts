@@ -31,12 +31,21 @@ describe('kafkajs log levels', () => {
     );
   });
 
-  it('keeps connection failures and crashes at their level', () => {
-    expect(kafkajsLevel(logLevel.ERROR, 'Connection', 'Connection error: connect ECONNREFUSED')).toBe(
-      'error',
-    );
+  it('keeps crashes at their level', () => {
     expect(kafkajsLevel(logLevel.ERROR, 'Consumer', 'Crash: KafkaJSNumberOfRetriesExceeded')).toBe('error');
-    expect(kafkajsLevel(logLevel.WARN, 'BrokerPool', 'Failed to connect to seed broker')).toBe('warn');
+  });
+
+  it("sends each attempt to reach an absent broker to debug (the connection watch's one line says it)", () => {
+    expect(kafkajsLevel(logLevel.ERROR, 'Connection', 'Connection error: connect ECONNREFUSED')).toBe(
+      'debug',
+    );
+    expect(
+      kafkajsLevel(
+        logLevel.ERROR,
+        'BrokerPool',
+        'Failed to connect to seed broker, trying another broker from the list: Connection error: connect ECONNREFUSED 127.0.0.1:40187',
+      ),
+    ).toBe('debug');
   });
 
   it("logs a consumer restart after a starting broker's 'not yet' as info", () => {
