@@ -15,6 +15,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { DEFAULT_EFFECT_SIZE_FLOORS } from '../src';
 import { type Shape, ksTrial } from '../test/ks-simulation';
 
@@ -84,7 +85,13 @@ function wilson(rate: number, n: number): [number, number] {
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
-function main(): void {
+/** Writes a file formatted as the repository's prettier check wants it. */
+async function writeFormatted(path: string, text: string, parser: 'json' | 'markdown'): Promise<void> {
+  const options = (await resolveConfig(path)) ?? {};
+  writeFileSync(path, await format(text, { ...options, parser }));
+}
+
+async function main(): Promise<void> {
   const started = Date.now();
   const load = loadavg()[0];
   const aa: Rates[] = [];
@@ -133,7 +140,7 @@ function main(): void {
     run: { seconds: Math.round(seconds), loadAverage1m: Number(load.toFixed(2)) },
   };
   const dir = __dirname;
-  writeFileSync(join(dir, 'ks-calibration.json'), JSON.stringify(result, null, 2) + '\n');
+  await writeFormatted(join(dir, 'ks-calibration.json'), JSON.stringify(result, null, 2), 'json');
   const row = (r: Rates) =>
     `| ${r.shape} | ${r.shiftSd === 0 ? 'A/A' : `${r.shiftSd}σ`} | ${r.trials} | ${pct(r.defaultPath)} | ${pct(r.rawKs)} | ${pct(r.sketchPath)} | ${pct(r.defaultPathWithFloor)} | ${pct(r.rawKsWithFloor)} | ${pct(r.sketchPathWithFloor)} |`;
   const md = [
@@ -166,8 +173,8 @@ function main(): void {
     `Run: ${Math.round(seconds)} s, 1-minute load average ${load.toFixed(2)} at start (2-core machine shared with other builds).`,
     '',
   ].join('\n');
-  writeFileSync(join(dir, 'ks-calibration.md'), md);
+  await writeFormatted(join(dir, 'ks-calibration.md'), md, 'markdown');
   console.log(md);
 }
 
-main();
+void main();

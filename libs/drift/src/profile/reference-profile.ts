@@ -437,39 +437,27 @@ export function categoricalFeatureJSON(
   /** A segment's distribution: the profile feature's categories and distinct-value count. */
   frozen?: { readonly categories: readonly string[]; readonly distinctValues: number },
 ): CategoricalFeatureJSON {
-  if (frozen) {
-    let count = 0;
-    for (const c of counts.values()) count += c;
-    const categoryCounts = frozen.categories.map((c) => counts.get(c) ?? 0);
-    return {
-      name,
-      type: 'categorical',
-      role,
-      count,
-      missing: rows - count,
-      categories: [...frozen.categories],
-      categoryCounts,
-      otherCount: count - categoryCounts.reduce((s, c) => s + c, 0),
-      distinctValues: frozen.distinctValues,
-    };
-  }
-  const ordered = [...counts.entries()].sort(
-    (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
-  );
-  const kept = ordered.slice(0, opts.maxCategories);
   let count = 0;
-  for (const [, c] of ordered) count += c;
-  const keptCount = kept.reduce((s, [, c]) => s + c, 0);
+  for (const c of counts.values()) count += c;
+  let categories: string[];
+  if (frozen) categories = [...frozen.categories];
+  else {
+    const ordered = [...counts.entries()].sort(
+      (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+    );
+    categories = ordered.slice(0, opts.maxCategories).map(([k]) => k);
+  }
+  const categoryCounts = categories.map((c) => counts.get(c) ?? 0);
   return {
     name,
     type: 'categorical',
     role,
     count,
     missing: rows - count,
-    categories: kept.map(([k]) => k),
-    categoryCounts: kept.map(([, c]) => c),
-    otherCount: count - keptCount,
-    distinctValues: ordered.length,
+    categories,
+    categoryCounts,
+    otherCount: count - categoryCounts.reduce((s, c) => s + c, 0),
+    distinctValues: frozen ? frozen.distinctValues : counts.size,
   };
 }
 
