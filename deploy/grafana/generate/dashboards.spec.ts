@@ -24,6 +24,29 @@ describe('Grafana dashboards', () => {
     }
   });
 
+  it('take the Prometheus datasource as a variable, used by every panel, query and variable', () => {
+    for (const dashboard of DASHBOARDS) {
+      const json = dashboardJson(dashboard) as {
+        templating: { list: Array<{ name: string; type: string; datasource?: { uid: string } }> };
+        panels: Array<{
+          type: string;
+          datasource?: { uid: string };
+          targets?: Array<{ datasource: { uid: string } }>;
+        }>;
+      };
+      expect(json.templating.list.find((v) => v.name === 'datasource')).toMatchObject({
+        type: 'datasource',
+        query: 'prometheus',
+      });
+      const uids = [
+        ...json.templating.list.filter((v) => v.datasource).map((v) => v.datasource!.uid),
+        ...json.panels.filter((p) => p.type !== 'row').map((p) => p.datasource?.uid),
+        ...json.panels.flatMap((p) => p.targets ?? []).map((t) => t.datasource.uid),
+      ];
+      expect(new Set(uids)).toEqual(new Set(['${datasource}']));
+    }
+  });
+
   it('query only metrics the services really emit', () => {
     const code = [...sources(join(ROOT, 'libs')), ...sources(join(ROOT, 'services'))]
       .map((f) => readFileSync(f, 'utf8'))
