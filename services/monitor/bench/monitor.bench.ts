@@ -162,22 +162,25 @@ async function main(): Promise<void> {
     });
   let monitor = PREFILL ? undefined : await startMonitor();
 
-  // Report arrivals.
+  // Report arrivals (the reader starts once the monitor has provisioned its topics).
   const arrivals = new Map<number, number>();
   const decoder = testCodecs().decoderFor(DriftReportContract);
   const reader = kafka.consumer({ groupId: uniqueName('bench-reports'), maxWaitTimeInMs: 100 });
-  await reader.connect();
-  await reader.subscribe({ topic: names.driftReports, fromBeginning: true });
-  await reader.run({
-    eachBatch: async ({ batch }) => {
-      const now = Date.now();
-      await decoder.prepare(batch.messages.map((m) => m.value));
-      for (const m of batch.messages) {
-        const r: DriftReport = decoder.decode(m.value);
-        if (r.segment === '*' && !arrivals.has(r.windowStart)) arrivals.set(r.windowStart, now);
-      }
-    },
-  });
+  const startReader = async () => {
+    await reader.connect();
+    await reader.subscribe({ topic: names.driftReports, fromBeginning: true });
+    await reader.run({
+      eachBatch: async ({ batch }) => {
+        const now = Date.now();
+        await decoder.prepare(batch.messages.map((m) => m.value));
+        for (const m of batch.messages) {
+          const r: DriftReport = decoder.decode(m.value);
+          if (r.segment === '*' && !arrivals.has(r.windowStart)) arrivals.set(r.windowStart, now);
+        }
+      },
+    });
+  };
+  if (monitor) await startReader();
 
   const encoder = await testCodecs().encoderFor(names.predictions, PredictionContract);
   const producer = kafka.producer();
@@ -242,6 +245,7 @@ async function main(): Promise<void> {
     rawRate = await rawRead(kafka, names.predictions, total + tail.length);
     log(`raw kafkajs read of the pre-filled topic: ${Math.round(rawRate).toLocaleString()} events/s`);
     monitor = await startMonitor();
+    await startReader();
     sampled = sampler();
     await waitFor('the first windowed event', () => firstWindowedAt > 0, {
       timeoutMs: 600_000,
