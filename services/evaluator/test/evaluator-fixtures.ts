@@ -97,6 +97,27 @@ export async function produceInTimeOrder(
   )(inTimeOrder(events));
 }
 
+/** A binary classifier's prediction (version 1) at `time` with one numeric feature. */
+export function scorePrediction(
+  eventId: string,
+  modelId: string,
+  time: number,
+  score: number,
+  x = 0,
+): Prediction {
+  return {
+    eventId,
+    modelId,
+    modelVersion: '1',
+    timestamp: time,
+    entityId: null,
+    numeric: { x },
+    categorical: {},
+    segments: {},
+    output: { score, predictedClass: null, classProbabilities: {} },
+  };
+}
+
 /** A prediction and its label on each partition at `time`, for model `tick`: closes every window before it. */
 export function ticks(time: number, partitions = Topics.predictions.partitions): TimedEvent[] {
   const out: TimedEvent[] = [];

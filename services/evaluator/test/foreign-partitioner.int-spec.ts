@@ -18,6 +18,7 @@ import {
   TopicCollector,
   createEvaluatorTopics,
   produceInTimeOrder,
+  scorePrediction,
   stateDir,
   ticks,
 } from './evaluator-fixtures';
@@ -36,17 +37,7 @@ function generate(): TimedEvent[] {
       kind: 'prediction',
       time: pt,
       // No partition: the producer's murmur2 partitioner places it.
-      value: {
-        eventId,
-        modelId: 'mixed-clients',
-        modelVersion: '1',
-        timestamp: pt,
-        entityId: null,
-        numeric: { x: i % 5 },
-        categorical: {},
-        segments: {},
-        output: { score: (i % 10) / 10, predictedClass: null, classProbabilities: {} },
-      },
+      value: scorePrediction(eventId, 'mixed-clients', pt, (i % 10) / 10, i % 5),
     });
     const lt = pt + 60_000;
     events.push({

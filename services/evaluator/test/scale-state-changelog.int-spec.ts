@@ -23,6 +23,7 @@ import {
   TopicCollector,
   createEvaluatorTopics,
   produceInTimeOrder,
+  scorePrediction,
   stateDir,
   ticks,
 } from './evaluator-fixtures';
@@ -41,17 +42,7 @@ function generate(): TimedEvent[] {
     events.push({
       kind: 'prediction',
       time: pt,
-      value: {
-        eventId,
-        modelId: 'scaled',
-        modelVersion: '1',
-        timestamp: pt,
-        entityId: null,
-        numeric: { x: i % 7 },
-        categorical: {},
-        segments: {},
-        output: { score: (i % 10) / 10, predictedClass: null, classProbabilities: {} },
-      },
+      value: scorePrediction(eventId, 'scaled', pt, (i % 10) / 10, i % 7),
     });
     events.push({
       kind: 'label',
