@@ -112,13 +112,16 @@ export function table(rows: BenchResult[], exits: Map<string, number | string>):
     const mine = rows.filter((r) => r.bench === bench);
     const raw = mine.find((r) => r.role === 'raw')?.eventsPerSec;
     const peers = mine.filter((r) => r.role === 'peer' && r.eventsPerSec);
+    const peersOf = (r: BenchResult) => peers.filter((p) => !p.peerOf || p.peerOf.includes(r.name));
     const measured = mine.filter((r) => r.eventsPerSec !== undefined || r.note !== undefined);
     const peak = mine.find((r) => r.name.startsWith('(benchmark process'));
     for (const r of measured) {
       const ratio = r.eventsPerSec && raw && r.role !== 'raw' ? `${(r.eventsPerSec / raw).toFixed(2)}` : '';
       const toPeers =
-        r.role === 'continuum' && r.eventsPerSec
-          ? peers.map((p, i) => `${(r.eventsPerSec! / p.eventsPerSec!).toFixed(2)} [p${i + 1}]`).join(' ')
+        r.role !== 'peer' && r.eventsPerSec
+          ? peersOf(r)
+              .map((p) => `${(r.eventsPerSec! / p.eventsPerSec!).toFixed(2)} [p${peers.indexOf(p) + 1}]`)
+              .join(' ')
           : r.role === 'peer'
             ? `[p${peers.indexOf(r) + 1}]`
             : '';

@@ -15,6 +15,8 @@ export interface BenchResult {
   rssMiB?: number;
   heapMiB?: number;
   note?: string;
+  /** For a peer: the names of the rows of the same bench it does the same work as (the table's ratios). */
+  peerOf?: string[];
 }
 
 export function memoryMiB(): { rssMiB: number; heapMiB: number } {
