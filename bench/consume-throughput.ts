@@ -273,12 +273,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < 5; round++) for (const o of objects) window.observe(o);
   const profileRate = (5 * objects.length) / ((performance.now() - t0) / 1000);
   console.log(`window profile updates (in memory, 25 features): ${profileRate.toFixed(0)} events/s`);
-  result(
-    'profile only: WindowProfile.observe (in memory)',
-    'component',
-    profileRate,
-    '25 features per event',
-  );
+  result(PROFILE_ROW, 'component', profileRate, '25 features per event');
 }
 
 /** Runs bench/peers/consume_peer.py (confluent-kafka, fastavro, whylogs) on the same topic. */
