@@ -78,8 +78,9 @@ export class ControllerMetrics {
     );
     this.checkpoints = metrics.counter(
       'continuum_controller_checkpoints_total',
-      'State-topic checkpoint writes by outcome.',
+      'State-topic checkpoint writes by outcome (written, failed).',
       ['outcome'],
+      [{ outcome: 'written' }, { outcome: 'failed' }],
     );
     this.ownedPartitions = metrics.gauge(
       'continuum_controller_owned_partitions',
