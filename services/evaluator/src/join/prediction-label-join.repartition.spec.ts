@@ -37,6 +37,7 @@ class World {
       modelTasks: new Map(),
     } as unknown as EvaluatorConfig,
     Object.assign(this.store, {
+      prepare: async () => undefined,
       write: async (ops: WriteOp[]) => {
         if (this.failWrites) throw new Error('killed before the state write');
         await MemoryStore.prototype.write.call(this.store, ops);

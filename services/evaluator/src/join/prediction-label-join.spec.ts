@@ -36,6 +36,7 @@ class Recorder {
   }
 
   readonly store = Object.assign(new MemoryStore(), {
+    prepare: async () => undefined,
     write: async (ops: WriteOp[]) => {
       for (let i = 0; i < 3; i++) await Promise.resolve();
       this.record('write');

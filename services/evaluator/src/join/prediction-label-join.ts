@@ -136,6 +136,8 @@ export class PredictionLabelJoin {
     await this.lock.run(String(partition), async () => {
       const evaluator = this.evaluator(partition);
       try {
+        // A partition that moved here is restored from the changelog first (heartbeating).
+        await this.store.prepare(partition, () => context.heartbeat());
         await this.checkContinuity(evaluator, topic, records[0]);
         const { local, reroutedTimes } = await this.reroute(topic, partition, records);
         const elsewhere = { through: (BigInt(context.lastOffset) + 1n).toString(), reroutedTimes };

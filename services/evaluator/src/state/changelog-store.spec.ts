@@ -74,6 +74,20 @@ describe('ChangelogStore', () => {
     expect(a.local.entries.get('C\u0000meta')).toBe('combiner');
   });
 
+  it('prepare() restores a partition before its first batch, heartbeating after every chunk', async () => {
+    const changelog = new MemoryChangelog();
+    const a = instance(changelog);
+    const entries = Array.from({ length: 7 }, (_, i) => put(keys.label(4, `e${i}`, 'm'), 'l'));
+    await a.store.write([put(keys.meta(4), '{}'), ...entries]);
+    const b = instance(changelog);
+    let beats = 0;
+    await b.store.prepare(4, async () => void (beats += 1));
+    expect(beats).toBe(3); // 8 records in chunks of 3
+    expect(stateOf(b.local, 4)).toEqual(stateOf(a.local, 4));
+    await b.store.prepare(4, async () => void (beats += 1));
+    expect(beats).toBe(3); // checked once per assignment
+  });
+
   it('restores nothing when the disk covers the changelog (a restart with the same partitions)', async () => {
     const changelog = new MemoryChangelog();
     const a = instance(changelog);

@@ -55,6 +55,15 @@ export class ChangelogStore implements KeyValueStore {
     this.checked.clear();
   }
 
+  /**
+   * Checks (and if needed restores) a partition before its first batch, calling `heartbeat`
+   * between restored chunks so that a long restore keeps the consumer in its group. Reads and
+   * writes check on their own too; this is the explicit, heartbeating path.
+   */
+  prepare(partition: number, heartbeat: () => Promise<void>): Promise<void> {
+    return this.ensurePartition(partition, heartbeat);
+  }
+
   async getMany(keyList: readonly string[]): Promise<Array<string | undefined>> {
     await this.ensure(keyList);
     return this.local.getMany(keyList);
@@ -121,17 +130,17 @@ export class ChangelogStore implements KeyValueStore {
     return Promise.all([...partitions].map((p) => this.ensurePartition(p))).then(() => undefined);
   }
 
-  private ensurePartition(p: number): Promise<void> {
+  private ensurePartition(p: number, heartbeat?: () => Promise<void>): Promise<void> {
     let check = this.checked.get(p);
     if (!check) {
-      check = this.checkAndRestore(p);
+      check = this.checkAndRestore(p, heartbeat);
       this.checked.set(p, check);
       check.catch(() => this.checked.delete(p));
     }
     return check;
   }
 
-  private async checkAndRestore(p: number): Promise<void> {
+  private async checkAndRestore(p: number, heartbeat?: () => Promise<void>): Promise<void> {
     const [raw] = await this.local.getMany([keys.changelogPosition(p)]);
     const localPosition = raw === undefined ? 0n : BigInt(raw);
     const end = await this.changelog.endOffset(p);
@@ -148,6 +157,7 @@ export class ChangelogStore implements KeyValueStore {
           e.value === null ? { type: 'del', key: e.key } : { type: 'put', key: e.key, value: e.value.value },
         ),
       );
+      await heartbeat?.();
     });
     await this.local.write([
       { type: 'put', key: keys.changelogPosition(p), value: result.position.toString() },

@@ -84,6 +84,11 @@ export class StateStore implements KeyValueStore, OnModuleInit, OnApplicationShu
     return this.store;
   }
 
+  /** Restores `partition` from the changelog if this disk is behind it, heartbeating meanwhile. */
+  prepare(partition: number, heartbeat: () => Promise<void>): Promise<void> {
+    return this.open.prepare(partition, heartbeat);
+  }
+
   getMany(keys: readonly string[]): Promise<Array<string | undefined>> {
     return this.open.getMany(keys);
   }
