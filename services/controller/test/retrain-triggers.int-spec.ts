@@ -245,19 +245,10 @@ models:
       evidence: [{ kind: 'MANUAL', reference: 'http', summary: 'new product launch' }],
     });
 
-    // The CLI: the same API, from a shell.
+    // The CLI (tools/continuum retrain): the same API, from a shell.
     const cli = spawn(
-      process.execPath,
-      [
-        '-r',
-        '@swc-node/register',
-        join(REPO_ROOT, 'services/controller/src/cli.ts'),
-        'churn',
-        '--window',
-        'duration:7d',
-        '--url',
-        c.process.baseUrl as string,
-      ],
+      join(REPO_ROOT, 'tools/continuum'),
+      ['retrain', 'churn', '--window', 'duration:7d', '--url', c.process.baseUrl as string],
       { cwd: REPO_ROOT, env: { ...process.env, CONTROLLER_API_TOKEN: API_TOKEN } },
     );
     let output = '';
