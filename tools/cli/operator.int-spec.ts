@@ -31,6 +31,7 @@ import { runTailCommand } from './tail';
 import { kafkaFromEnv } from './topics';
 
 const TOKEN = 'operator-cli-test-token-0123456789';
+const CONTROLLER_TOKEN = 'operator-cli-controller-token-0123456789';
 
 function recorder() {
   const out: string[] = [];
@@ -43,6 +44,7 @@ describe('continuum operator commands', () => {
   const { names, env: topicEnv } = privateTopics('operator-cli');
   const dir = mkdtempSync(join(tmpdir(), 'operator-cli-'));
   let registry: ServiceProcess;
+  let controller: ServiceProcess;
   let env: Record<string, string>;
 
   beforeAll(async () => {
@@ -51,7 +53,28 @@ describe('continuum operator commands', () => {
       { topic: names.deadLetter, partitions: Topics.deadLetter.partitions },
       { topic: names.promotions, partitions: Topics.promotions.partitions },
       { topic: names.retrainRequests, partitions: Topics.retrainRequests.partitions },
+      { topic: names.driftReports, partitions: Topics.driftReports.partitions },
+      { topic: names.performance, partitions: Topics.performance.partitions },
     ]);
+    const policyFile = join(dir, 'controller-policy.yaml');
+    // One entry, 'regression', that registered models name as their policyRef: none of them is in the file.
+    writeFileSync(
+      policyFile,
+      'models:\n  regression:\n    dailyBudget: 3\n    request: { mode: WARM_START, window: { kind: FIXED_COUNT, count: 5000 } }\n',
+    );
+    const starting = ServiceProcess.startService(
+      'controller',
+      {
+        ...topicEnv,
+        CT_TOPIC_CONTROLLER_STATE: `${names.retrainRequests}.controller-state`,
+        CONTROLLER_POLICY_FILE: policyFile,
+        CONTROLLER_API_TOKEN: CONTROLLER_TOKEN,
+        CONTROLLER_GROUP_ID: uniqueName('controller'),
+        CONTROLLER_TICK_MS: '200',
+        CONTROLLER_SESSION_TIMEOUT_MS: '6000',
+      },
+      120_000,
+    );
     registry = await ServiceProcess.startService(
       'registry',
       {
@@ -63,6 +86,7 @@ describe('continuum operator commands', () => {
       },
       90_000,
     );
+    controller = await starting;
     env = {
       ...topicEnv,
       REGISTRY_URL: registry.baseUrl!,
@@ -70,11 +94,13 @@ describe('continuum operator commands', () => {
       KAFKA_BROKERS: BROKERS.join(','),
       SCHEMA_REGISTRY_URL: REGISTRY_URL,
       CONTINUUM_CACHE_DIR: dir,
+      CONTROLLER_URL: controller.baseUrl!,
+      CONTROLLER_API_TOKEN: CONTROLLER_TOKEN,
     };
   }, 120_000);
 
   afterAll(async () => {
-    await registry?.stop();
+    await Promise.all([registry?.stop(), controller?.stop()]);
     const admin = kafka.admin();
     await admin.connect();
     await admin.deleteTopics({ topics: Object.values(names) }).catch(() => undefined);
@@ -95,7 +121,7 @@ describe('continuum operator commands', () => {
     JSON.stringify({
       task: 'REGRESSION',
       owner: 'pricing',
-      policyRef: 'houses',
+      policyRef: 'regression',
       contract: {
         features: [
           { name: 'rooms', type: 'NUMERIC', min: 0 },
@@ -118,7 +144,7 @@ describe('continuum operator commands', () => {
       await runCli(['register', 'houses', '--contract', contract, '--profile', profile], env, registered.io),
     ).toBe(0);
     expect(registered.out).toEqual([
-      'registered model houses (REGRESSION, 3 features, owner pricing, policy houses)',
+      'registered model houses (REGRESSION, 3 features, owner pricing, policy regression)',
       'registered version 1 of houses (EXTERNAL, CHAMPION) with its reference profile',
     ]);
     const client = new RegistryClient({ baseUrl: registry.baseUrl! });
@@ -127,7 +153,7 @@ describe('continuum operator commands', () => {
     const models = recorder();
     expect(await runCli(['models', 'list'], env, models.io)).toBe(0);
     expect(models.out).toContainEqual(
-      expect.stringMatching(/^houses\s+REGRESSION\s+pricing\s+1\s+1\s+houses$/),
+      expect.stringMatching(/^houses\s+REGRESSION\s+pricing\s+1\s+1\s+regression$/),
     );
 
     const versions = recorder();
@@ -311,4 +337,28 @@ describe('continuum operator commands', () => {
       /retrain +houses v1: MANUAL by policy:houses, mode FULL, .*\(request rr-houses-2\)$/,
     );
   }, 90_000);
+
+  it('a model registered with a policyRef naming a policy entry is controlled without editing the file: continuum retrain', async () => {
+    // The controller follows ct.model-versions: the registration reaches it within moments.
+    const retrained = await waitFor(
+      'the controller to accept a retrain of houses',
+      async () => {
+        const t = recorder();
+        const code = await runCli(['retrain', 'houses', '--reason', 'new market data'], env, t.io);
+        return code === 0 ? t : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(retrained.out[0]).toMatch(
+      /^MANUAL retrain request \S+ for 'houses' accepted \(mode WARM_START, window .*"count":5000/,
+    );
+    const unknown = recorder();
+    expect(await runCli(['retrain', 'nobody'], env, unknown.io)).toBe(1);
+    expect(unknown.err[0]).toMatch(/^continuum retrain: the controller answered 404: /);
+    const tailed = recorder();
+    expect(
+      await runCli(['tail', 'retrain-requests', '--model', 'houses', '--since', '10m'], env, tailed.io),
+    ).toBe(0);
+    expect(tailed.out.at(-1)).toMatch(/retrain +houses: MANUAL by cli:\S+, mode WARM_START/);
+  }, 60_000);
 });

@@ -117,13 +117,29 @@ export class RetrainEngine {
   /** The registry's stages; until set, every version's reports count (no registry). */
   private stages?: StageLookup;
 
+  /** The models it runs: the policy file's, then registered models adopted at run time (adopt). */
+  readonly models: Map<string, ModelPolicy>;
+
   constructor(
     readonly policy: ControllerPolicy,
     private readonly limits: EngineLimits = { maxVersions: 8 },
   ) {
-    for (const [modelId, p] of policy.models) {
-      if (p.schedule) this.schedules.set(modelId, new CronSchedule(p.schedule.cron, p.schedule.timezone));
-    }
+    this.models = new Map(policy.models);
+    for (const p of policy.models.values()) this.addSchedule(p);
+  }
+
+  /**
+   * Runs one more model from now on: a model registered with a `policyRef` naming an entry of the
+   * policy file (policy/registered-models.ts). Call before its state is restored or its first report.
+   */
+  adopt(policy: ModelPolicy): void {
+    if (this.models.has(policy.modelId)) return;
+    this.models.set(policy.modelId, policy);
+    this.addSchedule(policy);
+  }
+
+  private addSchedule(p: ModelPolicy): void {
+    if (p.schedule) this.schedules.set(p.modelId, new CronSchedule(p.schedule.cron, p.schedule.timezone));
   }
 
   /**
@@ -137,7 +153,7 @@ export class RetrainEngine {
   /** How far back the requests topic must be read at start-up for the guards to be right. */
   historyWindowMs(): number {
     let window = DAY_MS;
-    for (const p of this.policy.models.values()) window = Math.max(window, p.cooldownMs);
+    for (const p of this.models.values()) window = Math.max(window, p.cooldownMs);
     return window;
   }
 
@@ -149,7 +165,7 @@ export class RetrainEngine {
   restore(states: Iterable<ModelState>, emitted: Iterable<EmittedRequest>, now: number): void {
     for (const r of emitted) this.history.add(r);
     for (const s of states) {
-      if (!this.policy.models.has(s.modelId)) continue;
+      if (!this.models.has(s.modelId)) continue;
       const state = structuredClone(s);
       if (state.pending && this.pendingAlreadyEmitted(state.modelId, state.pending)) {
         state.pending = null;
@@ -171,7 +187,7 @@ export class RetrainEngine {
   }
 
   modelPolicy(modelId: string): ModelPolicy | undefined {
-    return this.policy.models.get(modelId);
+    return this.models.get(modelId);
   }
 
   /** A copy of the model's state (undefined before its first event). */
@@ -186,7 +202,7 @@ export class RetrainEngine {
 
   onDriftReport(report: DriftReport, now: number): ReportOutcome {
     const outcome: ReportOutcome = { modelId: report.modelId, skipped: [], signals: [] };
-    const policy = this.policy.models.get(report.modelId);
+    const policy = this.models.get(report.modelId);
     if (!policy) return { ...outcome, ignored: 'unknown-model' };
     if (!policy.drift) return { ...outcome, ignored: 'no-trigger' };
     if (!policy.drift.segments.includes(report.segment))
@@ -235,7 +251,7 @@ export class RetrainEngine {
 
   onPerformanceReport(report: PerformanceReport, now: number): ReportOutcome {
     const outcome: ReportOutcome = { modelId: report.modelId, skipped: [], signals: [] };
-    const policy = this.policy.models.get(report.modelId);
+    const policy = this.models.get(report.modelId);
     if (!policy) return { ...outcome, ignored: 'unknown-model' };
     if (!policy.performance && !policy.conceptDrift) return { ...outcome, ignored: 'no-trigger' };
     if (!stageVerdict(this.stages, report.modelId, report.modelVersion).counts)
@@ -313,7 +329,7 @@ export class RetrainEngine {
    */
   onScheduleTick(modelId: string, now: number): ScheduleOutcome {
     const schedule = this.schedules.get(modelId);
-    const policy = this.policy.models.get(modelId);
+    const policy = this.models.get(modelId);
     if (!schedule || !policy?.schedule) return { kind: 'none' };
     if (now < (this.nextSlotAt.get(modelId) ?? -Infinity)) return { kind: 'none' };
     this.nextSlotAt.set(modelId, schedule.nextSlot(now) ?? Infinity);
@@ -355,7 +371,7 @@ export class RetrainEngine {
    * signals of a pending request so that they are not emitted again as a second request.
    */
   manual(modelId: string, input: ManualInput, now: number): ManualOutcome {
-    const policy = this.policy.models.get(modelId);
+    const policy = this.models.get(modelId);
     if (!policy) return { kind: 'unknown-model' };
     const requestId = requestIdFor(modelId, `MANUAL|${input.idempotencyKey ?? input.nonce}`);
     if (this.history.has(requestId)) return { kind: 'duplicate', requestId };
@@ -396,7 +412,7 @@ export class RetrainEngine {
     const due: RetrainRequest[] = [];
     for (const state of this.states.values()) {
       const pending = state.pending;
-      const policy = this.policy.models.get(state.modelId);
+      const policy = this.models.get(state.modelId);
       if (!pending || !policy || pending.deadline > now) continue;
       const signals = [...pending.signals].sort(
         (a, b) => precedence(a.reason) - precedence(b.reason) || a.raisedAt - b.raisedAt,

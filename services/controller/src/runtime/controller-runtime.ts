@@ -30,6 +30,7 @@ import { type ControllerPolicy } from '../policy/policy';
 import { RequestLog } from '../requests/request-log';
 import { ModelStages } from '../stages/model-stages';
 import { ModelStateContract } from '../state/model-state.contract';
+import { policiesOfRegisteredModels } from '../policy/registered-models';
 import { CONTROLLER_CONFIG, RETRAIN_POLICY } from '../tokens';
 
 export interface ManualCall {
@@ -69,6 +70,8 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private lastTickError: string | undefined;
+  /** Registered models whose policyRef names no entry of the file (warned about once). */
+  private readonly unresolvedRefs = new Set<string>();
 
   constructor(
     @Inject(CONTROLLER_CONFIG) private readonly config: ControllerConfig,
@@ -80,7 +83,7 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
     private readonly metrics: ControllerMetrics,
     private readonly health: HealthChecks,
     @Inject(LOGGER) private readonly logger: Logger,
-    stages: ModelStages,
+    private readonly stages: ModelStages,
   ) {
     this.engine = new RetrainEngine(policy, { maxVersions: config.maxVersions });
     // Drift and performance reports raise requests for the champion only (engine/stage-gate.ts).
@@ -106,7 +109,7 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     this.health.addReadinessCheck('controller-state', () => this.readiness());
     this.logger.info(
-      { policy: this.policy.source, models: [...this.policy.models.keys()] },
+      { policy: this.policy.source, models: [...this.engine.models.keys()] },
       'retrain policy loaded',
     );
     this.scheduleTick();
@@ -146,7 +149,7 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
   manual(modelId: string, call: ManualCall): Promise<ManualResult> {
     return this.queue.run(async () => {
       await this.syncOwnership();
-      if (!this.policy.models.has(modelId)) return { kind: 'unknown-model' };
+      if (!this.engine.models.has(modelId)) return { kind: 'unknown-model' };
       const partition = await this.partitionOf(modelId);
       if (!this.owned.has(partition)) {
         return {
@@ -199,8 +202,8 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
     await this.syncOwnership();
     if (this.seenGeneration === 0) return;
     const now = Date.now();
-    for (const modelId of this.policy.models.keys()) {
-      if (!this.policy.models.get(modelId)?.schedule || !(await this.owns(modelId))) continue;
+    for (const modelId of this.engine.models.keys()) {
+      if (!this.engine.models.get(modelId)?.schedule || !(await this.owns(modelId))) continue;
       const outcome = this.engine.onScheduleTick(modelId, now);
       if (outcome.kind === 'none') continue;
       this.metrics.scheduleSlots.inc({ model_id: modelId, outcome: outcome.kind });
@@ -263,6 +266,7 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
    * given away is dropped (their new owner reads it back).
    */
   private async syncOwnership(): Promise<void> {
+    this.adoptRegisteredModels();
     const generation = this.assignments.generation;
     if (generation === this.seenGeneration) return;
     const current = this.assignments.partitions(this.reportTopics);
@@ -323,10 +327,38 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
 
   private async modelsIn(partitions: number[]): Promise<string[]> {
     const out: string[] = [];
-    for (const modelId of this.policy.models.keys()) {
+    for (const modelId of this.engine.models.keys()) {
       if (partitions.includes(await this.partitionOf(modelId))) out.push(modelId);
     }
     return out;
+  }
+
+  /**
+   * Models registered in the registry with a `policyRef` naming an entry of the policy file run
+   * under that entry from now on (policy/registered-models.ts); before any ownership change, so
+   * that their checkpointed state is restored with the others'.
+   */
+  private adoptRegisteredModels(): void {
+    const { adopted, unresolved } = policiesOfRegisteredModels(
+      this.policy,
+      this.engine.models,
+      this.stages.view.models(),
+    );
+    for (const policy of adopted) {
+      this.engine.adopt(policy);
+      this.logger.info(
+        { modelId: policy.modelId, policyRef: this.stages.view.model(policy.modelId)?.policyRef },
+        'registered model follows a policy entry',
+      );
+    }
+    for (const model of unresolved) {
+      if (this.unresolvedRefs.has(model.modelId)) continue;
+      this.unresolvedRefs.add(model.modelId);
+      this.logger.warn(
+        { modelId: model.modelId, policyRef: model.policyRef, entries: [...this.policy.models.keys()] },
+        'registered model names a policy entry the policy file does not have: not controlled',
+      );
+    }
   }
 
   /** Both report topics must have the same partition count, or ownership by partition breaks. */
