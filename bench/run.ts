@@ -51,6 +51,13 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'trainer-online', file: 'services/trainer/bench/online.bench.ts' },
   { name: 'trainer-retrain', file: 'services/trainer/bench/retrain.bench.ts' },
   { name: 'registry', file: 'services/registry/bench/registry.bench.ts' },
+  { name: 'controller', file: 'services/controller/scripts/bench-engine.ts' },
+  { name: 'state-changelog', file: 'libs/kafka/bench/state-changelog.bench.ts' },
+  {
+    name: 'ks-calibration',
+    file: 'libs/drift/bench/ks-calibration.ts',
+    quick: { KS_CALIBRATION_QUICK: '1' },
+  },
 ];
 
 function run(bench: Benchmark, results: string, logs: string): Promise<number | string> {
