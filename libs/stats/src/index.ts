@@ -87,5 +87,18 @@ export {
   type LabelDelaySummary,
 } from './metrics/label-delay-sketch';
 
+// Performance estimated without labels (NannyML's CBPE), mergeable per window
+export { IsotonicCalibrator, type IsotonicCalibratorJSON } from './estimation/isotonic-calibrator';
+export { SAMPLING_ERROR_RANGE, type EstimatedMetric } from './estimation/estimated-metric';
+export {
+  CbpeReference,
+  CbpeWindow,
+  CBPE_AUC_BINS,
+  type CbpeReferenceJSON,
+  type CbpeReferenceOptions,
+  type CbpeEstimate,
+  type CbpeWindowJSON,
+} from './estimation/cbpe';
+
 // Sequential tests (the promoter's champion-vs-challenger decisions)
 export * from './sequential';
