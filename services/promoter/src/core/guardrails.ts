@@ -1,3 +1,4 @@
+import { populationStabilityIndex } from '@continuum/drift';
 import { RunningMoments, type RunningMomentsState } from '@continuum/stats';
 
 /** Calibration, prediction-shift and segment guardrail limits (loss units as the gate's). */
@@ -75,20 +76,13 @@ function emptyCalibration(): CalibrationState {
 }
 
 /**
- * Population stability index of two score histograms over [0, 1] with 10 equal-width bins:
- * PSI = Σ (q_b − p_b) · ln(q_b / p_b), empty bins floored at 1e−4 (the usual convention).
+ * PSI of the challenger's score histogram against the champion's (10 equal-width bins of [0, 1]):
+ * @continuum/drift's PSI, which replaces an empty bin's proportion by 1e−4; null while either
+ * histogram is empty (not measurable yet).
  */
-export function psi(expected: readonly number[], actual: readonly number[]): number | null {
-  const ne = expected.reduce((a, b) => a + b, 0);
-  const na = actual.reduce((a, b) => a + b, 0);
-  if (ne === 0 || na === 0) return null;
-  let s = 0;
-  for (let b = 0; b < expected.length; b++) {
-    const p = Math.max(1e-4, expected[b] / ne);
-    const q = Math.max(1e-4, actual[b] / na);
-    s += (q - p) * Math.log(q / p);
-  }
-  return s;
+export function predictionShift(champion: readonly number[], challenger: readonly number[]): number | null {
+  const empty = (h: readonly number[]): boolean => h.every((c) => c === 0);
+  return empty(champion) || empty(challenger) ? null : populationStabilityIndex(champion, challenger);
 }
 
 export interface GuardrailState {
@@ -168,7 +162,7 @@ export function evaluateGuardrails(g: GuardrailState, limits: GuardrailLimits): 
         ? null
         : `champion ECE ${fmt(champion)}, challenger ECE ${fmt(challenger)}`,
   });
-  const shift = psi(g.championScores, g.challengerScores);
+  const shift = predictionShift(g.championScores, g.challengerScores);
   results.push({
     name: 'prediction_psi',
     value: shift,

@@ -7,7 +7,7 @@ import {
   CalibrationAccumulator,
   evaluateGuardrails,
   emptyGuardrails,
-  psi,
+  predictionShift,
   type GuardrailLimits,
 } from './guardrails';
 import { infraCheck } from './infra-check';
@@ -126,11 +126,11 @@ describe('guardrails', () => {
     expect(c.ece()).toBeCloseTo((2 / 3) * 0.35 + (1 / 3) * 0.05, 12);
     const p = [10, 10, 0, 0, 0, 0, 0, 0, 0, 0];
     const q = [5, 15, 0, 0, 0, 0, 0, 0, 0, 0];
-    expect(psi(p, q)).toBeCloseTo(
+    expect(predictionShift(p, q)).toBeCloseTo(
       (0.25 - 0.5) * Math.log(0.25 / 0.5) + (0.75 - 0.5) * Math.log(0.75 / 0.5),
       12,
     );
-    expect(psi(p, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0])).toBeNull();
+    expect(predictionShift(p, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0])).toBeNull();
   });
 
   it('a latency above the budget fails; unmeasured values pass', () => {
