@@ -87,7 +87,7 @@ export {
   type LabelDelaySummary,
 } from './metrics/label-delay-sketch';
 
-// Performance estimated without labels (NannyML's CBPE), mergeable per window
+// Performance estimated without labels (NannyML's CBPE and DLE), mergeable per window
 export { IsotonicCalibrator, type IsotonicCalibratorJSON } from './estimation/isotonic-calibrator';
 export { SAMPLING_ERROR_RANGE, type EstimatedMetric } from './estimation/estimated-metric';
 export {
@@ -99,6 +99,14 @@ export {
   type CbpeEstimate,
   type CbpeWindowJSON,
 } from './estimation/cbpe';
+export {
+  DleReference,
+  DleWindow,
+  type DleReferenceJSON,
+  type DleEstimate,
+  type DleWindowJSON,
+} from './estimation/dle';
+export { BoostedTrees, type BoostedTreesOptions, type BoostedTreesJSON } from './estimation/boosted-trees';
 
 // Sequential tests (the promoter's champion-vs-challenger decisions)
 export * from './sequential';
