@@ -1,6 +1,6 @@
 import { IncompatibleStateError, InvalidArgumentError, InvalidStateError } from '../errors';
 import { IsotonicCalibrator, type IsotonicCalibratorJSON } from './isotonic-calibrator';
-import { type EstimatedMetric, estimatedMetric } from './estimated-metric';
+import { type EstimatedMetric, estimatedMetric, referenceSpread } from './estimated-metric';
 
 /**
  * Resolution of the estimated ROC AUC: calibrated probabilities are binned to 1/10 000. Pairs in
@@ -256,20 +256,11 @@ export class CbpeWindow {
 
 // --- NannyML's sampling-error components, computed on the labelled reference ---------------------
 
-function std(values: ArrayLike<number>): number {
-  const n = values.length;
-  if (n === 0) return NaN;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += values[i];
-  mean /= n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
-  return Math.sqrt(ss / n); // population std, as numpy.std
-}
-
 /** Std of the per-row correctness (0/1). */
 function accuracyComponent(predicted: ArrayLike<number>, labels: ArrayLike<number>): number {
-  return std(Array.from({ length: labels.length }, (_, i) => (predicted[i] === labels[i] ? 1 : 0)));
+  return referenceSpread(
+    Array.from({ length: labels.length }, (_, i) => (predicted[i] === labels[i] ? 1 : 0)),
+  ).std;
 }
 
 /**
@@ -290,7 +281,7 @@ function f1Components(
   if (relevant === 0) return { f1Std: NaN, f1Fraction: 0 };
   const factor = relevant / (tp + 0.5 * fpFn);
   const values = [...new Array<number>(tp).fill(factor), ...new Array<number>(fpFn).fill(0)];
-  return { f1Std: std(values), f1Fraction: relevant / labels.length };
+  return { f1Std: referenceSpread(values).std, f1Fraction: relevant / labels.length };
 }
 
 /**
@@ -327,5 +318,5 @@ function aucComponents(
     negativesBelow += tiedNegatives;
     start = end;
   }
-  return { aucStd: std(below), aucFraction: nPos / n };
+  return { aucStd: referenceSpread(below).std, aucFraction: nPos / n };
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, InvalidStateError } from '../errors';
 import { BoostedTrees, type BoostedTreesJSON, type BoostedTreesOptions } from './boosted-trees';
-import { type EstimatedMetric, estimatedMetric } from './estimated-metric';
+import { type EstimatedMetric, estimatedMetric, referenceSpread } from './estimated-metric';
 
 export interface DleReferenceJSON {
   kind: 'dle-reference';
@@ -64,18 +64,15 @@ export class DleReference {
     const squared = absolute.map((e) => e * e);
     if (!absolute.every(Number.isFinite))
       throw new InvalidArgumentError('DLE reference holds a non-finite value');
-    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-    const std = (v: number[]) => {
-      const m = mean(v);
-      return Math.sqrt(mean(v.map((x) => (x - m) ** 2)));
-    };
+    const absoluteSpread = referenceSpread(absolute);
+    const squaredSpread = referenceSpread(squared);
     return new DleReference(
       BoostedTrees.fit(rows, absolute, options),
       BoostedTrees.fit(rows, squared, options),
       {
-        absoluteErrorStd: std(absolute),
-        squaredErrorStd: std(squared),
-        squaredErrorMean: mean(squared),
+        absoluteErrorStd: absoluteSpread.std,
+        squaredErrorStd: squaredSpread.std,
+        squaredErrorMean: squaredSpread.mean,
       },
     );
   }

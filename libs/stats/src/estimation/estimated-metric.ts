@@ -1,3 +1,5 @@
+import { MOMENT_SLOTS, initMoments, summarizeMoments, updateMoments } from '../moments/moments';
+
 /** Width of the confidence band in sampling errors (NannyML's default: ±3σ). */
 export const SAMPLING_ERROR_RANGE = 3;
 
@@ -24,4 +26,13 @@ export function estimatedMetric(
     lower: Math.max(range.min, value - SAMPLING_ERROR_RANGE * samplingError),
     upper: Math.min(range.max, value + SAMPLING_ERROR_RANGE * samplingError),
   };
+}
+
+/** Mean and population standard deviation (numpy.std) of the reference rows' per-row metric. */
+export function referenceSpread(values: ArrayLike<number>): { mean: number; std: number } {
+  const m = new Float64Array(MOMENT_SLOTS);
+  initMoments(m, 0);
+  for (let i = 0; i < values.length; i++) updateMoments(m, 0, values[i]);
+  const { mean, std } = summarizeMoments(m);
+  return { mean, std };
 }
