@@ -11,7 +11,6 @@ export { SeededRandom } from './random';
 // TensorFlow.js loads on first use (tfjs-loader, createEngine): importing this entry point loads none of it.
 export * from './backend/tfjs-loader';
 export * from './features/feature-pipeline';
-export { RunningMoments } from './features/running-moments';
 export { murmurhash3 } from './features/murmurhash3';
 export type { Activation, Head, NetworkSpec, ParameterShape } from './network/spec';
 export { parameterShapes, parameterCount } from './network/spec';

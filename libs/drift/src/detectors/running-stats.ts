@@ -1,6 +1,7 @@
 /**
  * Running statistics with River's exact update arithmetic (same operations in the same order), so
  * that detectors built on them take bit-identical decisions. Internal to the detectors.
+ * The one deliberate copy of a moments accumulator (@continuum/stats's rounds differently: mean + δ/n, not + (1/n)·δ).
  */
 
 /** River's `stats.Mean` (West 1979). */

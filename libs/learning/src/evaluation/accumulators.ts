@@ -4,7 +4,7 @@ import {
   brierOne,
   logLossOne,
   precisionRecallF1,
-  r2FromSums,
+  RegressionMetrics,
   rocAuc,
   rocAucOneVsRest,
 } from '@continuum/stats';
@@ -141,39 +141,30 @@ export class ClassificationAccumulator implements MetricsAccumulator {
   }
 }
 
-/** Streaming MAE, RMSE and R² in O(1) memory (Welford's running variance of the target for SST). */
+/**
+ * Streaming MAE, RMSE and R² in O(1) memory: @continuum/stats's mergeable RegressionMetrics (its
+ * target variance is the one moments accumulator's Welford update), NaN while empty.
+ */
 export class RegressionAccumulator implements MetricsAccumulator {
-  private n = 0;
-  private absSum = 0;
-  private sqSum = 0;
-  private mean = 0;
-  private m2 = 0;
+  private readonly metrics = new RegressionMetrics();
 
   get count(): number {
-    return this.n;
+    return this.metrics.count;
   }
 
   update(targets: ArrayLike<number>, outputs: ArrayLike<number>, rows: number): void {
-    for (let r = 0; r < rows; r++) {
-      const y = targets[r];
-      const e = y - outputs[r];
-      this.absSum += Math.abs(e);
-      this.sqSum += e * e;
-      this.n++;
-      const d = y - this.mean;
-      this.mean += d / this.n;
-      this.m2 += d * (y - this.mean);
-    }
+    for (let r = 0; r < rows; r++) this.metrics.add(outputs[r], targets[r]);
   }
 
   result(): RegressionResult {
-    const n = this.n;
+    const n = this.count;
+    const m = this.metrics.metrics();
     return {
       task: 'regression',
       count: n,
-      mae: n > 0 ? this.absSum / n : NaN,
-      rmse: n > 0 ? Math.sqrt(this.sqSum / n) : NaN,
-      r2: n > 0 ? r2FromSums(this.sqSum, this.m2) : NaN,
+      mae: n > 0 ? m.mae : NaN,
+      rmse: n > 0 ? m.rmse : NaN,
+      r2: n > 0 ? m.r2 : NaN,
     };
   }
 }

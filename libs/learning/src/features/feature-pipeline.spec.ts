@@ -1,8 +1,8 @@
 import { readVectors } from '../../test/vectors';
 import { ConfigurationError, InvalidInputError } from '../errors';
+import { RunningMoments } from '@continuum/stats';
 import { FeaturePipeline } from './feature-pipeline';
 import { murmurhash3 } from './murmurhash3';
-import { RunningMoments } from './running-moments';
 
 interface FeatureVectors {
   murmurhash3: { token: string; murmurhash3_32: number }[];
@@ -29,14 +29,14 @@ describe('RunningMoments', () => {
     const whole = new RunningMoments();
     values.forEach((v) => whole.update(v));
     expect(whole.mean).toBeCloseTo(mean, 8);
-    expect(whole.variance).toBeCloseTo(variance, 6);
+    expect(whole.populationVariance).toBeCloseTo(variance, 6);
     const a = new RunningMoments();
     const b = new RunningMoments();
     values.forEach((v, i) => (i < 37 ? a : b).update(v));
     a.merge(b);
-    expect(a.count).toBe(101);
+    expect(a.n).toBe(101);
     expect(a.mean).toBeCloseTo(mean, 8);
-    expect(a.variance).toBeCloseTo(variance, 6);
+    expect(a.populationVariance).toBeCloseTo(variance, 6);
   });
 });
 
@@ -56,7 +56,7 @@ describe('FeaturePipeline', () => {
     pipelines.slice(1).forEach((p) => merged.merge(p));
     [0, 1, 2].forEach((j) => {
       expect(merged.moments(`f${j}`).mean).toBeCloseTo(mean[j], 10);
-      expect(merged.moments(`f${j}`).variance / variance[j]).toBeCloseTo(1, 10);
+      expect(merged.moments(`f${j}`).populationVariance / variance[j]).toBeCloseTo(1, 10);
     });
     const out = merged.transform(examples);
     transformed.forEach((row, i) =>
@@ -114,7 +114,7 @@ describe('FeaturePipeline', () => {
       ],
     });
     pipe.learn([{ numeric: { a: 2, b: 5 } }, { numeric: { a: 4, b: null } }, { numeric: { a: NaN } }]);
-    expect(pipe.moments('a').count).toBe(2);
+    expect(pipe.moments('a').n).toBe(2);
     expect(
       Array.from(pipe.transform([{ numeric: { a: null, b: undefined } }, { numeric: { a: 1, b: 2 } }])),
     ).toEqual([3, 1, 0, 1, 0, 2]);

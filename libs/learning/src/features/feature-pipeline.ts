@@ -1,7 +1,7 @@
 import { ConfigurationError, InvalidInputError } from '../errors';
 import type { Example } from '../example';
 import { murmurhash3 } from './murmurhash3';
-import { RunningMoments } from './running-moments';
+import { initMoments, mergeMoments, MOMENT_SLOTS, RunningMoments, updateMoments } from '@continuum/stats';
 
 /**
  * A numeric input. Missing means null, undefined, absent or NaN; ±Infinity is an error.
@@ -116,7 +116,7 @@ export class FeaturePipeline {
   private readonly resolved: Resolved[];
   /**
    * Numeric features as parallel arrays (the hot path of online learning reads and scales
-   * them per example): names, output columns, options, and Welford's count/mean/M2.
+   * them per example): names, output columns, options, and the moments (count/mean/M2).
    */
   private readonly num: NumericBlock;
   private readonly categorical: Exclude<Resolved, { kind: 'numeric' }>[];
@@ -153,13 +153,12 @@ export class FeaturePipeline {
       missing: Uint8Array.from(numeric, (r) => MISSING_CODE[r.missing]),
       indicator: Uint8Array.from(numeric, (r) => (r.indicator ? 1 : 0)),
       tracked: Int32Array.from(numeric.flatMap((r, j) => (r.standardize || r.missing === 'mean' ? [j] : []))),
-      count: new Float64Array(k),
-      mean: new Float64Array(k),
-      m2: new Float64Array(k),
+      moments: new Float64Array(k * MOMENT_SLOTS),
       centre: new Float64Array(k),
       scale: new Float64Array(k),
       fill: new Float64Array(k),
     };
+    this.reset();
     this.readRow = compileNumericReader(this.num.names);
     this.categorical = this.resolved.filter(
       (r): r is Exclude<Resolved, { kind: 'numeric' }> => r.kind !== 'numeric',
@@ -211,27 +210,23 @@ export class FeaturePipeline {
 
   /** Forgets all running statistics (before a fit from scratch). */
   reset(): void {
-    this.num.count.fill(0);
-    this.num.mean.fill(0);
-    this.num.m2.fill(0);
+    for (let j = 0; j < this.num.names.length; j++) initMoments(this.num.moments, j * MOMENT_SLOTS);
   }
 
   /** Adds another pipeline's statistics (same spec) into this one. */
   merge(other: FeaturePipeline): void {
     if (other.signature() !== this.signature())
       throw new ConfigurationError('pipeline', 'cannot merge pipelines with different feature specs');
-    for (let j = 0; j < this.num.names.length; j++) {
-      const m = this.momentsAt(j);
-      m.merge(other.momentsAt(j));
-      this.setMoments(j, m);
-    }
+    for (let j = 0; j < this.num.names.length; j++)
+      mergeMoments(this.num.moments, j * MOMENT_SLOTS, other.num.moments, j * MOMENT_SLOTS);
   }
 
   /** Running statistics of a numeric feature (a copy). */
   moments(name: string): RunningMoments {
     const j = this.num.names.indexOf(name);
     if (j < 0) throw new InvalidInputError('name', `no numeric feature '${name}'`);
-    return this.momentsAt(j);
+    const [count, mean, m2] = this.num.moments.subarray(j * MOMENT_SLOTS);
+    return RunningMoments.fromJSON({ n: count, mean, m2 });
   }
 
   /** Canonical description of the spec (no statistics): equal signatures encode alike. */
@@ -241,7 +236,10 @@ export class FeaturePipeline {
 
   toJSON(): FeaturePipelineState {
     const moments: Record<string, { count: number; mean: number; m2: number }> = {};
-    this.num.names.forEach((name, j) => (moments[name] = this.momentsAt(j).toJSON()));
+    this.num.names.forEach((name, j) => {
+      const [count, mean, m2] = this.num.moments.subarray(j * MOMENT_SLOTS);
+      moments[name] = { count, mean, m2 };
+    });
     return { features: this.features.map(canonicalFeature), moments };
   }
 
@@ -251,23 +249,14 @@ export class FeaturePipeline {
       const m = state.moments?.[name];
       if (!m || !Number.isFinite(m.count) || !Number.isFinite(m.mean) || !Number.isFinite(m.m2))
         throw new ConfigurationError(`moments.${name}`, 'missing or not finite');
-      p.setMoments(j, RunningMoments.fromJSON(m));
+      // Min and max are not in the artifact format; they stay at their initial values.
+      p.num.moments.set([m.count, m.mean, m.m2], j * MOMENT_SLOTS);
     });
     return p;
   }
 
   clone(): FeaturePipeline {
     return FeaturePipeline.fromJSON(this.toJSON());
-  }
-
-  private momentsAt(j: number): RunningMoments {
-    return RunningMoments.fromJSON({ count: this.num.count[j], mean: this.num.mean[j], m2: this.num.m2[j] });
-  }
-
-  private setMoments(j: number, m: RunningMoments): void {
-    this.num.count[j] = m.count;
-    this.num.mean[j] = m.mean;
-    this.num.m2[j] = m.m2;
   }
 
   /** Raw numeric values, `rows x k`, NaN where missing; refuses non-numbers and ±Infinity. */
@@ -296,8 +285,8 @@ export class FeaturePipeline {
 
   /** Welford updates, with the non-missing raw values, of the features that use statistics. */
   private learnRaw(raw: Float64Array, rows: number): void {
-    const { count, mean, m2, tracked } = this.num;
-    const k = count.length;
+    const { moments, tracked } = this.num;
+    const k = this.num.names.length;
     const t = tracked.length;
     for (let e = 0; e < rows; e++) {
       const base = e * k;
@@ -305,10 +294,7 @@ export class FeaturePipeline {
         const j = tracked[q];
         const v = raw[base + j];
         if (v !== v) continue; // NaN: missing
-        const n = (count[j] += 1);
-        const delta = v - mean[j];
-        mean[j] += delta / n;
-        m2[j] += delta * (v - mean[j]);
+        updateMoments(moments, j * MOMENT_SLOTS, v);
       }
     }
   }
@@ -320,15 +306,15 @@ export class FeaturePipeline {
     if (x.length < rows * width)
       throw new InvalidInputError('out', `buffer holds ${x.length} values, need ${rows * width}`);
     x.fill(0, 0, rows * width);
-    const { names, columns, standardize, missing, indicator, count, mean, m2, centre, scale, fill } =
-      this.num;
+    const { names, columns, standardize, missing, indicator, moments, centre, scale, fill } = this.num;
     const k = names.length;
     // Per-call constants: value -> (value - centre) / scale; missing -> fill, then scaled.
     for (let j = 0; j < k; j++) {
-      const sd = standardize[j] && count[j] > 0 ? Math.sqrt(m2[j] / count[j]) : 0;
-      centre[j] = standardize[j] ? mean[j] : 0;
+      const [count, mean, m2] = moments.subarray(j * MOMENT_SLOTS);
+      const sd = standardize[j] && count > 0 ? Math.sqrt(m2 / count) : 0;
+      centre[j] = standardize[j] ? mean : 0;
       scale[j] = sd > 0 ? sd : 1;
-      fill[j] = missing[j] === MISSING_CODE.mean ? mean[j] : 0;
+      fill[j] = missing[j] === MISSING_CODE.mean ? mean : 0;
     }
     for (let e = 0; e < rows; e++) {
       const base = e * width;
@@ -363,9 +349,8 @@ interface NumericBlock {
   readonly indicator: Uint8Array;
   /** Features whose statistics are used (standardised or mean-imputed); the others keep none. */
   readonly tracked: Int32Array;
-  readonly count: Float64Array;
-  readonly mean: Float64Array;
-  readonly m2: Float64Array;
+  /** Count, mean and M2 (Welford) of each numeric feature: @continuum/stats's moments, MOMENT_SLOTS per feature. */
+  readonly moments: Float64Array;
   readonly centre: Float64Array;
   readonly scale: Float64Array;
   readonly fill: Float64Array;

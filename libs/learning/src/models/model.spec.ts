@@ -258,8 +258,8 @@ describe('models', () => {
     const pipeline = new FeaturePipeline(FEATURES);
     const model = new LogisticRegression({ features: pipeline, classes: ['no', 'yes'] });
     model.partialFit(binaryData(50, 1));
-    expect(pipeline.moments('x0').count).toBe(0);
-    expect(model.pipeline.moments('x0').count).toBe(50);
+    expect(pipeline.moments('x0').n).toBe(0);
+    expect(model.pipeline.moments('x0').n).toBe(50);
   });
 
   it('binary labels accept booleans and numeric strings', () => {

@@ -1,4 +1,4 @@
-import { initMoments, MOMENT_SLOTS, updateMoments } from '../moments/moments';
+import { initMoments, mergeMoments, MOMENT_SLOTS, updateMoments } from '../moments/moments';
 
 // Math and Number are read once: global lookups are slow inside Jest's VM context.
 const { max } = Math;
@@ -12,7 +12,8 @@ const M2 = 2;
 /**
  * Running mean and sample variance of a stream: a view over the moments accumulator
  * (../moments/moments.ts, Welford's update: Welford 1962, "Note on a method for calculating
- * corrected sums of squares and products"), numerically stable in one pass.
+ * corrected sums of squares and products"), numerically stable in one pass; merges follow Chan, Golub &
+ * LeVeque (1979), so partial moments from several partitions combine exactly in real arithmetic.
  */
 export class RunningMoments {
   private readonly slots = new Float64Array(MOMENT_SLOTS);
@@ -27,6 +28,12 @@ export class RunningMoments {
     return this;
   }
 
+  /** Adds another stream's moments into this one. */
+  merge(other: RunningMoments): this {
+    mergeMoments(this.slots, 0, other.slots, 0);
+    return this;
+  }
+
   get n(): number {
     return this.slots[COUNT];
   }
@@ -38,6 +45,11 @@ export class RunningMoments {
   /** Sample variance (divisor n − 1); NaN below two observations. */
   get variance(): number {
     return this.n < 2 ? NaN : max(0, this.slots[M2] / (this.n - 1));
+  }
+
+  /** Population variance (divisor n, as scikit-learn's and River's StandardScaler); NaN when empty. */
+  get populationVariance(): number {
+    return this.n === 0 ? NaN : max(0, this.slots[M2] / this.n);
   }
 
   toJSON(): RunningMomentsState {
