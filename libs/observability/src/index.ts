@@ -7,3 +7,4 @@ export * from './dependency-wait';
 export * from './text-log';
 export * from './connection-state';
 export * from './json-body.guard';
+export * from './bearer-token.guard';
