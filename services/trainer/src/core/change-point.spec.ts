@@ -6,6 +6,8 @@ import {
   decideChangePointWait,
   requiredExamplesAfterChange,
 } from './change-point';
+import { changePointFor, replayFrom } from './plan';
+import { DEFAULT_MODEL_POLICY } from '../policy/trainer-policy';
 
 const HOUR = 3600_000;
 
@@ -31,7 +33,12 @@ const evidence = (kind: string, values: Record<string, number>) => ({
   values,
 });
 
-const settings: ChangePointSettings = { minExamples: 100, maxWaitMs: 24 * HOUR, floorExamples: 20 };
+const settings: ChangePointSettings = {
+  enabled: true,
+  minExamples: 100,
+  maxWaitMs: 24 * HOUR,
+  floorExamples: 20,
+};
 
 describe('changePointOf', () => {
   it('is the drifting window start of a data-drift request', () => {
@@ -123,5 +130,16 @@ describe('decideChangePointWait', () => {
         if (d.action === 'WAIT') expect(now < 34 * HOUR && examples < 100).toBe(true);
         if (d.action === 'FAIL') expect(now >= 34 * HOUR && examples < 20).toBe(true);
       }
+  });
+});
+
+describe('changePointFor (plan)', () => {
+  it('is off unless the policy enables it, and then moves the replay start to the change', () => {
+    const r = request({ evidence: [evidence('DRIFT_REPORT', { windowStart: 7 * HOUR })] });
+    expect(changePointFor(r, DEFAULT_MODEL_POLICY)).toBeNull();
+    expect(replayFrom(r, DEFAULT_MODEL_POLICY, 10 * HOUR)).toBe(10 * HOUR - DEFAULT_MODEL_POLICY.lookbackMs);
+    const on = { ...DEFAULT_MODEL_POLICY, afterChange: { ...settings, enabled: true } };
+    expect(changePointFor(r, on)).toBe(7 * HOUR);
+    expect(replayFrom(r, on, 10 * HOUR)).toBe(7 * HOUR);
   });
 });

@@ -7,6 +7,8 @@ import { type RetrainRequest } from '@continuum/events';
  * long it may wait.
  */
 export interface ChangePointSettings {
+  /** Off (the default): change-triggered requests train like any other, on the window up to acceptance. */
+  enabled: boolean;
   /** Labelled examples after the change point needed to train; null: the window's size (FIXED_COUNT/REPRESENTATIVE `count`), else DEFAULT_MIN_EXAMPLES_AFTER_CHANGE. */
   minExamples: number | null;
   /** Longest wait after acceptance (ms); then train on what exists if at least `floorExamples`, else fail. */
@@ -18,6 +20,7 @@ export interface ChangePointSettings {
 export const DEFAULT_MIN_EXAMPLES_AFTER_CHANGE = 1_000;
 
 export const DEFAULT_CHANGE_POINT_SETTINGS: ChangePointSettings = {
+  enabled: false,
   minExamples: null,
   maxWaitMs: 7 * 24 * 3600_000,
   floorExamples: 200,

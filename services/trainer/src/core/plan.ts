@@ -5,6 +5,7 @@ import {
   type WindowStrategy,
 } from '@continuum/events';
 import { type ModelKind } from '@continuum/learning';
+import { DEFAULT_CHANGE_POINT_SETTINGS, changePointOf } from './change-point';
 import {
   type HyperParameters,
   type ModelTrainingPolicy,
@@ -62,6 +63,11 @@ export interface TrainingPlan {
   representative: ModelTrainingPolicy['representative'];
   /** Kafka record time from which ct.examples is replayed. */
   replayFrom: number;
+  /**
+   * Event time the change a drift/performance request answers began (changePointOf): only
+   * examples at or after it are trained on, and the run waits for enough of them. Null otherwise.
+   */
+  changePoint: number | null;
   /** Notes on choices the trainer made (e.g. no champion to warm-start from). */
   notes: string[];
 }
@@ -126,6 +132,7 @@ export function planRetrain(
     maxExamples: policy.maxExamples,
     representative: policy.representative,
     replayFrom: replayFrom(request, policy, acceptedAt),
+    changePoint: changePointFor(request, policy),
     notes,
   };
 }
@@ -144,14 +151,25 @@ export function windowFor(request: RetrainRequest, policy: ModelTrainingPolicy):
 }
 
 /**
- * Kafka record time from which ct.examples is replayed: the window's duration for FIXED_DURATION
+ * Kafka record time from which ct.examples is replayed: the change point for a request answering a
+ * change (an example is recorded after its event), else the window's duration for FIXED_DURATION
  * (the window is what arrived in that time), the policy's lookback for the count-based windows.
  */
 export function replayFrom(request: RetrainRequest, policy: ModelTrainingPolicy, acceptedAt: number): number {
+  const changePoint = changePointFor(request, policy);
+  if (changePoint !== null) return changePoint;
   const window = windowFor(request, policy);
   const lookback =
     window.kind === 'FIXED_DURATION' && window.durationMs !== null ? window.durationMs : policy.lookbackMs;
   return acceptedAt - lookback;
+}
+
+/** The change point a run trains after and waits for labels from, when the model's policy turns that on. */
+export function changePointFor(request: RetrainRequest, policy: ModelTrainingPolicy): number | null {
+  // ACCEPTED events written before the setting existed carry a policy without it.
+  const settings =
+    (policy.afterChange as ModelTrainingPolicy['afterChange'] | undefined) ?? DEFAULT_CHANGE_POINT_SETTINGS;
+  return settings.enabled ? changePointOf(request) : null;
 }
 
 function checkWindow(window: WindowStrategy): void {

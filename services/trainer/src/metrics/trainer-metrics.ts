@@ -11,6 +11,7 @@ export class TrainerMetrics {
   readonly examplesRead: Counter<'model_id'>;
   readonly runProgress: Gauge<'model_id' | 'request_id'>;
   readonly pendingRuns: Gauge;
+  readonly examplesAfterChange: Gauge<'model_id' | 'request_id'>;
   readonly statusEvents: Counter<'status'>;
   readonly onlineExamples: Counter<'model_id'>;
   readonly onlineAccuracy: Gauge<'model_id'>;
@@ -48,6 +49,11 @@ export class TrainerMetrics {
     this.pendingRuns = metrics.gauge(
       'continuum_trainer_pending_runs',
       'Accepted runs waiting or running on this instance.',
+    );
+    this.examplesAfterChange = metrics.gauge(
+      'continuum_trainer_examples_after_change',
+      'Labelled examples after the change point seen by a change-triggered retrain waiting for them (removed when it trains or fails).',
+      ['model_id', 'request_id'],
     );
     this.statusEvents = metrics.counter(
       'continuum_trainer_status_events_total',

@@ -7,6 +7,24 @@ import { DEFAULT_MODEL_POLICY, policyFor } from './trainer-policy';
 const read = (text: string) => validateTrainerPolicy(parse(text), 'policy.yaml');
 
 describe('validateTrainerPolicy', () => {
+  it('reads the wait for labels after a change, with the duration in milliseconds and unknown keys named', () => {
+    const policy = read(`
+models:
+  houses: { afterChange: { enabled: true, minExamples: 500, maxWait: 3d, floorExamples: 50 } }
+  other: {}
+`);
+    expect(policyFor(policy, 'houses')!.afterChange).toEqual({
+      enabled: true,
+      minExamples: 500,
+      maxWaitMs: 3 * 24 * 3600_000,
+      floorExamples: 50,
+    });
+    expect(policyFor(policy, 'other')!.afterChange).toEqual(DEFAULT_MODEL_POLICY.afterChange);
+    expect(() => read(`models: { houses: { afterChange: { minExample: 5 } } }`)).toThrow(
+      /models\.houses\.afterChange\.minExample/,
+    );
+  });
+
   it('reads models over defaults over the built-in policy', () => {
     const policy = read(`
 defaults: { seed: 7, holdout: 1000 }

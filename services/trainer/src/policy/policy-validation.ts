@@ -25,6 +25,7 @@ import {
   type RepresentativeSettings,
   type TrainerPolicy,
 } from './trainer-policy';
+import { type ChangePointSettings } from '../core/change-point';
 
 /** A policy file that cannot be used; `problems` name each field path with what is wrong. */
 export class TrainerPolicyError extends Error {
@@ -86,6 +87,13 @@ const online = section<OnlineSettings>({
   checkpointIntervalMs: durationField(1),
 });
 
+const afterChange = section<ChangePointSettings>({
+  enabled: bool,
+  minExamples: integerField(1),
+  maxWaitMs: durationField(0),
+  floorExamples: integerField(0),
+});
+
 /** The file's keys for a model; durations are written `snapshotInterval: 10m` and read into `...Ms`. */
 const MODEL_KEYS = [
   'strategy',
@@ -99,6 +107,7 @@ const MODEL_KEYS = [
   'maxExamples',
   'representative',
   'online',
+  'afterChange',
 ];
 
 function readModel(
@@ -115,6 +124,7 @@ function readModel(
     hyperParameters: { ...base.hyperParameters },
     representative: { ...base.representative },
     online: { ...base.online },
+    afterChange: { ...base.afterChange },
   };
   const field = <T>(key: string, reader: FieldReader<T>, apply: (v: T) => void) => {
     if (value[key] === undefined) return;
@@ -140,6 +150,16 @@ function readModel(
         renamed[k === 'snapshotInterval' || k === 'checkpointInterval' ? `${k}Ms` : k] = v;
       const v = online(renamed, `${path}.online`, problems);
       if (v !== INVALID) Object.assign(policy.online, v);
+    }
+  }
+  if (value.afterChange !== undefined) {
+    const raw = mapping(value.afterChange, `${path}.afterChange`, problems);
+    if (raw !== INVALID) {
+      // The file says `maxWait: 3d`; the policy holds milliseconds.
+      const renamed: Mapping = {};
+      for (const [k, v] of Object.entries(raw)) renamed[k === 'maxWait' ? 'maxWaitMs' : k] = v;
+      const v = afterChange(renamed, `${path}.afterChange`, problems);
+      if (v !== INVALID) Object.assign(policy.afterChange, v);
     }
   }
   return policy;

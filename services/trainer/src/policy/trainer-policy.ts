@@ -1,5 +1,6 @@
 import { type WindowStrategy } from '@continuum/events';
 import { type ModelKind } from '@continuum/learning';
+import { type ChangePointSettings, DEFAULT_CHANGE_POINT_SETTINGS } from '../core/change-point';
 
 /** How a retrain starts: from scratch, or fine-tuning a copy of the current champion. */
 export type RetrainStrategy = 'FULL' | 'WARM_START';
@@ -61,6 +62,8 @@ export interface ModelTrainingPolicy {
   maxExamples: number;
   representative: RepresentativeSettings;
   online: OnlineSettings;
+  /** Change-triggered retrains (drift, performance): how many labelled examples after the change to wait for, and how long. */
+  afterChange: ChangePointSettings;
 }
 
 export interface TrainerPolicy {
@@ -87,6 +90,7 @@ export const DEFAULT_MODEL_POLICY: ModelTrainingPolicy = {
     snapshotIntervalMs: 15 * 60_000,
     checkpointIntervalMs: 5_000,
   },
+  afterChange: DEFAULT_CHANGE_POINT_SETTINGS,
 };
 
 /** The model's policy, or undefined when the trainer does not manage the model. */

@@ -20,7 +20,9 @@ import { ARTIFACT_STORE, TRAINER_CONFIG, TRAINER_REGISTRY } from '../tokens';
 import { type RunIdentity, failedEvent, progressEvent, succeededEvent } from './run-events';
 import { type RunRecord } from './run-ledger';
 import { RunLedgerService } from './run-ledger.service';
-import { type ReplayProgress, replayWindow } from './window-replay';
+import { type ReplayProgress, pinRanges, replayWindow } from './window-replay';
+import { waitForExamplesAfterChange } from './change-point-wait';
+import { requiredExamplesAfterChange } from '../core/change-point';
 
 /** Whether trying again later can succeed: an unreachable registry, store or broker. */
 export function isTransient(error: unknown): boolean {
@@ -61,6 +63,7 @@ export function candidateVersion(
         requestId: plan.requestId,
         acceptedAt: plan.acceptedAt,
         replayFrom: plan.replayFrom,
+        changePoint: plan.changePoint,
         windowDetails: window.details,
         notes: plan.notes,
       },
@@ -91,6 +94,8 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
   private stopping = false;
   private readonly topic = topicName('examples');
   private readonly worker = new TrainingWorker();
+  /** Aborted at shutdown: ends a run's wait for labels after a change (the run stays pending). */
+  private readonly shutdown = new AbortController();
 
   constructor(
     @Inject(TRAINER_CONFIG) private readonly config: TrainerConfig,
@@ -150,7 +155,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
       if (this.stopping) return;
       if (this.ledger.get(run.requestId)?.state !== 'PENDING') return; // answered elsewhere
       try {
-        await this.attempt(run, id);
+        if ((await this.attempt(run, id)) === 'abandoned') return;
         finish('succeeded');
         return;
       } catch (error) {
@@ -180,7 +185,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  private async attempt(run: RunRecord, id: RunIdentity): Promise<void> {
+  private async attempt(run: RunRecord, id: RunIdentity): Promise<'done' | 'abandoned'> {
     if (!run.accepted)
       throw new TrainingFailure(
         'INVALID_REQUEST',
@@ -210,10 +215,37 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
           Date.now(),
         ),
       );
-      return;
+      return 'done';
     }
 
-    const window = await replayWindow(this.client, this.codecs, plan, run.ranges, {
+    let ranges = run.ranges;
+    if (plan.changePoint !== null) {
+      // Labels of the new regime arrive after the drift is seen: wait for enough of them, then
+      // pin the ranges again so the window holds what arrived meanwhile.
+      const settings = policy.afterChange; // set: changePoint is only non-null when the policy enables it
+      const decision = await waitForExamplesAfterChange(
+        this.client,
+        this.codecs,
+        {
+          requestId: run.requestId,
+          modelId: run.modelId,
+          changePoint: plan.changePoint,
+          acceptedAt: plan.acceptedAt,
+          required: requiredExamplesAfterChange(settings, plan.window),
+          settings,
+        },
+        { metrics: this.metrics, logger: this.logger, now: Date.now, stopped: this.shutdown.signal },
+      );
+      if (decision === null) return 'abandoned';
+      if (decision.action === 'FAIL') throw new TrainingFailure('EMPTY_WINDOW', decision.reason);
+      if (decision.why === 'WAIT_EXPIRED')
+        plan.notes.push(
+          `trained on ${decision.examples} examples after the change: the wait for labels expired`,
+        );
+      ranges = await pinRanges(this.client, this.topic, plan.replayFrom);
+    }
+
+    const window = await replayWindow(this.client, this.codecs, plan, ranges, {
       timeoutMs: this.config.replayTimeoutMs,
       onProgress: this.progressReporter(run, id),
     });
@@ -260,7 +292,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
     });
     const registered = await this.registry.register(
       run.modelId,
-      candidateVersion(plan, run.ranges, result, ref, this.config.codeVersion),
+      candidateVersion(plan, ranges, result, ref, this.config.codeVersion),
     );
     await this.ledger.publish(
       succeededEvent(
@@ -269,7 +301,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
           version: registered.version.version,
           artifactUri: ref.uri,
           metrics: result.metrics,
-          ranges: run.ranges,
+          ranges,
         },
         Date.now(),
       ),
@@ -283,6 +315,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
       },
       'candidate registered',
     );
+    return 'done';
   }
 
   /** Logs a progress line (read / total, ETA) and publishes a PROGRESS status every progressIntervalMs. */
@@ -329,6 +362,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     // A run in progress is abandoned, not half-registered: it stays PENDING and a restart resumes it.
     this.stopping = true;
+    this.shutdown.abort();
     this.queue.length = 0;
     await this.worker.stop();
   }

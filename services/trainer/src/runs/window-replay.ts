@@ -65,7 +65,12 @@ export async function replayWindow(
       onRecord: (record) => {
         read++;
         const value = record.value;
-        if (value && value.modelId === plan.modelId)
+        if (
+          value &&
+          value.modelId === plan.modelId &&
+          // After a change, only the new regime (examples whose event is at or after it).
+          (plan.changePoint == null || value.predictionTimestamp >= plan.changePoint)
+        )
           collector.offer(toTrainingExample(value, record.partition, Number(record.offset)));
         options.onProgress?.({ read, total, kept: collector.kept });
       },
