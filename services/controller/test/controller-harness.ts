@@ -21,6 +21,7 @@ import {
 import {
   ServiceProcess,
   createTopics,
+  groupProgress,
   privateTopics,
   readTopic,
   testCodecs,
@@ -148,14 +149,21 @@ export function reportsConsumed(c: ControllerUnderTest, topic: 'drift-report' | 
 }
 
 /**
- * Waits until nothing is pending and a few ticks have passed: every request the reports so far
- * can cause has been emitted.
+ * Waits on the controller's progress, not on a quiet period: the group has committed every report
+ * on both report topics (a batch is committed only after its state changes are applied and the
+ * pending-requests gauge refreshed), then no request is pending (a pending request leaves the
+ * gauge only once it is on the topic). Every request the reports so far can cause has been emitted.
  */
-export async function settled(c: ControllerUnderTest): Promise<void> {
+export async function settled(kafka: Kafka, c: ControllerUnderTest): Promise<void> {
+  await waitFor('every report to be committed by the controller', async () => {
+    for (const topic of [c.names.driftReports, c.names.performance]) {
+      const { committed, end } = await groupProgress(kafka, c.env.CONTROLLER_GROUP_ID, topic);
+      if (committed < end) return false;
+    }
+    return true;
+  });
   await waitFor('pending requests to be emitted', async () => {
     const pending = await c.process.metric('continuum_controller_pending_requests');
     return pending === 0;
   });
-  await new Promise((r) => setTimeout(r, 1000));
-  expect(await c.process.metric('continuum_controller_pending_requests')).toBe(0);
 }

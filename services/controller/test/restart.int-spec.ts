@@ -85,7 +85,7 @@ describe('controller restarts on the real broker', () => {
     // Another breaching window: the trigger is disarmed (hysteresis) and nothing is emitted again.
     await publishPerformanceReports(kafka, c, [performanceReport('churn', 3, { accuracy: 0.6 })]);
     await reportsConsumed(c, 'performance', 1);
-    await settled(c);
+    await settled(kafka, c);
     expect(
       await c.process.metric('continuum_controller_signals_suppressed_total', {
         model_id: 'churn',

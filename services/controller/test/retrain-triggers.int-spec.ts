@@ -74,7 +74,7 @@ models:
     await producer.disconnect();
 
     await reportsConsumed(controller, 'drift-report', 4);
-    await settled(controller);
+    await settled(kafka, controller);
     const requests = await retrainRequests(kafka, controller.names.retrainRequests);
     expect(requests).toHaveLength(1);
     const [request] = requests;
@@ -163,7 +163,7 @@ models:
       performanceReport('churn', 3, { accuracy: 0.85 }, { conceptDrift: 1 }),
     ]);
     await reportsConsumed(c, 'performance', 7);
-    await settled(c);
+    await settled(kafka, c);
 
     const requests = await retrainRequests(kafka, c.names.retrainRequests);
     const byModel = Object.fromEntries(requests.map((r) => [r.modelId, r]));
