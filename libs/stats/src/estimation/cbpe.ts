@@ -3,10 +3,12 @@ import { IsotonicCalibrator, type IsotonicCalibratorJSON } from './isotonic-cali
 import { type EstimatedMetric, estimatedMetric, referenceSpread } from './estimated-metric';
 
 /**
- * Resolution of the estimated ROC AUC: calibrated probabilities are binned to 1/10 000. Pairs in
- * the same bin count as ties; each such pair moves the estimate by at most ½ · 10⁻⁴ of its weight.
+ * Resolution of the estimated ROC AUC: calibrated probabilities are binned to 1/1000 (as
+ * ScoreHistogram bins scores), so a window's state stays under ~30 kB of JSON. Pairs in the same
+ * bin count as ties; each such pair moves the estimate by at most ½ · 10⁻³ of its weight (8.4e-6
+ * the largest difference from NannyML seen on the vectors).
  */
-export const CBPE_AUC_BINS = 10_000;
+export const CBPE_AUC_BINS = 1000;
 
 export interface CbpeReferenceJSON {
   kind: 'cbpe-reference';
