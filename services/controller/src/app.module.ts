@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule } from '@continuum/kafka/nest';
 import { ObservabilityModule } from '@continuum/observability';
 import { type ControllerConfig } from './controller.config';
-import { BearerTokenGuard } from './manual/bearer-token.guard';
+import { RetrainApiGuard } from './manual/bearer-token.guard';
 import { RetrainController } from './manual/retrain.controller';
 import { ControllerMetrics } from './metrics/controller-metrics';
 import { type ControllerPolicy } from './policy/policy';
@@ -45,7 +45,7 @@ export class ControllerModule {
         ControllerMetrics,
         ModelStages,
         ControllerRuntime,
-        BearerTokenGuard,
+        RetrainApiGuard,
       ],
     };
   }

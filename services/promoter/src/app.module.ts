@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule } from '@continuum/kafka/nest';
 import { ObservabilityModule } from '@continuum/observability';
-import { BearerTokenGuard } from './api/bearer-token.guard';
+import { PromotionApiGuard } from './api/bearer-token.guard';
 import { PromotionsController } from './api/promotions.controller';
 import { PromoterMetrics } from './metrics/promoter-metrics';
 import { type PromoterConfig } from './promoter.config';
@@ -31,7 +31,7 @@ export class PromoterModule {
         { provide: PROMOTER_POLICY, useValue: policy },
         PromoterMetrics,
         PromoterRuntime,
-        BearerTokenGuard,
+        PromotionApiGuard,
       ],
     };
   }

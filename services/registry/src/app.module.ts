@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { type ArtifactStore } from '@continuum/artifact-store';
 import { KafkaModule } from '@continuum/kafka/nest';
 import { ObservabilityModule } from '@continuum/observability';
-import { BearerTokenGuard } from './api/bearer-token.guard';
+import { RegistryWriteGuard } from './api/bearer-token.guard';
 import { RegistryErrorFilter } from './api/error.filter';
 import { ModelsController } from './api/models.controller';
 import { RegistryQueries } from './api/registry-queries';
@@ -36,7 +36,7 @@ export class RegistryModule {
         PartitionOwnership,
         RegistryCommands,
         RegistryQueries,
-        BearerTokenGuard,
+        RegistryWriteGuard,
       ],
     };
   }

@@ -15,7 +15,7 @@ import {
 import { type Response } from 'express';
 import { ControllerMetrics } from '../metrics/controller-metrics';
 import { ControllerRuntime } from '../runtime/controller-runtime';
-import { BearerTokenGuard } from './bearer-token.guard';
+import { RetrainApiGuard } from './bearer-token.guard';
 import { parseRetrainBody } from './retrain-body';
 
 const MAX_HEADER = 200;
@@ -34,7 +34,7 @@ function header(value: string | undefined, name: string): string | undefined {
  * (recorded as requestedBy; default "http").
  */
 @Controller('models')
-@UseGuards(BearerTokenGuard)
+@UseGuards(RetrainApiGuard)
 export class RetrainController {
   constructor(
     private readonly runtime: ControllerRuntime,

@@ -14,7 +14,7 @@ import {
 import { type PromotionDecision } from '@continuum/events';
 import { PromoterMetrics } from '../metrics/promoter-metrics';
 import { ManualActionError, PromoterRuntime, type TestView } from '../runtime/promoter-runtime';
-import { BearerTokenGuard } from './bearer-token.guard';
+import { PromotionApiGuard } from './bearer-token.guard';
 import { parseManualBody } from './manual-body';
 
 /**
@@ -43,7 +43,7 @@ export class PromotionsController {
 
   @Post('models/:modelId/versions/:version/promote')
   @HttpCode(200)
-  @UseGuards(BearerTokenGuard)
+  @UseGuards(PromotionApiGuard)
   promote(
     @Param('modelId') modelId: string,
     @Param('version') version: string,
@@ -55,7 +55,7 @@ export class PromotionsController {
 
   @Post('models/:modelId/versions/:version/reject')
   @HttpCode(200)
-  @UseGuards(BearerTokenGuard)
+  @UseGuards(PromotionApiGuard)
   reject(
     @Param('modelId') modelId: string,
     @Param('version') version: string,
@@ -67,7 +67,7 @@ export class PromotionsController {
 
   @Post('models/:modelId/rollback')
   @HttpCode(200)
-  @UseGuards(BearerTokenGuard)
+  @UseGuards(PromotionApiGuard)
   rollback(@Param('modelId') modelId: string, @Body() body: unknown): Promise<PromotionDecision> {
     const b = parseManualBody(body, false);
     return this.call('rollback', () =>

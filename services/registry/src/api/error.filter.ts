@@ -58,6 +58,8 @@ export function errorBody(error: unknown): ErrorDto & { problems?: string[] } {
       };
     if (status === 413)
       return { statusCode: 413, error: 'PAYLOAD_TOO_LARGE', message: error.message, field: 'body' };
+    // The shared BearerTokenGuard (RegistryWriteGuard): a mutating call without the right token.
+    if (status === 401) return { statusCode: 401, error: 'UNAUTHORIZED', message: error.message };
     // The shared JsonBodyGuard: a body of a media type the route does not read.
     if (status === 415)
       return { statusCode: 415, error: 'UNSUPPORTED_MEDIA_TYPE', message: error.message, field: 'body' };

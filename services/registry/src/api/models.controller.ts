@@ -36,7 +36,7 @@ import {
 import { CommandError, badRequest } from '../commands/command-error';
 import { RegistryCommands } from '../commands/registry-commands';
 import { type ProfileFromSampleDto, RegistryQueries } from './registry-queries';
-import { BearerTokenGuard } from './bearer-token.guard';
+import { RegistryWriteGuard } from './bearer-token.guard';
 import {
   ArtifactRefSchema,
   ChangeStageSchema,
@@ -96,7 +96,7 @@ const mutating = [
  */
 @ApiTags('models')
 @Controller('models')
-@UseGuards(BearerTokenGuard)
+@UseGuards(RegistryWriteGuard)
 export class ModelsController {
   constructor(
     private readonly commands: RegistryCommands,
