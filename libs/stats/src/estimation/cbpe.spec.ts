@@ -89,6 +89,18 @@ describe('CbpeWindow is mergeable', () => {
     }
   });
 
+  it('the reference round-trips through JSON, also when a metric has no relevant reference row', () => {
+    const back = CbpeReference.fromJSON(JSON.parse(JSON.stringify(ref.toJSON())));
+    const w = new CbpeWindow();
+    for (const s of [0.1, 0.4, 0.6, 0.9]) w.add(ref.probability(s), s > 0.5 ? 1 : 0);
+    expect(back.estimate(w)).toEqual(ref.estimate(w));
+    // All predicted and truly negative: F1 has no TP, FP or FN rows, its sampling error is NaN.
+    const allNegative = CbpeReference.fit([0.1, 0.2, 0.3], [0, 0, 0], [0, 0, 0], { calibrate: false });
+    const again = CbpeReference.fromJSON(JSON.parse(JSON.stringify(allNegative.toJSON())));
+    expect(again.estimate(w).f1.samplingError).toBeNaN();
+    expect(() => CbpeReference.fromJSON({ ...ref.toJSON(), aucStd: -1 })).toThrow(/non-negative/);
+  });
+
   it('rejects a state whose bins do not add up', () => {
     const w = new CbpeWindow();
     w.add(0.3, 0);

@@ -97,12 +97,22 @@ export class CbpeReference {
 
   static fromJSON(json: CbpeReferenceJSON): CbpeReference {
     if (json?.kind !== 'cbpe-reference') throw new InvalidStateError('not a CBPE reference state');
-    const numbers = [json.accuracyStd, json.f1Std, json.f1Fraction, json.aucStd, json.aucFraction];
-    if (!numbers.every((v) => typeof v === 'number' && v >= 0)) {
-      throw new InvalidStateError('CBPE reference components must be non-negative numbers');
-    }
+    // A reference without a relevant row for a metric has NaN components; JSON writes them null.
+    const component = (v: number | null) => {
+      if (v === null) return NaN;
+      if (typeof v !== 'number' || !(v >= 0)) {
+        throw new InvalidStateError('CBPE reference components must be non-negative numbers');
+      }
+      return v;
+    };
     const calibrator = json.calibrator === null ? null : IsotonicCalibrator.fromJSON(json.calibrator);
-    const { accuracyStd, f1Std, f1Fraction, aucStd, aucFraction } = json;
+    const [accuracyStd, f1Std, f1Fraction, aucStd, aucFraction] = [
+      json.accuracyStd,
+      json.f1Std,
+      json.f1Fraction,
+      json.aucStd,
+      json.aucFraction,
+    ].map(component);
     return new CbpeReference(calibrator, { accuracyStd, f1Std, f1Fraction, aucStd, aucFraction });
   }
 }
