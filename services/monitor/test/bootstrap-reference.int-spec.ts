@@ -25,6 +25,7 @@ import {
   T0,
   closers,
   collectReports,
+  monitorSettled,
   producePredictions,
   syntheticPredictions,
   monitorEnv,
@@ -53,13 +54,11 @@ describe('monitor: bootstrap reference', () => {
       { topic: names.predictions, partitions: Topics.predictions.partitions },
       { topic: names.features, partitions: Topics.features.partitions },
     ]);
-    monitor = await ServiceProcess.startService(
-      'monitor',
-      monitorEnv('monitor-bootstrap', env, {
-        MONITOR_BOOTSTRAP_EVENTS: String(BOOTSTRAP),
-        MONITOR_IDLE_TIMEOUT: '10m',
-      }),
-    );
+    const config = monitorEnv('monitor-bootstrap', env, {
+      MONITOR_BOOTSTRAP_EVENTS: String(BOOTSTRAP),
+      MONITOR_IDLE_TIMEOUT: '10m',
+    });
+    monitor = await ServiceProcess.startService('monitor', config);
 
     // The first window's events are all samples (at most BOOTSTRAP per partition are forwarded);
     // the profile is built from the first BOOTSTRAP of them and takes effect at the next boundary.
@@ -132,7 +131,21 @@ describe('monitor: bootstrap reference', () => {
     });
     await producer.disconnect();
 
-    const reports = await collectReports(kafka, names.driftReports, (r) => r.length >= WINDOWS - 1);
+    // Complete when the monitor's progress says so (every source record committed, every partial
+    // decided, only the closers' window still open), not after a quiet period.
+    const reports = await collectReports(kafka, names.driftReports, (r) => r.length >= WINDOWS - 1, {
+      settled: () =>
+        monitorSettled(
+          kafka,
+          [monitor!],
+          {
+            groupId: config.MONITOR_GROUP_ID,
+            sources: [names.predictions, names.features],
+            partials: names.monitorPartials,
+          },
+          1,
+        ),
+    });
     expect(reports.map((r) => r.windowStart).sort()).toEqual(
       Array.from({ length: WINDOWS - 1 }, (_, i) => T0 + (i + 1) * MINUTE),
     );
