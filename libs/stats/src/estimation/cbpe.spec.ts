@@ -208,4 +208,18 @@ describe('CBPE against NannyML (libs/stats/vectors/estimation/generate_cbpe.py)'
     });
     expect(misses).toEqual([]);
   });
+
+  it("sees the car-loan period's drift without labels: estimated accuracy leaves the band of the undrifted chunks", () => {
+    const c = vectors.cases.find((v) => v.name.startsWith('nannyml car loan'))!;
+    const ref = CbpeReference.fit(c.reference.score, c.reference.predicted, c.reference.label);
+    const estimates = c.chunks.map((chunk) => {
+      const w = new CbpeWindow();
+      chunk.score.forEach((s, i) => w.add(ref.probability(s), chunk.predicted[i] as 0 | 1));
+      return ref.estimate(w).accuracy;
+    });
+    // Chunks 0–1 precede the drift (rows 21 000–25 000), chunks 2–3 follow it.
+    expect(Math.max(estimates[2].upper, estimates[3].upper)).toBeLessThan(
+      Math.min(estimates[0].lower, estimates[1].lower),
+    );
+  });
 });
