@@ -15,6 +15,7 @@ import {
   collectReports,
   featureNames,
   monitorEnv,
+  monitorSettled,
   producePredictions,
   syntheticPredictions,
   syntheticReference,
@@ -75,15 +76,28 @@ describe('registry + monitor: an external model registered through the API is mo
       partition: (p) =>
         p.eventId.includes('-closer-') ? Number(p.eventId.split('-closer-')[1]!.split('-')[0]) : undefined,
     });
-    monitor = await ServiceProcess.startService('monitor', {
+    const monitorConfig = {
       ...monitorEnv('reg-ext', prepared.env),
       ARTIFACT_STORE_URL: prepared.env.ARTIFACT_STORE_URL!,
+    };
+    monitor = await ServiceProcess.startService('monitor', monitorConfig);
+    // Complete on the monitor's progress signal (everything committed and decided, only the
+    // closers' window open), not after a quiet period.
+    const all = await collectReports(kafka, prepared.names.driftReports, (r) => r.length >= 3, {
+      settled: () =>
+        monitorSettled(
+          kafka,
+          [monitor!],
+          {
+            groupId: monitorConfig.MONITOR_GROUP_ID,
+            sources: [prepared.names.predictions],
+            partials: prepared.names.monitorPartials,
+          },
+          1,
+        ),
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n--- monitor ---\n${monitor!.output.slice(-30).join('\n')}`);
     });
-    const all = await collectReports(kafka, prepared.names.driftReports, (r) => r.length >= 3).catch(
-      (error: unknown) => {
-        throw new Error(`${String(error)}\n--- monitor ---\n${monitor!.output.slice(-30).join('\n')}`);
-      },
-    );
     const reports = all.filter((r) => r.segment === '*');
     expect(reports).toHaveLength(3);
     for (const r of reports.sort((a, b) => a.windowStart - b.windowStart)) {
