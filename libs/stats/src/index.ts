@@ -89,6 +89,7 @@ export {
 
 // Performance estimated without labels (NannyML's CBPE and DLE), mergeable per window
 export { IsotonicCalibrator, type IsotonicCalibratorJSON } from './estimation/isotonic-calibrator';
+export { needsCalibration } from './estimation/needs-calibration';
 export { SAMPLING_ERROR_RANGE, type EstimatedMetric } from './estimation/estimated-metric';
 export {
   CbpeReference,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { seededUniform } from '../sequential/simulation';
 import { CbpeReference, CbpeWindow } from './cbpe';
 import { IsotonicCalibrator } from './isotonic-calibrator';
+import { needsCalibration } from './needs-calibration';
 
 /**
  * A model whose scores are well ranked but miscalibrated: P(y = 1 | s) = s². `squeeze` is a
@@ -56,6 +57,18 @@ describe('IsotonicCalibrator (pool-adjacent-violators, scikit-learn clip semanti
     const back = IsotonicCalibrator.fromJSON(JSON.parse(JSON.stringify(cal.toJSON())));
     for (const s of [0, 0.13, 0.5, 0.77, 1]) expect(back.calibrate(s)).toBe(cal.calibrate(s));
     expect(() => IsotonicCalibrator.fromJSON({ kind: 'isotonic', x: [0.2, 0.1], y: [0, 1] })).toThrow();
+  });
+});
+
+describe('needsCalibration (cross-validated ECE, as NannyML decides)', () => {
+  it('calibrates miscalibrated scores and leaves calibrated ones alone', () => {
+    const miscalibrated = labelled(4000, 6); // P(y | s) = s²
+    expect(needsCalibration(miscalibrated.scores, miscalibrated.labels)).toBe(true);
+    const u = seededUniform(7);
+    const scores = Array.from({ length: 4000 }, () => u());
+    const labels = scores.map((s) => (u() < s ? 1 : 0)); // P(y | s) = s
+    expect(needsCalibration(scores, labels)).toBe(false);
+    expect(needsCalibration([0.2, 0.8], [1, 1])).toBe(false); // one class
   });
 });
 
@@ -207,6 +220,15 @@ describe('CBPE against NannyML (libs/stats/vectors/estimation/generate_cbpe.py)'
       }
     });
     expect(misses).toEqual([]);
+  });
+
+  it("'auto' calibration takes NannyML's decision on the models' scores", () => {
+    // Not on the already-calibrated probabilities: there both ECEs are noise of the same size and
+    // NannyML's decision (calibrate) hangs on its split seed; ours, on other splits, says no.
+    for (const c of vectors.cases.filter((v) => !v.name.startsWith('true logistic'))) {
+      const ref = CbpeReference.fit(c.reference.score, c.reference.predicted, c.reference.label);
+      expect([c.name, ref.calibrator !== null]).toEqual([c.name, c.calibrated]);
+    }
   });
 
   it("sees the car-loan period's drift without labels: estimated accuracy leaves the band of the undrifted chunks", () => {

@@ -1,5 +1,6 @@
 import { IncompatibleStateError, InvalidArgumentError, InvalidStateError } from '../errors';
 import { IsotonicCalibrator, type IsotonicCalibratorJSON } from './isotonic-calibrator';
+import { needsCalibration } from './needs-calibration';
 import { type EstimatedMetric, estimatedMetric, referenceSpread } from './estimated-metric';
 
 /**
@@ -24,11 +25,10 @@ export interface CbpeReferenceJSON {
 
 export interface CbpeReferenceOptions {
   /**
-   * Fit the isotonic calibrator (default true). NannyML decides this by cross-validating the
-   * calibrator's ECE on the reference; here it is the caller's choice (false for scores that are
-   * already calibrated).
+   * Fit the isotonic calibrator: true, false (scores known to be calibrated) or 'auto' (default):
+   * only when it lowers the cross-validated ECE on the reference, as NannyML decides.
    */
-  calibrate?: boolean;
+  calibrate?: boolean | 'auto';
 }
 
 /**
@@ -66,7 +66,9 @@ export class CbpeReference {
         throw new InvalidArgumentError(`prediction ${i} is not 0 or 1: ${predicted[i]}`);
       }
     }
-    const calibrator = options.calibrate === false ? null : IsotonicCalibrator.fit(scores, labels);
+    const calibrate = options.calibrate ?? 'auto';
+    const fitCalibrator = calibrate === 'auto' ? needsCalibration(scores, labels) : calibrate;
+    const calibrator = fitCalibrator ? IsotonicCalibrator.fit(scores, labels) : null;
     return new CbpeReference(calibrator, {
       accuracyStd: accuracyComponent(predicted, labels),
       ...f1Components(predicted, labels),

@@ -113,8 +113,20 @@ def synthetic_shift():
     return run_case("make_classification, Gaussian naive Bayes, growing shift in 2 features", ref, ana, 1000)
 
 
+def calibrated_scores():
+    """Scores that are the true P(y = 1) of a logistic model: NannyML should leave them uncalibrated."""
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(7000, 3))
+    X[4000:, 0] += np.linspace(0, 1.0, 3000)  # covariate shift in the analysis period
+    p = 1 / (1 + np.exp(-(X @ np.array([1.5, -1.0, 0.5]))))
+    y = (rng.random(7000) < p).astype(int)
+    ref = frame(p[:4000], p[:4000] > 0.5, y[:4000])
+    ana = frame(p[4000:], p[4000:] > 0.5, y[4000:])
+    return run_case("true logistic probabilities (already calibrated), shift in x0", ref, ana, 1000)
+
+
 def main():
-    cases = [car_loan(), breast_cancer(), synthetic_shift()]
+    cases = [car_loan(), breast_cancer(), synthetic_shift(), calibrated_scores()]
     out = {"generator": f"nannyml {nml.__version__}", "cases": cases}
     path = Path(__file__).with_name("cbpe.json")
     path.write_text(json.dumps(out, separators=(",", ":")) + "\n")
