@@ -3,16 +3,17 @@
  * broker, schema registry and model registry: the trainer waits, following ct.examples, until
  * enough examples after the change are labelled, then trains on those only (not on the old
  * regime, not on old-regime labels that arrived late); with too few after its maximum wait it
- * ends FAILED naming why.
+ * ends FAILED naming why. Killed while waiting, the restarted trainer waits on.
  */
 import { type Kafka } from 'kafkajs';
 import { type LabelledExample, LabelledExampleContract, type RetrainRequest } from '@continuum/events';
-import { type ServiceProcess, testCodecs, testKafka, waitFor } from '@continuum/testing';
+import { type ServiceProcess, testKafka, waitFor } from '@continuum/testing';
 import { conceptStream } from './synthetic';
 import {
   type Deployment,
   deploy,
   examplesTopic,
+  publish,
   publishExamples,
   publishRequests,
   registerModel,
@@ -50,21 +51,6 @@ function driftRequest(modelId: string, requestId: string, changePoint: number): 
 /** Examples renamed so that streams of one model do not share event ids. */
 function renamed(examples: LabelledExample[], prefix: string): LabelledExample[] {
   return examples.map((e, i) => ({ ...e, eventId: `${prefix}-${i}` }));
-}
-
-/** Published now (Kafka record time = now): labels of old events that arrive late. */
-async function publishLate(kafka: Kafka, topic: string, examples: LabelledExample[]): Promise<void> {
-  const encoder = await testCodecs().encoderFor(topic, LabelledExampleContract);
-  const producer = kafka.producer();
-  await producer.connect();
-  try {
-    await producer.send({
-      topic,
-      messages: examples.map((e) => ({ key: e.eventId, value: encoder.encode(e) })),
-    });
-  } finally {
-    await producer.disconnect();
-  }
 }
 
 describe('trainer: a drift-triggered retrain trains on the new regime once its labels arrive', () => {
@@ -120,9 +106,11 @@ describe('trainer: a drift-triggered retrain trains on the new regime once its l
       'sparse',
     );
     await publishExamples(kafka, d, [...old, ...regime.slice(0, 200), ...sparse], topic);
-    await publishLate(kafka, topic, lateOld);
+    // Published now (Kafka record time = now, after the change point).
+    await publish(kafka, topic, LabelledExampleContract, lateOld, (e) => e.eventId);
 
-    trainer = await startTrainer(trainerEnv(d, POLICY, { CT_TOPIC_EXAMPLES: topic }));
+    const env = trainerEnv(d, POLICY, { CT_TOPIC_EXAMPLES: topic });
+    trainer = await startTrainer(env);
     await publishRequests(kafka, d, [
       driftRequest('houses', 'drift-houses', changePoint),
       driftRequest('sparse', 'drift-sparse', changePoint),
@@ -137,6 +125,17 @@ describe('trainer: a drift-triggered retrain trains on the new regime once its l
     );
     const early = (await statusEvents(kafka, d)).filter((e) => e.requestId === 'drift-houses');
     expect(early.map((e) => e.status)).toEqual(['ACCEPTED']);
+
+    // Killed while waiting: the restarted trainer resumes the wait (deadline from ACCEPTED, count from ct.examples).
+    trainer.kill('SIGKILL');
+    await trainer.exited();
+    trainer = await startTrainer(env);
+    await waitFor(
+      'the restarted trainer to wait with 200 examples after the change',
+      async () =>
+        (await trainer!.metric('continuum_trainer_examples_after_change', { model_id: 'houses' })) === 200,
+      { timeoutMs: 120_000 },
+    );
 
     // The rest of the new regime's labels arrive: the run trains.
     await publishExamples(kafka, d, regime.slice(200), topic);

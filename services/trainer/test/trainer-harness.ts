@@ -130,7 +130,8 @@ export async function registerModel(d: Deployment, modelId: string, features = 5
   });
 }
 
-async function publish<T>(
+/** Publishes values with the given key (and Kafka timestamp; absent: the broker's time now). */
+export async function publish<T>(
   kafka: Kafka,
   topic: string,
   contract: Contract<T>,

@@ -43,10 +43,16 @@ export async function waitForExamplesAfterChange(
   let settle!: (d: ChangePointOutcome | null) => void;
   const done = new Promise<ChangePointOutcome | null>((resolve) => (settle = resolve));
   let decided = false;
+  // Until the records already in the topic are counted, only "enough" may decide: a restart past
+  // the deadline must not fail (or train short) on the first few records it reads.
+  let caughtUp = false;
   const evaluate = (): void => {
     if (decided) return;
     const decision = decideChangePointWait({ ...wait, now: deps.now(), examplesAfterChange: seen.size });
-    if (decision.action === 'WAIT') {
+    if (
+      decision.action === 'WAIT' ||
+      (!caughtUp && !(decision.action === 'TRAIN' && decision.why === 'ENOUGH_EXAMPLES'))
+    ) {
       deps.metrics.examplesAfterChange.set(labels, seen.size);
       return;
     }
@@ -74,6 +80,7 @@ export async function waitForExamplesAfterChange(
   try {
     await view.start();
     await Promise.race([view.caughtUp(), done]);
+    caughtUp = true;
     evaluate();
     if (!decided) {
       deps.logger.info(
