@@ -29,6 +29,7 @@ defaults: { seed: 5, holdout: 100, lookback: 30d }
 models:
   houses: { afterChange: { enabled: true, minExamples: 500, maxWait: 1h, floorExamples: 100 } }
   sparse: { afterChange: { enabled: true, minExamples: 500, maxWait: 1s, floorExamples: 100 } }
+  plain: {}
 `;
 
 const STEP_MS = 200;
@@ -71,6 +72,7 @@ describe('trainer: a drift-triggered retrain trains on the new regime once its l
   it('waits for the minimum after the change point, then trains on examples after it only', async () => {
     await registerModel(d, 'houses');
     await registerModel(d, 'sparse');
+    await registerModel(d, 'plain');
     const changePoint = Date.now() - 10 * 60_000;
     const topic = await examplesTopic(kafka, d, 'change');
     const old = conceptStream({
@@ -105,7 +107,8 @@ describe('trainer: a drift-triggered retrain trains on the new regime once its l
       conceptStream({ modelId: 'sparse', count: 50, start: changePoint, stepMs: STEP_MS }),
       'sparse',
     );
-    await publishExamples(kafka, d, [...old, ...regime.slice(0, 200), ...sparse], topic);
+    const plain = conceptStream({ modelId: 'plain', count: 300, start: changePoint, stepMs: STEP_MS });
+    await publishExamples(kafka, d, [...old, ...regime.slice(0, 200), ...sparse, ...plain], topic);
     // Published now (Kafka record time = now, after the change point).
     await publish(kafka, topic, LabelledExampleContract, lateOld, (e) => e.eventId);
 
@@ -114,6 +117,7 @@ describe('trainer: a drift-triggered retrain trains on the new regime once its l
     await publishRequests(kafka, d, [
       driftRequest('houses', 'drift-houses', changePoint),
       driftRequest('sparse', 'drift-sparse', changePoint),
+      retrainRequest('plain', 'manual-plain', { kind: 'FIXED_COUNT', count: 300 }),
     ]);
 
     // Waiting with 200 of the 500 after the change labelled: no result yet.
@@ -123,6 +127,9 @@ describe('trainer: a drift-triggered retrain trains on the new regime once its l
         (await trainer!.metric('continuum_trainer_examples_after_change', { model_id: 'houses' })) === 200,
       { timeoutMs: 120_000 },
     );
+    // A waiting run does not hold back other models' runs.
+    const plainResult = (await results(kafka, d, ['manual-plain'])).get('manual-plain')!;
+    expect([plainResult.status, plainResult.reason]).toEqual(['SUCCEEDED', null]);
     const early = (await statusEvents(kafka, d)).filter((e) => e.requestId === 'drift-houses');
     expect(early.map((e) => e.status)).toEqual(['ACCEPTED']);
 

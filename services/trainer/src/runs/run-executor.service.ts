@@ -6,7 +6,7 @@ import { type KafkaClient } from '@continuum/kafka';
 import { KAFKA_CLIENT } from '@continuum/kafka/nest';
 import { LOGGER, type Logger } from '@continuum/observability';
 import { type RegisterVersionRequest } from '@continuum/registry';
-import { TrainingFailure, type TrainingPlan, planRetrain } from '../core/plan';
+import { TrainingFailure, type TrainingPlan, changePointFor, planRetrain, windowFor } from '../core/plan';
 import {
   type TrainingJob,
   type TrainingResult,
@@ -21,7 +21,11 @@ import { type RunIdentity, failedEvent, progressEvent, succeededEvent } from './
 import { type RunRecord } from './run-ledger';
 import { RunLedgerService } from './run-ledger.service';
 import { type ReplayProgress, pinRanges, replayWindow } from './window-replay';
-import { waitForExamplesAfterChange } from './change-point-wait';
+import {
+  type ChangePointOutcome,
+  type ChangePointWait,
+  waitForExamplesAfterChange,
+} from './change-point-wait';
 import { requiredExamplesAfterChange } from '../core/change-point';
 
 /** Whether trying again later can succeed: an unreachable registry, store or broker. */
@@ -96,6 +100,8 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly worker = new TrainingWorker();
   /** Aborted at shutdown: ends a run's wait for labels after a change (the run stays pending). */
   private readonly shutdown = new AbortController();
+  /** How the wait for labels after a change ended, for runs queued after it (see enqueue). */
+  private readonly labelsReady = new Map<string, ChangePointOutcome & { action: 'TRAIN' }>();
 
   constructor(
     @Inject(TRAINER_CONFIG) private readonly config: TrainerConfig,
@@ -113,13 +119,86 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.config.trainInWorker) this.worker.start();
   }
 
-  /** Queues a pending run (once); runs start in acceptance order. */
+  /**
+   * Queues a pending run (once); runs start in acceptance order. A run that must first wait for
+   * labels after a change waits beside the queue (it may take days) and joins it when it may train.
+   */
   enqueue(run: RunRecord): void {
     if (this.stopping || this.queued.has(run.requestId)) return;
     this.queued.add(run.requestId);
-    this.queue.push(run);
     this.metrics.pendingRuns.set(this.queued.size);
+    const wait = this.labelWaitOf(run);
+    if (wait) {
+      this.waitForLabels(run, wait);
+      return;
+    }
+    this.queue.push(run);
     this.running ??= this.drain().finally(() => (this.running = null));
+  }
+
+  /** What a change-triggered run of a model whose policy enables it waits for; null: nothing. */
+  private labelWaitOf(run: RunRecord): ChangePointWait | null {
+    if (!run.accepted || this.labelsReady.has(run.requestId)) return null;
+    const { request, policy } = run.accepted;
+    const changePoint = changePointFor(request, policy);
+    if (changePoint === null) return null;
+    return {
+      requestId: run.requestId,
+      modelId: run.modelId,
+      changePoint,
+      acceptedAt: run.acceptedAt ?? request.requestedAt,
+      required: requiredExamplesAfterChange(policy.afterChange, windowFor(request, policy)),
+      settings: policy.afterChange,
+    };
+  }
+
+  private waitForLabels(run: RunRecord, wait: ChangePointWait): void {
+    const leave = () => {
+      this.queued.delete(run.requestId);
+      this.metrics.pendingRuns.set(this.queued.size);
+    };
+    void (async () => {
+      for (;;) {
+        try {
+          const decision = await waitForExamplesAfterChange(this.client, this.codecs, wait, {
+            metrics: this.metrics,
+            logger: this.logger,
+            now: Date.now,
+            stopped: this.shutdown.signal,
+          });
+          if (decision === null) return leave(); // shutting down: the run stays pending
+          if (decision.action === 'FAIL') {
+            if (this.ledger.get(run.requestId)?.state === 'PENDING') {
+              this.logger.warn(
+                {
+                  requestId: run.requestId,
+                  modelId: run.modelId,
+                  failure: 'EMPTY_WINDOW',
+                  reason: decision.reason,
+                },
+                'training run failed',
+              );
+              const id = { requestId: run.requestId, modelId: run.modelId, instance: this.config.instanceId };
+              await this.ledger.publish(failedEvent(id, 'EMPTY_WINDOW', decision.reason, Date.now()));
+              this.metrics.runs.inc({ model_id: run.modelId, outcome: 'failed' });
+            }
+            return leave();
+          }
+          this.labelsReady.set(run.requestId, decision);
+          if (this.stopping) return leave();
+          this.queue.push(run);
+          this.running ??= this.drain().finally(() => (this.running = null));
+          return;
+        } catch (error) {
+          if (this.stopping) return leave();
+          this.logger.warn(
+            { err: error, requestId: run.requestId, retryInMs: this.config.retryDelayMs },
+            'waiting for labels after the change interrupted; it will be retried',
+          );
+          await sleep(this.config.retryDelayMs);
+        }
+      }
+    })();
   }
 
   /** Whether the run is waiting or running here. */
@@ -133,6 +212,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
       try {
         await this.execute(run);
       } finally {
+        this.labelsReady.delete(run.requestId);
         this.queued.delete(run.requestId);
         this.metrics.pendingRuns.set(this.queued.size);
       }
@@ -155,7 +235,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
       if (this.stopping) return;
       if (this.ledger.get(run.requestId)?.state !== 'PENDING') return; // answered elsewhere
       try {
-        if ((await this.attempt(run, id)) === 'abandoned') return;
+        await this.attempt(run, id);
         finish('succeeded');
         return;
       } catch (error) {
@@ -185,7 +265,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  private async attempt(run: RunRecord, id: RunIdentity): Promise<'done' | 'abandoned'> {
+  private async attempt(run: RunRecord, id: RunIdentity): Promise<void> {
     if (!run.accepted)
       throw new TrainingFailure(
         'INVALID_REQUEST',
@@ -215,33 +295,15 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
           Date.now(),
         ),
       );
-      return 'done';
+      return;
     }
 
     let ranges = run.ranges;
     if (plan.changePoint !== null) {
-      // Labels of the new regime arrive after the drift is seen: wait for enough of them, then
-      // pin the ranges again so the window holds what arrived meanwhile.
-      const settings = policy.afterChange; // set: changePoint is only non-null when the policy enables it
-      const decision = await waitForExamplesAfterChange(
-        this.client,
-        this.codecs,
-        {
-          requestId: run.requestId,
-          modelId: run.modelId,
-          changePoint: plan.changePoint,
-          acceptedAt: plan.acceptedAt,
-          required: requiredExamplesAfterChange(settings, plan.window),
-          settings,
-        },
-        { metrics: this.metrics, logger: this.logger, now: Date.now, stopped: this.shutdown.signal },
-      );
-      if (decision === null) return 'abandoned';
-      if (decision.action === 'FAIL') throw new TrainingFailure('EMPTY_WINDOW', decision.reason);
-      if (decision.why === 'WAIT_EXPIRED')
-        plan.notes.push(
-          `trained on ${decision.examples} examples after the change: the wait for labels expired`,
-        );
+      // Labels of the new regime arrived while the run waited (enqueue): pin the ranges again so
+      // the window holds them.
+      if (this.labelsReady.get(run.requestId)?.why === 'WAIT_EXPIRED')
+        plan.notes.push('the wait for labels after the change expired: trained on the examples there were');
       ranges = await pinRanges(this.client, this.topic, plan.replayFrom);
     }
 
@@ -315,7 +377,6 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
       },
       'candidate registered',
     );
-    return 'done';
   }
 
   /** Logs a progress line (read / total, ETA) and publishes a PROGRESS status every progressIntervalMs. */
