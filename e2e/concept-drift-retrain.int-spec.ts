@@ -21,6 +21,7 @@ import {
   T0,
   collectReports,
   monitorEnv,
+  monitorSettled,
   registerVersion,
   syntheticPredictions,
   syntheticReference,
@@ -110,6 +111,7 @@ describe('end to end: concept drift → performance drop → one PERFORMANCE or 
     ).start();
     const controllerProcess = await ServiceProcess.startService('controller', env);
     running.push(controllerProcess);
+    const monitorConfig = monitorEnv('e2e-monitor', env);
     running.push(
       await ServiceProcess.startService('evaluator', {
         ...env,
@@ -117,8 +119,9 @@ describe('end to end: concept drift → performance drop → one PERFORMANCE or 
         EVALUATOR_STATE_DIR: stateDir(),
         EVALUATOR_WINDOW: '1m',
       }),
-      await ServiceProcess.startService('monitor', monitorEnv('e2e-monitor', env)),
+      await ServiceProcess.startService('monitor', monitorConfig),
     );
+    const monitor = running[running.length - 1];
     await produceInTimeOrder(kafka, { predictions: names.predictions, labels: names.labels }, events);
 
     // Data drift: none, neither in the inputs nor in the predictions.
@@ -127,6 +130,16 @@ describe('end to end: concept drift → performance drop → one PERFORMANCE or 
         kafka,
         names.driftReports,
         (r) => r.filter((x) => x.modelId === MODEL).length >= WINDOWS,
+        // Complete on the monitor's progress signal, not a quiet period: every prediction committed,
+        // every partial decided, no window waiting (the ticks belong to a model without a reference).
+        {
+          settled: () =>
+            monitorSettled(kafka, [monitor], {
+              groupId: monitorConfig.MONITOR_GROUP_ID,
+              sources: [names.predictions],
+              partials: names.monitorPartials,
+            }),
+        },
       )
     ).filter((r) => r.modelId === MODEL);
     expect(drift).toHaveLength(WINDOWS);

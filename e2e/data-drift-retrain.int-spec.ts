@@ -22,6 +22,7 @@ import {
   closers,
   collectReports,
   monitorEnv,
+  monitorSettled,
   producePredictions,
   registerVersion,
   syntheticPredictions,
@@ -106,7 +107,9 @@ describe('end to end: covariate shift → drift report → one DATA_DRIFT retrai
 
     const controllerProcess = await ServiceProcess.startService('controller', env);
     running.push(controllerProcess);
-    running.push(await ServiceProcess.startService('monitor', monitorEnv('e2e-monitor', env)));
+    const monitorConfig = monitorEnv('e2e-monitor', env);
+    const monitor = await ServiceProcess.startService('monitor', monitorConfig);
+    running.push(monitor);
 
     // Phase 1: windows 0-5. The shift at window 3 must give one request.
     await produceWindows(0, 6);
@@ -117,7 +120,16 @@ describe('end to end: covariate shift → drift report → one DATA_DRIFT retrai
     // Phase 2: the drift comes back (windows 6-7) while the model is in its cooldown.
     await produceWindows(6, WINDOWS);
 
-    const reports = await collectReports(kafka, names.driftReports, (r) => r.length >= WINDOWS);
+    // Complete on the monitor's progress signal (every prediction committed, every partial decided,
+    // no window waiting: the closers belong to a model without a reference), not a quiet period.
+    const reports = await collectReports(kafka, names.driftReports, (r) => r.length >= WINDOWS, {
+      settled: () =>
+        monitorSettled(kafka, [monitor], {
+          groupId: monitorConfig.MONITOR_GROUP_ID,
+          sources: [names.predictions],
+          partials: names.monitorPartials,
+        }),
+    });
     expect(reports).toHaveLength(WINDOWS);
     const byWindow = new Map<number, DriftReport>(reports.map((r) => [(r.windowStart - T0) / MINUTE, r]));
     for (let w = 0; w < WINDOWS; w++) {

@@ -76,10 +76,9 @@ describe('registry + monitor: an external model registered through the API is mo
       partition: (p) =>
         p.eventId.includes('-closer-') ? Number(p.eventId.split('-closer-')[1]!.split('-')[0]) : undefined,
     });
-    const monitorConfig = {
-      ...monitorEnv('reg-ext', prepared.env),
+    const monitorConfig = monitorEnv('reg-ext', prepared.env, {
       ARTIFACT_STORE_URL: prepared.env.ARTIFACT_STORE_URL!,
-    };
+    });
     monitor = await ServiceProcess.startService('monitor', monitorConfig);
     // Complete on the monitor's progress signal (everything committed and decided, only the
     // closers' window open), not after a quiet period.
