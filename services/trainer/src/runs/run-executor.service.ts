@@ -290,7 +290,8 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
             version: existing.version,
             artifactUri: existing.artifact?.uri ?? null,
             metrics: existing.metrics,
-            ranges: run.ranges,
+            // A change-triggered run pinned its ranges again after its wait: the lineage has them.
+            ranges: plan.changePoint !== null && existing.lineage ? existing.lineage.examples : run.ranges,
           },
           Date.now(),
         ),
