@@ -225,8 +225,11 @@ export class FeaturePipeline {
   moments(name: string): RunningMoments {
     const j = this.num.names.indexOf(name);
     if (j < 0) throw new InvalidInputError('name', `no numeric feature '${name}'`);
-    const [count, mean, m2] = this.num.moments.subarray(j * MOMENT_SLOTS);
-    return RunningMoments.fromJSON({ n: count, mean, m2 });
+    return RunningMoments.fromJSON({
+      n: this.momentAt(j, COUNT),
+      mean: this.momentAt(j, MEAN),
+      m2: this.momentAt(j, M2),
+    });
   }
 
   /** Canonical description of the spec (no statistics): equal signatures encode alike. */
@@ -237,8 +240,11 @@ export class FeaturePipeline {
   toJSON(): FeaturePipelineState {
     const moments: Record<string, { count: number; mean: number; m2: number }> = {};
     this.num.names.forEach((name, j) => {
-      const [count, mean, m2] = this.num.moments.subarray(j * MOMENT_SLOTS);
-      moments[name] = { count, mean, m2 };
+      moments[name] = {
+        count: this.momentAt(j, COUNT),
+        mean: this.momentAt(j, MEAN),
+        m2: this.momentAt(j, M2),
+      };
     });
     return { features: this.features.map(canonicalFeature), moments };
   }
@@ -257,6 +263,10 @@ export class FeaturePipeline {
 
   clone(): FeaturePipeline {
     return FeaturePipeline.fromJSON(this.toJSON());
+  }
+
+  private momentAt(j: number, slot: number): number {
+    return this.num.moments[j * MOMENT_SLOTS + slot];
   }
 
   /** Raw numeric values, `rows x k`, NaN where missing; refuses non-numbers and ±Infinity. */
@@ -310,7 +320,10 @@ export class FeaturePipeline {
     const k = names.length;
     // Per-call constants: value -> (value - centre) / scale; missing -> fill, then scaled.
     for (let j = 0; j < k; j++) {
-      const [count, mean, m2] = moments.subarray(j * MOMENT_SLOTS);
+      const at = j * MOMENT_SLOTS;
+      const count = moments[at + COUNT];
+      const mean = moments[at + MEAN];
+      const m2 = moments[at + M2];
       const sd = standardize[j] && count > 0 ? Math.sqrt(m2 / count) : 0;
       centre[j] = standardize[j] ? mean : 0;
       scale[j] = sd > 0 ? sd : 1;
@@ -357,6 +370,12 @@ interface NumericBlock {
 }
 
 const MISSING_CODE = { mean: 0, zero: 1, error: 2 } as const;
+
+// The slots of @continuum/stats's moments this pipeline reads (count, mean, M2), indexed directly:
+// the encode path runs per example.
+const COUNT = 0;
+const MEAN = 1;
+const M2 = 2;
 
 type NumericRowReader = (
   numeric: Readonly<Record<string, unknown>>,
