@@ -279,7 +279,7 @@ describe('continuum operator commands', () => {
       window: { kind: 'FIXED_COUNT', count: 5000, durationMs: null, candidateCounts: [], holdoutCount: null },
       mode: 'FULL',
     };
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({
       topic: names.promotions,
@@ -318,7 +318,7 @@ describe('continuum operator commands', () => {
       () => interrupted,
     );
     await waitFor('the existing request', async () => followed.out.length === 1, { timeoutMs: 30_000 });
-    const later = kafka.producer();
+    const later = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await later.connect();
     await later.send({
       topic: names.retrainRequests,

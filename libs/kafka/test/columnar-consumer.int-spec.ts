@@ -77,7 +77,7 @@ describe('columnar batch consumer on the real broker and registry', () => {
       else value = current.encode(prediction(i));
       messages.push({ key: `e-${i}`, value });
     }
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({ topic, messages });
     await producer.disconnect();

@@ -23,7 +23,7 @@ describe('consumer lag of every assigned partition', () => {
       { topic, partitions: 2 },
       { topic: `${topic}.dlq`, partitions: 1 },
     ]);
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     // 40 records on partition 0, none on partition 1.
     await producer.send({

@@ -62,7 +62,7 @@ describe('batch consumer crash recovery on the real broker', () => {
       { topic: dlq, partitions: 1 },
     ]);
     const encoder = await testCodecs().encoderFor(topic, LabelContract);
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     for (let start = 0; start < RECORDS; start += 2000) {
       const messages = [];
@@ -139,7 +139,7 @@ describe('batch consumer crash recovery on the real broker', () => {
       { topic: `${topic}.dlq`, partitions: 1 },
     ]);
     const encoder = await testCodecs().encoderFor(topic, LabelContract);
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     // Small sends make small record batches, so the consumer sees many batches per partition.
     for (let start = 0; start < 6000; start += 100) {

@@ -91,7 +91,7 @@ async function publish<T extends { modelId: string }>(
   values: T[],
 ): Promise<void> {
   const encoder = await testCodecs().encoderFor(topic, contract);
-  const producer = kafka.producer();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     await producer.send({

@@ -62,7 +62,7 @@ models:
     // Two records the controller cannot use: not Avro at all, and a report whose window ends before it starts.
     const encoder = await testCodecs().encoderFor(controller.names.driftReports, DriftReportContract);
     const backwards = { ...driftReport('churn', 4, 3), windowEnd: 0 };
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({
       topic: controller.names.driftReports,

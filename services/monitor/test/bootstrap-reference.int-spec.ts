@@ -111,7 +111,7 @@ describe('monitor: bootstrap reference', () => {
     );
     // Feature observations without a modelId: valid, not attributable.
     const features = await testCodecs().encoderFor(names.features, FeatureObservationContract);
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const anonymous: FeatureObservation = {
       eventId: 'anonymous',

@@ -85,7 +85,7 @@ describe('monitor on the real broker', () => {
       }
     }
     expect(expectedKinds.size).toBe(MALFORMED);
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     for (let start = 0; start < messages.length; start += 1000) {
       await producer.send({ topic: names.predictions, messages: messages.slice(start, start + 1000) });
@@ -158,7 +158,7 @@ describe('monitor on the real broker', () => {
       },
       { key: null, value: encoder.encode({ ...prediction(101), eventId: 'evt-unkeyed' }) },
     ];
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({ topic: names.predictions, messages });
     await producer.disconnect();

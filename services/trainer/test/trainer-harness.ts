@@ -140,7 +140,7 @@ export async function publish<T>(
   timestamp?: (v: T) => number,
 ): Promise<void> {
   const encoder = await testCodecs().encoderFor(topic, contract);
-  const producer = kafka.producer();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     for (let i = 0; i < values.length; i += 2000) {
