@@ -235,6 +235,22 @@ describe('PartitionEvaluator expiry and windows', () => {
     expect(h.windows()).toHaveLength(1);
   });
 
+  it('re-routed records are joined here but do not move this partition’s watermark (their source partition’s did)', async () => {
+    const h = new Harness();
+    await h.predictions(prediction('a', T0 + 10));
+    // A tick re-routed from another partition, hours ahead of this partition's own label stream.
+    const rerouted = [prediction('t', T0 + 5 * H, 0.5, '1', 'tick'), label('t', T0 + 5 * H, 1, 'tick')];
+    await h.apply(
+      await h.evaluator.processRepartitioned(rerouted.map((value, i) => ({ offset: String(i), value }))),
+    );
+    expect(h.closed).toHaveLength(0);
+    expect(h.examples.map((e) => e.eventId)).toEqual(['t']);
+    // The partition's own label arrives after the re-routed records: still in time, joined and windowed.
+    await h.labels(label('a', T0 + 20));
+    await h.tick(T0 + 2 * H);
+    expect(h.windows().map((w) => [w.start, w.state.labelledCount])).toEqual([[T0, 1]]);
+  });
+
   it('computes the persistence baseline from the previous label of the model, in join-time order', async () => {
     const h = new Harness();
     await h.predictions(
