@@ -144,6 +144,11 @@ class RecordingConsumer {
     this.rebalance(this.kafka.partitions(this.topic).map((_, p) => p));
   }
 
+  /** kafkajs' CRASH event; `restart` says whether kafkajs restarts the consumer itself. */
+  crash(error: Error, restart: boolean): void {
+    for (const listener of this.listeners.get('crash') ?? []) listener({ payload: { error, restart } });
+  }
+
   /** A new assignment: positions go back to the beginning (nothing is committed), then GROUP_JOIN. */
   rebalance(partitions: number[]): void {
     this.generation += 1;

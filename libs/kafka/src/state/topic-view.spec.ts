@@ -43,6 +43,24 @@ describe('TopicView', () => {
     await view.stop();
   });
 
+  it('survives a crash kafkajs restarts from (a coordinator still loading); fails on one it gives up on', async () => {
+    const kafka = kafkaWith([['{"n":1}']]);
+    const records: Array<ViewRecord<Count>> = [];
+    const view = new TopicView(kafka, jsonCodecs, {
+      topic: 't',
+      contract,
+      onRecord: (r) => void records.push(r),
+    });
+    await view.start();
+    const loading = Object.assign(new Error('The coordinator is loading'), { retriable: true });
+    kafka.lastConsumer().crash(loading, true);
+    await view.caughtUp();
+    expect(seen(records)).toEqual(['0@0=1']);
+    kafka.lastConsumer().crash(new Error('gave up'), false);
+    await expect(view.caughtUp()).rejects.toThrow('gave up');
+    await view.stop();
+  });
+
   it('keeps following after catching up, and sync() waits for what the topic holds now', async () => {
     const kafka = kafkaWith([['{"n":1}']]);
     const records: Array<ViewRecord<Count>> = [];

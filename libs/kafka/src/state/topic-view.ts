@@ -174,7 +174,9 @@ export class TopicView<T> {
     });
     consumer.on(consumer.events.CRASH, (e) => {
       this.inGroup = false;
-      this.startFailed = e.payload.error;
+      // kafkajs restarts after a retriable crash (a coordinator still loading on a fresh broker, which
+      // failed 4 of 5 fresh `npm start`s): only a crash it gives up on fails the view.
+      if (!e.payload.restart) this.startFailed = e.payload.error;
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
