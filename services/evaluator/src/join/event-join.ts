@@ -22,7 +22,16 @@ export type FreshRecords<T> = Array<{ index: number; record: SourceRecord<T> }>;
  * the two topics are read, so a replay joins exactly the same pairs. A pair's join time is
  * max(prediction time, label time) — when the truth became usable — and decides its window.
  */
-export async function joinPredictions(batch: PartitionBatch, fresh: FreshRecords<Prediction>): Promise<void> {
+/**
+ * `advancesEventTime` is false for records re-routed through ct.evaluator-repartition: their event
+ * time was counted at the partition they were read from; counted here too, a re-routed record could
+ * run ahead of this partition's own sources and close windows before their records arrive.
+ */
+export async function joinPredictions(
+  batch: PartitionBatch,
+  fresh: FreshRecords<Prediction>,
+  advancesEventTime = true,
+): Promise<void> {
   const { state, meta, stats, partition: p, settings } = batch;
   await state.load(
     fresh.flatMap(({ record: { value } }) => [
@@ -33,7 +42,8 @@ export async function joinPredictions(batch: PartitionBatch, fresh: FreshRecords
   );
   for (const { index, record } of fresh) {
     const x = record.value;
-    meta.maxPredictionTime = Math.max(meta.maxPredictionTime ?? x.timestamp, x.timestamp);
+    if (advancesEventTime)
+      meta.maxPredictionTime = Math.max(meta.maxPredictionTime ?? x.timestamp, x.timestamp);
     const pKey = keys.prediction(p, x.eventId, x.modelId);
     const entry = state.get<PredictionEntry>(pKey) ?? { v: {} };
     if (entry.v[x.modelVersion] !== undefined) {
@@ -62,7 +72,11 @@ export async function joinPredictions(batch: PartitionBatch, fresh: FreshRecords
 }
 
 /** The labels' side of the join; a second, different label for an event is dead-lettered. */
-export async function joinLabels(batch: PartitionBatch, fresh: FreshRecords<Label>): Promise<void> {
+export async function joinLabels(
+  batch: PartitionBatch,
+  fresh: FreshRecords<Label>,
+  advancesEventTime = true,
+): Promise<void> {
   const { state, meta, stats, partition: p, settings } = batch;
   await state.load(
     fresh.flatMap(({ record: { value } }) => [
@@ -80,7 +94,7 @@ export async function joinLabels(batch: PartitionBatch, fresh: FreshRecords<Labe
   await state.load(versionKeys);
   for (const { index, record } of fresh) {
     const y = record.value;
-    meta.maxLabelTime = Math.max(meta.maxLabelTime ?? y.timestamp, y.timestamp);
+    if (advancesEventTime) meta.maxLabelTime = Math.max(meta.maxLabelTime ?? y.timestamp, y.timestamp);
     const lKey = keys.label(p, y.eventId, y.modelId);
     const existing = state.get<LabelEntry>(lKey);
     if (existing) {

@@ -127,19 +127,14 @@ export class PartitionEvaluator {
     batch.stats.fresh = fresh.length;
     batch.stats.replayed = records.length - fresh.length;
     if (fresh.length > 0) {
-      // Re-routed records' event time was counted where they were read (reroutedTimes below); here
-      // they would run ahead of this partition's own sources and close windows whose records those
-      // sources have not delivered yet (seen: labels dropped as late behind a re-routed tick).
-      const ownEventTime = { predictions: meta.maxPredictionTime, labels: meta.maxLabelTime };
+      // Re-routed records' event time was counted where they were read (reroutedTimes below).
+      const ownSource = topic !== 'repartition';
       const predictions = fresh.filter((f) => isPrediction(topic, f.record.value));
       const labels = fresh.filter((f) => !isPrediction(topic, f.record.value));
-      if (predictions.length > 0) await joinPredictions(batch, predictions as FreshRecords<Prediction>);
-      if (labels.length > 0) await joinLabels(batch, labels as FreshRecords<Label>);
+      if (predictions.length > 0)
+        await joinPredictions(batch, predictions as FreshRecords<Prediction>, ownSource);
+      if (labels.length > 0) await joinLabels(batch, labels as FreshRecords<Label>, ownSource);
       meta.next[topic] = (BigInt(fresh[fresh.length - 1].record.offset) + 1n).toString();
-      if (topic === 'repartition') {
-        meta.maxPredictionTime = ownEventTime.predictions;
-        meta.maxLabelTime = ownEventTime.labels;
-      }
     }
     const { through, reroutedTimes = [] } = elsewhere;
     const reached = meta.next[topic];
