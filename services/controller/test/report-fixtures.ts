@@ -97,6 +97,8 @@ export function performanceReport(
               detections: options.conceptDrift,
             },
           ],
+    estimationMethod: null,
+    estimatedMetrics: {},
     producedAt: T0 + (index + 1) * WINDOW_MS + 1000,
   };
 }

@@ -154,6 +154,10 @@ export class WindowState {
       baselineMetrics: finite(this.baseline?.metrics() ?? {}),
       labelDelay: this.delay.summary(),
       conceptDrift: this.drift ? [this.drift] : [],
+      // Estimated (label-free) metrics are not computed yet: a version without an estimation
+      // reference reports none.
+      estimationMethod: null,
+      estimatedMetrics: {},
       producedAt: ids.producedAt,
     };
   }
