@@ -41,6 +41,17 @@ export {
   type SampleBuildOptions,
 } from './profile/sample-rows';
 export {
+  PerformanceEstimation,
+  DLE_PROFILE_TREES,
+  estimationWindowFromJSON,
+  type EstimationMethod,
+  type EstimationInput,
+  type EstimationWindowJSON,
+  type PerformanceEstimationJSON,
+  type CbpeEstimationJSON,
+  type DleEstimationJSON,
+} from './profile/performance-estimation';
+export {
   ReferenceProfileBuilder,
   type ReferenceProfileBuilderOptions,
   type SegmentReferenceOptions,
@@ -49,6 +60,14 @@ export {
 // Windows and mergeable state
 export { WindowProfile, type WindowBounds, type FeatureQualityCounts } from './window/window-profile';
 export { WindowedProfiles, type WindowSpec, type TimedEvent, type ClosedWindow } from './window/windowing';
+export {
+  type EventColumns,
+  eventColumns,
+  PREDICTION_ABSENT,
+  PREDICTION_NULL,
+  PREDICTION_NUMBER,
+  PREDICTION_STRING,
+} from './window/event-columns';
 export { QuantileSketch, type QuantileSketchOptions } from './sketch/quantile-sketch';
 export { SpaceSaving, type HeavyHitter } from './sketch/space-saving';
 

@@ -1,4 +1,5 @@
 import type { Binning } from './binning';
+import type { PerformanceEstimationJSON } from './performance-estimation';
 
 /** What the monitor observes per event: features by name, optionally the model's output. */
 export interface ObservedEvent {
@@ -125,4 +126,9 @@ export interface ReferenceProfileJSON {
   features: FeatureJSON[];
   /** Per-segment references (optional; absent in profiles built without segment keys). */
   segments?: SegmentKeyJSON[];
+  /**
+   * What label-free performance estimation (CBPE / DLE) learnt on labelled reference rows
+   * (optional; absent when the reference had no labels, or for a multiclass model).
+   */
+  performanceEstimation?: PerformanceEstimationJSON;
 }

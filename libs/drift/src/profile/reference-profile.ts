@@ -14,6 +14,7 @@ import {
   type ResolvedProfileOptions,
   type SegmentReferenceJSON,
 } from './profile-types';
+import { PerformanceEstimation } from './performance-estimation';
 import { validateProfileJSON } from './validate-profile';
 
 /** A numeric feature of a reference profile, with its frozen bins and reference distribution. */
@@ -168,6 +169,7 @@ export class ReferenceProfile {
   readonly fingerprint: string;
   private readonly byName: Map<string, Feature>;
   private readonly segmentReferences: Map<string, SegmentReference>;
+  private estimationCache: PerformanceEstimation | undefined;
 
   private constructor(private readonly json: ReferenceProfileJSON) {
     this.options = json.options;
@@ -204,6 +206,19 @@ export class ReferenceProfile {
   /** The reference of a segment (`key=value`, `key=other`), or null when the profile has none for it. */
   segmentReference(segment: string): SegmentReference | null {
     return this.segmentReferences.get(segment) ?? null;
+  }
+
+  /** What label-free performance estimation learnt on the reference's labelled rows, if it had any. */
+  get performanceEstimation(): PerformanceEstimation | null {
+    const json = this.json.performanceEstimation;
+    if (json === undefined) return null;
+    this.estimationCache ??= PerformanceEstimation.fromJSON(json);
+    return this.estimationCache;
+  }
+
+  /** This profile with a performance-estimation reference (replacing any); drift state is unaffected. */
+  withPerformanceEstimation(estimation: PerformanceEstimation): ReferenceProfile {
+    return new ReferenceProfile({ ...this.json, performanceEstimation: estimation.toJSON() });
   }
 
   /** Rows the profile was built from. */

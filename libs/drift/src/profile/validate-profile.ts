@@ -1,5 +1,6 @@
 import { InvalidProfileError } from '../errors';
 import { interiorBinCount } from './binning';
+import { PerformanceEstimation } from './performance-estimation';
 import {
   type CategoricalFeatureJSON,
   DEFAULT_PROFILE_OPTIONS,
@@ -231,10 +232,17 @@ export function validateProfileJSON(value: unknown): ReferenceProfileJSON {
     if (f.type === 'categorical') return categorical(f, path, rows);
     return fail(`${path}.type`, `expected 'numeric' or 'categorical', got ${describe(f.type)}`);
   });
-  if (o.segments === undefined)
-    return { format: 'continuum.drift/reference-profile', version: 1, rows, options: opts, features };
-  const segments = segmentKeys(o.segments, features, rows);
-  return { format: 'continuum.drift/reference-profile', version: 1, rows, options: opts, features, segments };
+  const profile: ReferenceProfileJSON = {
+    format: 'continuum.drift/reference-profile',
+    version: 1,
+    rows,
+    options: opts,
+    features,
+  };
+  if (o.segments !== undefined) profile.segments = segmentKeys(o.segments, features, rows);
+  if (o.performanceEstimation !== undefined)
+    profile.performanceEstimation = PerformanceEstimation.fromJSON(o.performanceEstimation).toJSON();
+  return profile;
 }
 
 function segmentKeys(v: unknown, features: readonly FeatureJSON[], rows: number): SegmentKeyJSON[] {

@@ -1,10 +1,11 @@
 import { type RetrainRequest } from '@continuum/events';
+import { ReferenceProfile } from '@continuum/drift';
 import { SeededRandom } from '@continuum/learning';
 import { conceptStream } from '../../test/synthetic';
 import { DEFAULT_MODEL_POLICY, type ModelTrainingPolicy } from '../policy/trainer-policy';
 import { type ModelInfo, type TrainingFailure, type TrainingPlan, planRetrain } from './plan';
 import { NewestSelector, SeededSample } from './selectors';
-import { trainCandidate } from './train-candidate';
+import { predictionValues, trainCandidate } from './train-candidate';
 import { type TrainingExample, toTrainingExample } from './training-example';
 import { WindowCollector } from './window-collector';
 
@@ -142,6 +143,22 @@ describe('trainCandidate', () => {
     expect(city.values.map((v) => v.value).sort()).toEqual([...cities].sort());
     expect(city.values.reduce((n, v) => n + v.rows, 0)).toBe(profile.rows);
     expect(trainCandidate(p, collect(p, records(1500)), null).profile.segments).toBeUndefined();
+  });
+
+  it("stores a CBPE reference fitted on the hold-out in the profile, whose estimate brackets the hold-out's accuracy", () => {
+    const p = plan(COUNT(3000));
+    const outcome = trainCandidate(p, collect(p, records(2500)), null);
+    const restored = ReferenceProfile.fromJSON(JSON.parse(JSON.stringify(outcome.profile)));
+    const estimation = restored.performanceEstimation!;
+    expect(estimation.toJSON()).toMatchObject({ method: 'CBPE', rows: 500, threshold: 0.5 });
+    // On its own reference rows the estimate is calibrated: the realised accuracy is inside the band.
+    const holdout = collect(p, records(2500)).holdout;
+    const window = estimation.newWindow();
+    for (const score of predictionValues(outcome.model, holdout) as number[])
+      estimation.observe(window, { score });
+    const accuracy = estimation.estimate(window).accuracy;
+    expect(outcome.evaluation.candidate.accuracy).toBeGreaterThanOrEqual(accuracy.lower);
+    expect(outcome.evaluation.candidate.accuracy).toBeLessThanOrEqual(accuracy.upper);
   });
 
   it('dynamic window: on a concept change the chosen window starts after it and beats the full history', () => {

@@ -1,4 +1,4 @@
-import { ReferenceProfileBuilder, type ReferenceProfileJSON } from '@continuum/drift';
+import { PerformanceEstimation, ReferenceProfileBuilder, type ReferenceProfileJSON } from '@continuum/drift';
 import {
   type EvaluationReport,
   type MetricsResult,
@@ -180,6 +180,9 @@ export function trainCandidate(
     );
   }
 
+  const estimation = performanceEstimation(model, holdout);
+  const profile = builder.build();
+
   return {
     model,
     window: {
@@ -196,6 +199,38 @@ export function trainCandidate(
       holdout: holdout.length,
     },
     metrics,
-    profile: builder.build().toJSON(),
+    profile: (estimation ? profile.withPerformanceEstimation(estimation) : profile).toJSON(),
   };
 }
+
+/**
+ * The label-free performance estimation reference, fitted on the hold-out (labelled rows the model
+ * was not trained on, as NannyML's reference period): CBPE for a binary classifier, DLE for a
+ * regression model; null for a multiclass model (CBPE is binary here) or a hold-out that cannot
+ * fit one (too few rows, a single class: the version then reports no estimates).
+ */
+export function performanceEstimation(
+  model: Model,
+  holdout: readonly TimedExample[],
+): PerformanceEstimation | null {
+  if (holdout.length < MIN_ESTIMATION_ROWS) return null;
+  const outputs = predictionValues(model, holdout) as number[];
+  const labels = holdout.map((e) => Number(e.label));
+  if (!labels.every(Number.isFinite)) return null;
+  if (model.task === 'binary') {
+    if (new Set(labels).size < 2) return null;
+    return PerformanceEstimation.fitBinary(outputs, labels);
+  }
+  if (model.task === 'regression') {
+    const rows = holdout.map((e, i) => ({
+      score: outputs[i],
+      numeric: e.numeric,
+      categorical: e.categorical,
+    }));
+    return PerformanceEstimation.fitRegression(rows, labels);
+  }
+  return null;
+}
+
+/** Fewer labelled rows give sampling-error components too noisy to draw a band from. */
+const MIN_ESTIMATION_ROWS = 50;
