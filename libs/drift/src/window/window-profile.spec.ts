@@ -1,8 +1,10 @@
-import { events, referenceProfile } from '../../test/fixtures';
+import { CITIES, events, referenceProfile } from '../../test/fixtures';
 import { TestRandom } from '../../test/random';
 import { IncompatibleStateError, InvalidStateError } from '../errors';
-import type { CategoricalFeature, NumericFeature } from '../profile/reference-profile';
+import type { ObservedEvent } from '../profile/profile-types';
+import { type CategoricalFeature, type NumericFeature, ReferenceProfile } from '../profile/reference-profile';
 import { evaluateDrift } from '../report/evaluate-drift';
+import { eventColumns } from './event-columns';
 import { WindowProfile } from './window-profile';
 
 const profile = referenceProfile();
@@ -157,5 +159,107 @@ describe('WindowProfile serialization', () => {
       /belongs to reference profile/,
     );
     expect(() => WindowProfile.deserialize(profile, new Uint8Array(20))).toThrow(/bad magic/);
+  });
+});
+
+describe('WindowProfile.observeColumns', () => {
+  /**
+   * Events with every data-quality case a columnar batch can hold: nulls, absent features,
+   * features sent in the other map (wrong type), non-finite numbers, unseen categories, keys
+   * that are not features, and predictions that are numbers, strings, null or absent.
+   */
+  function messyEvents(n: number, seed: number): ObservedEvent[] {
+    const r = new TestRandom(seed);
+    const maybe = <T>(v: T): T | null | undefined => {
+      const u = r.next();
+      return u < 0.05 ? null : u < 0.1 ? undefined : v;
+    };
+    return Array.from({ length: n }, () => {
+      const numeric: Record<string, number | null | undefined> = {
+        age: maybe(r.next() < 0.02 ? (r.next() < 0.5 ? NaN : -Infinity) : r.normal(40, 12)),
+        income: maybe(Math.exp(r.normal(10, 0.6))),
+        rooms: maybe(r.int(7)),
+      };
+      const categorical: Record<string, string | null | undefined> = {
+        city: maybe(r.next() < 0.1 ? `town-${r.int(40)}` : r.pick(CITIES)),
+        plan: maybe(r.next() < 0.3 ? 'pro' : 'free'),
+      };
+      // A numeric feature sent as a string, a categorical one as a number, names of no feature.
+      if (r.next() < 0.05) {
+        delete numeric.rooms;
+        categorical.rooms = 'three';
+      }
+      if (r.next() < 0.05) {
+        delete categorical.plan;
+        numeric.plan = 2;
+      }
+      if (r.next() < 0.05) numeric[`extra-${r.int(3)}`] = r.next();
+      if (r.next() < 0.05) categorical.colour = r.pick(['red', 'blue']);
+      const u = r.next();
+      const prediction = u < 0.05 ? null : u < 0.1 ? undefined : u < 0.15 ? r.pick(['yes', 'no']) : r.next();
+      return { numeric, categorical, ...(prediction === undefined ? {} : { prediction }) };
+    });
+  }
+
+  const cases = [
+    { name: 'numeric prediction', profile },
+    {
+      name: 'categorical prediction',
+      profile: ReferenceProfile.fromColumns({
+        numeric: { age: Array.from({ length: 500 }, (_, i) => 20 + (i % 50)) },
+        categorical: { city: Array.from({ length: 500 }, (_, i) => CITIES[i % 4]) },
+        prediction: Array.from({ length: 500 }, (_, i) => (i % 3 === 0 ? 'yes' : 'no')),
+      }),
+    },
+  ];
+
+  it.each(cases)(
+    'gives the state observe() gives, byte for byte, for any subset of rows ($name)',
+    ({ profile: p }) => {
+      for (let seed = 1; seed <= 8; seed++) {
+        const evts = messyEvents(1500 + 97 * seed, seed);
+        const columns = eventColumns(evts);
+        const r = new TestRandom(1000 + seed);
+        // Rows of one pane: an increasing subset, in up to three calls (as panes are flushed).
+        const rows = evts.map((_, i) => i).filter(() => r.next() < 0.7);
+        const byObject = new WindowProfile(p);
+        for (const row of rows) byObject.observe(evts[row]);
+        const byColumns = new WindowProfile(p);
+        const cut1 = r.int(rows.length);
+        const cut2 = cut1 + r.int(rows.length - cut1);
+        byColumns.observeColumns(columns, rows.slice(0, cut1));
+        byColumns.observeColumns(columns, Int32Array.from(rows.slice(cut1, cut2)));
+        byColumns.observeColumns(columns, rows.slice(cut2));
+        expect(Buffer.from(byColumns.serialize())).toEqual(Buffer.from(byObject.serialize()));
+        expect(byColumns.quality()).toEqual(byObject.quality());
+        expect(evaluateDrift(p, byColumns)).toEqual(evaluateDrift(p, byObject));
+      }
+    },
+  );
+
+  it('counts every quality case the per-event test counts', () => {
+    const evts: ObservedEvent[] = [
+      {
+        numeric: { age: null, income: Infinity, rooms: 2 },
+        categorical: { city: 'rome', plan: 'free' },
+        prediction: 0.5,
+      },
+      {
+        numeric: { income: 1, shoe: 42 },
+        categorical: { city: 'rome', rooms: '3', age: 'x' },
+        prediction: 'yes',
+      },
+      { numeric: { age: 150, income: 1e9, rooms: 0, plan: 7 }, categorical: { city: null, colour: 'red' } },
+    ];
+    const w = new WindowProfile(profile);
+    w.observeColumns(eventColumns(evts), [0, 1, 2]);
+    const q = Object.fromEntries(w.quality().map((x) => [x.feature, x]));
+    expect(q.age).toMatchObject({ events: 3, nulls: 1, absent: 0, wrongType: 1, valid: 1, aboveRange: 1 });
+    expect(q.income).toMatchObject({ nonFinite: 1, valid: 2, aboveRange: 1 });
+    expect(q.rooms).toMatchObject({ wrongType: 1, valid: 2, belowRange: 1 });
+    expect(q.city).toMatchObject({ nulls: 1, valid: 2, otherCategory: 2 });
+    expect(q.plan).toMatchObject({ wrongType: 1, absent: 1, valid: 1 });
+    expect(q.prediction).toMatchObject({ valid: 1, wrongType: 1, absent: 1 });
+    expect(w.unexpectedFeatures().total).toBe(2);
   });
 });

@@ -1,6 +1,18 @@
 import { IncompatibleStateError, InvalidStateError } from '../errors';
 import type { CategoricalFeature, NumericFeature, ReferenceProfile } from '../profile/reference-profile';
 import { binIndex } from '../profile/binning';
+import {
+  COLUMN_ABSENT,
+  COLUMN_ABSENT_CODE,
+  COLUMN_NULL,
+  COLUMN_NULL_CODE,
+  COLUMN_PRESENT,
+  type EventColumns,
+  PREDICTION_ABSENT,
+  PREDICTION_NULL,
+  PREDICTION_NUMBER,
+  PREDICTION_STRING,
+} from './event-columns';
 import type { ObservedEvent } from '../profile/profile-types';
 import { ByteReader, ByteWriter, fnv1a } from '../sketch/codec';
 import { QuantileSketch } from '../sketch/quantile-sketch';
@@ -58,6 +70,20 @@ export interface FeatureQualityCounts {
   readonly otherCategory: number;
 }
 
+/** Where each profile feature is in a batch's columns (-1: no such column), computed once per batch. */
+interface ColumnLookup {
+  readonly columns: EventColumns;
+  /** Per numeric input: its numeric column, and a categorical column of the same name. */
+  readonly numeric: Int32Array;
+  readonly numericAsCategorical: Int32Array;
+  /** Per categorical input: its categorical column, and a numeric column of the same name. */
+  readonly categorical: Int32Array;
+  readonly categoricalAsNumeric: Int32Array;
+  /** Columns whose key is not a feature of the profile (either type): 'unexpected features'. */
+  readonly unexpectedNumeric: readonly number[];
+  readonly unexpectedCategorical: readonly number[];
+}
+
 /**
  * Mergeable state of one window against a frozen reference profile: per numeric feature the counts
  * over the reference bins (plus under/overflow), moments and a quantile sketch; per categorical
@@ -103,6 +129,7 @@ export class WindowProfile {
   private readonly categoricalNames: Set<string>;
   private unexpected: SpaceSaving;
   private unexpectedCount = 0;
+  private lookup?: ColumnLookup;
 
   constructor(profile: ReferenceProfile, bounds?: WindowBounds) {
     this.profile = profile;
@@ -249,6 +276,210 @@ export class WindowProfile {
     else if (numeric && typeof p === 'number') this.observeNumber(i, p);
     else if (!numeric && typeof p === 'string') this.observeCategory(i, p);
     else quality[QUALITY_SLOTS * i + WRONG_TYPE]++;
+  }
+
+  /**
+   * Observes rows `rows[0..count)` of a batch of columns, feature by feature: the same state,
+   * bit for bit, as `observe` of each row's event in that order (each feature's moments and
+   * sketch see its values in row order). One exception: when a row carries several keys that are
+   * not profile features, they reach the 'unexpected features' heavy hitters in column order
+   * rather than the order the event's map listed them, which matters only once more distinct
+   * unexpected names than the tracker's capacity compete.
+   */
+  observeColumns(columns: EventColumns, rows: ArrayLike<number>, count = rows.length): void {
+    if (count === 0) return;
+    const at = this.lookupOf(columns);
+    this.events += count;
+    const { values, presence } = columns.numeric;
+    const q = this.numQuality;
+    for (let i = 0; i < this.numInputCount; i++) {
+      const c = at.numeric[i];
+      const other = at.numericAsCategorical[i];
+      if (c < 0) {
+        // Never present in this batch: absent, or sent as a string (wrong type).
+        const otherCodes = other < 0 ? null : columns.categorical.codes[other];
+        for (let k = 0; k < count; k++) {
+          const wrong = otherCodes !== null && otherCodes[rows[k]] !== COLUMN_ABSENT_CODE;
+          q[QUALITY_SLOTS * i + (wrong ? WRONG_TYPE : ABSENT)]++;
+        }
+        continue;
+      }
+      this.observeNumbers(
+        i,
+        values[c],
+        presence[c],
+        other < 0 ? null : columns.categorical.codes[other],
+        rows,
+        count,
+      );
+    }
+    const { codes, levels } = columns.categorical;
+    const cq = this.catQuality;
+    for (let j = 0; j < this.catInputCount; j++) {
+      const c = at.categorical[j];
+      const other = at.categoricalAsNumeric[j];
+      const otherPresence = other < 0 ? null : presence[other];
+      if (c < 0) {
+        for (let k = 0; k < count; k++) {
+          const wrong = otherPresence !== null && otherPresence[rows[k]] !== COLUMN_ABSENT;
+          cq[QUALITY_SLOTS * j + (wrong ? WRONG_TYPE : ABSENT)]++;
+        }
+        continue;
+      }
+      this.observeCategories(j, codes[c], levels[c], otherPresence, rows, count);
+    }
+    if (at.unexpectedNumeric.length > 0 || at.unexpectedCategorical.length > 0) {
+      this.observeUnexpected(columns, at, rows, count);
+    }
+    if (this.numFeatures.length > this.numInputCount || this.catFeatures.length > this.catInputCount) {
+      this.observePredictions(columns.prediction, rows, count);
+    }
+  }
+
+  private lookupOf(columns: EventColumns): ColumnLookup {
+    if (this.lookup?.columns === columns) return this.lookup;
+    const num = columns.numeric.names;
+    const cat = columns.categorical.names;
+    const find = (names: readonly string[], name: string) => names.indexOf(name);
+    const numInputs = this.numNames.slice(0, this.numInputCount);
+    const catInputs = this.catNames.slice(0, this.catInputCount);
+    const unexpected = (names: readonly string[]) =>
+      names
+        .map((_, c) => c)
+        .filter((c) => !this.numericNames.has(names[c]) && !this.categoricalNames.has(names[c]));
+    this.lookup = {
+      columns,
+      numeric: Int32Array.from(numInputs, (n) => find(num, n)),
+      numericAsCategorical: Int32Array.from(numInputs, (n) => find(cat, n)),
+      categorical: Int32Array.from(catInputs, (n) => find(cat, n)),
+      categoricalAsNumeric: Int32Array.from(catInputs, (n) => find(num, n)),
+      unexpectedNumeric: unexpected(num),
+      unexpectedCategorical: unexpected(cat),
+    };
+    return this.lookup;
+  }
+
+  /** One numeric feature's column; `asString`: a categorical column of the same name (wrong type). */
+  private observeNumbers(
+    i: number,
+    values: Float64Array,
+    presence: Uint8Array,
+    asString: Int32Array | null,
+    rows: ArrayLike<number>,
+    count: number,
+  ): void {
+    const q = this.numQuality;
+    const base = QUALITY_SLOTS * i;
+    const edges = this.numEdges[i];
+    const interior = this.numInterior[i];
+    const binAt = this.binOffsets[i];
+    const grid = this.numGrids[i];
+    const gridAt = this.gridOffsets[i];
+    const sketch = this.sketches[i];
+    const moments = this.moments;
+    const momentsAt = MOMENT_SLOTS * i;
+    for (let k = 0; k < count; k++) {
+      const r = rows[k];
+      const p = presence[r];
+      if (p === COLUMN_PRESENT) {
+        const v = values[r];
+        if (v - v !== 0) {
+          q[base + NON_FINITE]++;
+          continue;
+        }
+        this.bins[binAt + binIndex(edges, interior, v)]++;
+        updateMoments(moments, momentsAt, v);
+        sketch.add(v);
+        this.gridCounts[gridAt + ksGridSlot(grid, v)]++;
+      } else if (p === COLUMN_NULL) {
+        q[base + NULLS]++;
+      } else {
+        q[base + (asString !== null && asString[r] !== COLUMN_ABSENT_CODE ? WRONG_TYPE : ABSENT)]++;
+      }
+    }
+  }
+
+  /** One categorical feature's column; `asNumber`: presence of a numeric column of the same name. */
+  private observeCategories(
+    j: number,
+    codes: Int32Array,
+    levels: readonly string[],
+    asNumber: Uint8Array | null,
+    rows: ArrayLike<number>,
+    count: number,
+  ): void {
+    const cq = this.catQuality;
+    const base = QUALITY_SLOTS * j;
+    // The batch's levels mapped once to the reference's categories (-1: outside them).
+    const index = this.catIndex[j];
+    const category = Int32Array.from(levels, (level) => index.get(level) ?? -1);
+    const at = this.catOffsets[j];
+    const otherSlot = this.catOffsets[j + 1] - 1;
+    const unseen = this.unseen[j];
+    for (let k = 0; k < count; k++) {
+      const r = rows[k];
+      const code = codes[r];
+      if (code >= 0) {
+        const idx = category[code];
+        if (idx >= 0) this.cats[at + idx]++;
+        else {
+          this.cats[otherSlot]++;
+          unseen.add(levels[code]);
+        }
+      } else if (code === COLUMN_NULL_CODE) {
+        cq[base + NULLS]++;
+      } else {
+        cq[base + (asNumber !== null && asNumber[r] !== COLUMN_ABSENT ? WRONG_TYPE : ABSENT)]++;
+      }
+    }
+  }
+
+  /** Row by row (the heavy hitters depend on order): numeric-map keys first, as `observe`. */
+  private observeUnexpected(
+    columns: EventColumns,
+    at: ColumnLookup,
+    rows: ArrayLike<number>,
+    count: number,
+  ): void {
+    const { names: numNames, presence } = columns.numeric;
+    const { names: catNames, codes } = columns.categorical;
+    for (let k = 0; k < count; k++) {
+      const r = rows[k];
+      for (const c of at.unexpectedNumeric) {
+        if (presence[c][r] === COLUMN_ABSENT) continue;
+        this.unexpectedCount++;
+        this.unexpected.add(numNames[c]);
+      }
+      for (const c of at.unexpectedCategorical) {
+        if (codes[c][r] === COLUMN_ABSENT_CODE) continue;
+        this.unexpectedCount++;
+        this.unexpected.add(catNames[c]);
+      }
+    }
+  }
+
+  private observePredictions(
+    column: EventColumns['prediction'],
+    rows: ArrayLike<number>,
+    count: number,
+  ): void {
+    const numeric = this.numFeatures.length > this.numInputCount;
+    const i = numeric ? this.numInputCount : this.catInputCount;
+    const quality = numeric ? this.numQuality : this.catQuality;
+    if (!column) {
+      quality[QUALITY_SLOTS * i + ABSENT] += count;
+      return;
+    }
+    const { kind, numbers, strings } = column;
+    for (let k = 0; k < count; k++) {
+      const r = rows[k];
+      const t = kind[r];
+      if (t === PREDICTION_ABSENT) quality[QUALITY_SLOTS * i + ABSENT]++;
+      else if (t === PREDICTION_NULL) quality[QUALITY_SLOTS * i + NULLS]++;
+      else if (numeric && t === PREDICTION_NUMBER) this.observeNumber(i, numbers[r]);
+      else if (!numeric && t === PREDICTION_STRING) this.observeCategory(i, strings[r] as string);
+      else quality[QUALITY_SLOTS * i + WRONG_TYPE]++;
+    }
   }
 
   /** Counts keys that are not profile features; cheap unless the event has such keys. */

@@ -1,6 +1,7 @@
 import { events, referenceProfile } from '../../test/fixtures';
 import { TestRandom } from '../../test/random';
 import type { ObservedEvent } from '../profile/profile-types';
+import { eventColumns } from './event-columns';
 import { WindowProfile } from './window-profile';
 import { type ClosedWindow, type TimedEvent, type WindowSpec, WindowedProfiles } from './windowing';
 
@@ -194,5 +195,51 @@ describe('event-time windows', () => {
     expect(
       () => new WindowedProfiles(profile, { type: 'event-time', size: 10, allowedLateness: -1 }),
     ).toThrow(/allowedLateness/);
+  });
+});
+
+describe('observeRow (columns)', () => {
+  const serialized = (closed: readonly ClosedWindow[]) =>
+    closed.map((c) => [
+      c.id,
+      c.complete,
+      c.droppedLateEvents,
+      Buffer.from(c.state.serialize()).toString('hex'),
+    ]);
+
+  it.each<[string, WindowSpec]>([
+    [
+      'hopping event-time windows with lateness',
+      { type: 'event-time', size: 60_000, hop: 20_000, allowedLateness: 5_000 },
+    ],
+    ['tumbling event-time windows, no lateness', { type: 'event-time', size: 30_000 }],
+    ['hopping count windows', { type: 'count', size: 300, hop: 100 }],
+  ])('closes the windows observe() closes, with the same states and counters (%s)', (_, spec) => {
+    for (const seed of [1, 2]) {
+      // Out-of-order events, some beyond the lateness: late and dropped events included.
+      const evts = timed(2500, seed, 40, 15_000);
+      const byObject = new WindowedProfiles(profile, spec);
+      const byRow = new WindowedProfiles(profile, spec);
+      const expected: ClosedWindow[] = [];
+      const got: ClosedWindow[] = [];
+      // Batches of varying size, each its own columns, with open windows and checkpoints read between.
+      const r = new TestRandom(seed);
+      for (let at = 0; at < evts.length;) {
+        const batch = evts.slice(at, (at += 1 + r.int(700)));
+        const columns = eventColumns(batch);
+        batch.forEach((e, row) => {
+          expected.push(...byObject.observe(e));
+          got.push(...byRow.observeRow(columns, row, e.timestamp));
+        });
+        if (r.next() < 0.3)
+          expect(serialized(byRow.openWindows())).toEqual(serialized(byObject.openWindows()));
+        if (r.next() < 0.3)
+          expect(Buffer.from(byRow.checkpoint())).toEqual(Buffer.from(byObject.checkpoint()));
+      }
+      expected.push(...byObject.flush());
+      got.push(...byRow.flush());
+      expect(serialized(got)).toEqual(serialized(expected));
+      expect([byRow.lateEvents, byRow.droppedEvents]).toEqual([byObject.lateEvents, byObject.droppedEvents]);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { InvalidArgumentError, InvalidStateError } from '../errors';
 import type { ObservedEvent } from '../profile/profile-types';
 import type { ReferenceProfile } from '../profile/reference-profile';
 import { ByteReader, ByteWriter, fnv1a } from '../sketch/codec';
+import { type EventColumns } from './event-columns';
 import { WindowProfile } from './window-profile';
 
 /**
@@ -107,6 +108,9 @@ export class WindowedProfiles {
   private late = 0;
   private dropped = 0;
   private droppedSinceEmit = 0;
+  /** Rows observeRow placed in panes, applied column-wise before any pane is read. */
+  private pendingColumns: EventColumns | undefined;
+  private readonly pendingRows = new Map<number, number[]>();
 
   constructor(
     readonly profile: ReferenceProfile,
@@ -147,8 +151,54 @@ export class WindowedProfiles {
 
   /** Observes one event; returns the windows this event closed (usually none). */
   observe(event: TimedEvent): readonly ClosedWindow[] {
+    this.applyPendingRows();
     if (this.spec.type === 'count') return this.observeCount(event);
-    const t = event.timestamp;
+    return this.observeTimed(event.timestamp, event, 0);
+  }
+
+  /**
+   * `observe` of row `row` of a batch of columns, with the same windows, counts and returned
+   * closed windows; the pane update itself is deferred and applied column by column
+   * (WindowProfile.observeColumns, rows in the order observed) before any pane is read or other
+   * columns are observed. The columns are kept, not copied: they must not change until then.
+   */
+  observeRow(columns: EventColumns, row: number, timestamp?: number): readonly ClosedWindow[] {
+    if (this.pendingColumns !== columns) {
+      this.applyPendingRows();
+      this.pendingColumns = columns;
+    }
+    if (this.spec.type === 'count') {
+      const { hop, panes } = this.spec;
+      const seq = this.sequence++;
+      const index = Math.floor(seq / hop);
+      this.deferRow(index, row);
+      return this.closeCountWindow(seq, index, panes);
+    }
+    return this.observeTimed(timestamp, undefined, row);
+  }
+
+  private deferRow(index: number, row: number): void {
+    this.pane(index);
+    let rows = this.pendingRows.get(index);
+    if (!rows) this.pendingRows.set(index, (rows = []));
+    rows.push(row);
+  }
+
+  private applyPendingRows(): void {
+    const columns = this.pendingColumns;
+    if (!columns) return;
+    for (const [index, rows] of this.pendingRows)
+      (this.panes.get(index) as WindowProfile).observeColumns(columns, rows);
+    this.pendingRows.clear();
+    this.pendingColumns = undefined;
+  }
+
+  /** The event-time placement of an event (`event`) or a column row (`row` of the pending columns). */
+  private observeTimed(
+    t: number | undefined,
+    event: TimedEvent | undefined,
+    row: number,
+  ): readonly ClosedWindow[] {
     if (typeof t !== 'number' || !Number.isFinite(t)) {
       throw new InvalidArgumentError(`event-time windows need a finite numeric timestamp (got ${String(t)})`);
     }
@@ -163,7 +213,8 @@ export class WindowedProfiles {
       this.droppedSinceEmit++;
     } else {
       if (index - panes + 1 < this.nextWindow) this.late++;
-      this.pane(index).observe(event);
+      if (event) this.pane(index).observe(event);
+      else this.deferRow(index, row);
     }
     if (t > this.maxEventTime) {
       this.maxEventTime = t;
@@ -177,6 +228,12 @@ export class WindowedProfiles {
     const seq = this.sequence++;
     const index = Math.floor(seq / hop);
     this.pane(index).observe(event);
+    return this.closeCountWindow(seq, index, panes);
+  }
+
+  /** After the event `seq` in pane `index`: the count window it completes, if any. */
+  private closeCountWindow(seq: number, index: number, panes: number): readonly ClosedWindow[] {
+    const { hop } = this.spec;
     if ((seq + 1) % hop !== 0) return NOTHING;
     const first = index - panes + 1;
     if (first < 0) return NOTHING;
@@ -257,6 +314,7 @@ export class WindowedProfiles {
   }
 
   private merge(first: number, complete: boolean, droppedLateEvents: number): ClosedWindow | null {
+    this.applyPendingRows();
     const start = first * this.spec.hop + this.spec.offset;
     const end = start + this.spec.size;
     const state = new WindowProfile(this.profile);
@@ -287,6 +345,7 @@ export class WindowedProfiles {
    * state: call it at the end of a stream or before shutting down without a checkpoint.
    */
   flush(): readonly ClosedWindow[] {
+    this.applyPendingRows();
     const out: ClosedWindow[] = [];
     if (this.panes.size === 0) return out;
     const keys = [...this.panes.keys()];
@@ -305,6 +364,7 @@ export class WindowedProfiles {
 
   /** Binary checkpoint of the open panes and counters, to restart without losing open windows. */
   checkpoint(): Uint8Array {
+    this.applyPendingRows();
     const w = new ByteWriter();
     w.u32(0x50445443); // 'CTDP'
     w.u8(1);
