@@ -1,4 +1,9 @@
-import { type DriftReport, type FeatureDrift, type PerformanceReport } from '@continuum/events';
+import {
+  type DriftReport,
+  type EstimatedMetric,
+  type FeatureDrift,
+  type PerformanceReport,
+} from '@continuum/events';
 
 /** Synthetic reports for tests: the controller's inputs as the monitor and evaluator publish them. */
 
@@ -101,4 +106,29 @@ export function performanceReport(
     estimatedMetrics: {},
     producedAt: T0 + (index + 1) * WINDOW_MS + 1000,
   };
+}
+
+/** An estimate as performance.avsc defines it: value ± 3 sampling errors, clipped to [0, max]. */
+export const estimatedMetric = (value: number, samplingError: number, max = 1): EstimatedMetric => ({
+  value,
+  samplingError,
+  lower: Math.max(0, value - 3 * samplingError),
+  upper: Math.min(max, value + 3 * samplingError),
+});
+
+/**
+ * A performance report for window `index` whose labels are (mostly) missing: `labelled` of 1000
+ * predictions labelled (0 by default) and the given estimates (CBPE unless `method` says DLE).
+ */
+export function estimatedReport(
+  modelId: string,
+  index: number,
+  estimates: Record<string, EstimatedMetric>,
+  options: { version?: string; labelled?: number; metrics?: Record<string, number>; method?: string } = {},
+): PerformanceReport {
+  const report = performanceReport(modelId, index, options.metrics ?? {}, {
+    version: options.version,
+    labelled: options.labelled ?? 0,
+  });
+  return { ...report, estimationMethod: options.method ?? 'CBPE', estimatedMetrics: estimates };
 }

@@ -36,6 +36,36 @@ export interface PerformanceTriggerState {
   cleanWindows: number;
   conceptArmed: boolean;
   conceptCleanReports: number;
+  /**
+   * Recent windows in window order, each judged once on its best evidence (performance-trigger.ts):
+   * the run of breaches is counted from these, so a window whose estimate a realised report
+   * replaced is still one window.
+   */
+  windows: PerformanceWindowState[];
+  /** Reports of windows ending at or before this are stale (null: lastWindowEnd, an older checkpoint). */
+  forgottenThrough: number | null;
+  /** End of the newest window of the run that last fired: it never counts toward another request. */
+  firedThrough: number | null;
+}
+
+/**
+ * What a window was judged on: its realised metric (enough labels), its estimate (labels missing
+ * past the policy's horizon), or nothing yet (an estimate waiting for that horizon).
+ */
+export type WindowBasis = 'REALISED' | 'ESTIMATED' | 'AWAITING_LABELS';
+
+/** One window of the performance trigger. */
+export interface PerformanceWindowState {
+  windowStart: number;
+  windowEnd: number;
+  basis: WindowBasis;
+  breach: boolean;
+  /** Past the threshold by the re-arm margin on the good side (for an estimate: its whole band). */
+  recovered: boolean;
+  /** AWAITING_LABELS: when the estimate stands in for the missing labels. */
+  decideAt: number;
+  /** What a request cites for this window (the run position is added when the run is counted). */
+  evidence: Evidence;
 }
 
 /** Data-drift trigger state of one model version and segment. */

@@ -1,69 +1,273 @@
 import { type Evidence, type PerformanceReport } from '@continuum/events';
-import { type ConceptDriftPolicy, type PerformancePolicy } from '../policy/policy';
+import { type BreachDirection, type ConceptDriftPolicy, type PerformancePolicy } from '../policy/policy';
 import { type TriggerStep } from './data-drift-trigger';
-import { type PerformanceTriggerState } from './model-state';
+import { type PerformanceTriggerState, type PerformanceWindowState } from './model-state';
 
 export type PerformanceSkip = 'too-few-labels' | 'metric-missing';
+
+/** How an estimate's band stands against its threshold. */
+export type BandVerdict = 'breach' | 'band-straddles' | 'clean';
+
+/** At most this many windows per version wait for their labels' horizon (bounds the checkpoint). */
+export const MAX_AWAITING_WINDOWS = 96;
 
 function fmt(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
+function hours(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${fmt(ms / 60_000)}min`;
+}
+
 /**
- * Advances the K-consecutive-windows rule and its hysteresis by one window. A breach is the metric
- * below the threshold (or above it, for losses and errors). After firing, the trigger re-arms when
- * a window recovers past the threshold by `rearm.margin`, or after `rearm.cleanWindows`
- * consecutive windows without a breach.
+ * Where an estimate's band [lower, upper] lies: a breach only when the whole band is past the
+ * threshold (upper < threshold when higher is better), so that a window whose realised metric
+ * could still be on the good side — sampling noise — never counts as harm.
  */
-export function stepPerformance(
-  state: PerformanceTriggerState,
+export function bandVerdict(
+  direction: BreachDirection,
+  threshold: number,
+  lower: number,
+  upper: number,
+  margin = 0,
+): BandVerdict {
+  if (direction === 'below') {
+    if (upper < threshold) return 'breach';
+    return lower >= threshold + margin ? 'clean' : 'band-straddles';
+  }
+  if (lower > threshold) return 'breach';
+  return upper <= threshold - margin ? 'clean' : 'band-straddles';
+}
+
+/**
+ * Whether the report's labels are missing under the policy: too few labelled predictions to
+ * judge, or (with an `estimated` block) a labelled share under `minLabelCoverage`, whose realised
+ * metric is a sample of whichever labels came first.
+ */
+function labelsMissing(report: PerformanceReport, policy: PerformancePolicy): boolean {
+  if (report.labelledCount < policy.minLabelled) return true;
+  return policy.estimated !== null && report.labelCoverage < policy.estimated.minLabelCoverage;
+}
+
+/**
+ * The window one report shows, judged under the policy at wall-clock `now`: on its realised metric
+ * when its labels are there; else on its estimate — standing in from `labelsMissingFor` after the
+ * window's end (before that, AWAITING_LABELS) — when the policy has an `estimated` block and the
+ * report an estimate of its metric; else not at all (a skip, which neither counts nor breaks a run).
+ */
+export function judgeWindow(
   report: PerformanceReport,
   policy: PerformancePolicy,
-): TriggerStep | PerformanceSkip {
-  if (report.labelledCount < policy.minLabelled) return 'too-few-labels';
-  const value = report.metrics[policy.metric];
-  if (value === undefined || !Number.isFinite(value)) return 'metric-missing';
+  now: number,
+): PerformanceWindowState | PerformanceSkip {
+  const window = { windowStart: report.windowStart, windowEnd: report.windowEnd };
   const below = policy.direction === 'below';
-  const breach = below ? value < policy.threshold : value > policy.threshold;
-  if (breach) {
-    state.consecutiveBreaches += 1;
-    state.cleanWindows = 0;
-    state.breachEvidence.push({
-      kind: 'PERFORMANCE_REPORT',
+  if (!labelsMissing(report, policy)) {
+    const value = report.metrics[policy.metric];
+    if (value === undefined || !Number.isFinite(value)) return 'metric-missing';
+    const breach = below ? value < policy.threshold : value > policy.threshold;
+    const recovered = below
+      ? value >= policy.threshold + policy.rearm.margin
+      : value <= policy.threshold - policy.rearm.margin;
+    return {
+      ...window,
+      basis: 'REALISED',
+      breach,
+      recovered,
+      decideAt: report.windowEnd,
+      evidence: {
+        kind: 'PERFORMANCE_REPORT',
+        reference: report.reportId,
+        summary:
+          `${policy.metric} ${fmt(value)} ${below ? '<' : '>'} threshold ${fmt(policy.threshold)} ` +
+          `(version ${report.modelVersion}, ${report.labelledCount} labelled`,
+        values: {
+          [policy.metric]: value,
+          threshold: policy.threshold,
+          labelledCount: report.labelledCount,
+          labelCoverage: report.labelCoverage,
+          windowStart: report.windowStart,
+          windowEnd: report.windowEnd,
+        },
+      },
+    };
+  }
+  const estimated = policy.estimated;
+  if (!estimated) return 'too-few-labels';
+  const estimate = report.estimatedMetrics[estimated.metric];
+  if (
+    estimate === undefined ||
+    ![estimate.value, estimate.lower, estimate.upper, estimate.samplingError].every(Number.isFinite)
+  ) {
+    return 'too-few-labels';
+  }
+  const verdict = bandVerdict(
+    estimated.direction,
+    estimated.threshold,
+    estimate.lower,
+    estimate.upper,
+    policy.rearm.margin,
+  );
+  const decideAt = report.windowEnd + estimated.labelsMissingForMs;
+  const side = estimated.direction === 'below' ? '<' : '>';
+  const bound = estimated.direction === 'below' ? 'upper' : 'lower';
+  return {
+    ...window,
+    basis: now >= decideAt ? 'ESTIMATED' : 'AWAITING_LABELS',
+    breach: verdict === 'breach',
+    recovered: verdict === 'clean',
+    decideAt,
+    evidence: {
+      kind: 'ESTIMATED_PERFORMANCE',
       reference: report.reportId,
       summary:
-        `${policy.metric} ${fmt(value)} ${below ? '<' : '>'} threshold ${fmt(policy.threshold)} ` +
-        `(version ${report.modelVersion}, ${report.labelledCount} labelled, breach ${state.consecutiveBreaches} of ${policy.consecutiveWindows} in a row)`,
+        `estimated ${estimated.metric} ${fmt(estimate.value)} [${fmt(estimate.lower)}, ${fmt(estimate.upper)}] ` +
+        `(${report.estimationMethod ?? 'estimate'}, whole band ${verdict === 'breach' ? '' : 'not '}${side} threshold ${fmt(estimated.threshold)}: ${bound} bound ${fmt(estimate[bound])}; ` +
+        `labels missing ${hours(estimated.labelsMissingForMs)} after the window's end, version ${report.modelVersion}, ` +
+        `${report.labelledCount} of ${report.predictionCount} labelled`,
       values: {
-        [policy.metric]: value,
-        threshold: policy.threshold,
-        consecutiveBreaches: state.consecutiveBreaches,
-        consecutiveWindows: policy.consecutiveWindows,
+        [estimated.metric]: estimate.value,
+        lower: estimate.lower,
+        upper: estimate.upper,
+        samplingError: estimate.samplingError,
+        threshold: estimated.threshold,
         labelledCount: report.labelledCount,
         labelCoverage: report.labelCoverage,
+        labelsMissingForMs: estimated.labelsMissingForMs,
         windowStart: report.windowStart,
         windowEnd: report.windowEnd,
       },
-    });
-    if (state.breachEvidence.length > policy.consecutiveWindows) {
-      state.breachEvidence.splice(0, state.breachEvidence.length - policy.consecutiveWindows);
+    },
+  };
+}
+
+/** Windows ending at or before this are forgotten: their reports are stale. */
+function floorOf(state: PerformanceTriggerState): number {
+  return state.forgottenThrough ?? state.lastWindowEnd;
+}
+
+function sameWindow(a: PerformanceWindowState, b: PerformanceWindowState): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export type WindowRecord =
+  | { recorded: false }
+  /** `replaced`: the judgement this one took the place of (a realised report replacing an estimate). */
+  | { recorded: true; replaced: PerformanceWindowState | null };
+
+/**
+ * Puts a window's judgement into the version's ledger. A window has one entry: a realised
+ * judgement replaces an estimate (or an earlier realised one, when more labels came); an estimate
+ * never replaces a realised judgement, nor an estimate already standing in. A replay (the same
+ * judgement), or a window older than what the ledger remembers, is not recorded.
+ */
+export function recordWindow(state: PerformanceTriggerState, window: PerformanceWindowState): WindowRecord {
+  if (window.windowEnd <= floorOf(state)) return { recorded: false };
+  const i = state.windows.findIndex((w) => w.windowEnd === window.windowEnd);
+  if (i < 0) {
+    state.windows.push(window);
+    state.windows.sort((a, b) => a.windowEnd - b.windowEnd);
+    return { recorded: true, replaced: null };
+  }
+  const current = state.windows[i];
+  if (sameWindow(current, window)) return { recorded: false };
+  if (window.basis !== 'REALISED' && current.basis !== 'AWAITING_LABELS') return { recorded: false };
+  state.windows[i] = window;
+  return { recorded: true, replaced: current };
+}
+
+/** Awaiting windows whose labels' horizon has passed at `now`: their estimates now stand in. */
+export function decideOverdue(state: PerformanceTriggerState, now: number): PerformanceWindowState[] {
+  const decided: PerformanceWindowState[] = [];
+  for (const w of state.windows) {
+    if (w.basis === 'AWAITING_LABELS' && w.decideAt <= now) {
+      w.basis = 'ESTIMATED';
+      decided.push(w);
     }
-    if (state.consecutiveBreaches < policy.consecutiveWindows) return 'clean';
-    return state.armed ? 'fire' : 'hysteresis';
   }
-  state.consecutiveBreaches = 0;
-  state.breachEvidence = [];
-  if (state.armed) return 'clean';
-  const recovered = below
-    ? value >= policy.threshold + policy.rearm.margin
-    : value <= policy.threshold - policy.rearm.margin;
-  state.cleanWindows += 1;
-  if (recovered || state.cleanWindows >= policy.rearm.cleanWindows) {
-    state.armed = true;
-    state.cleanWindows = 0;
-    return 'rearmed';
+  return decided;
+}
+
+const decided = (w: PerformanceWindowState): boolean => w.basis !== 'AWAITING_LABELS';
+
+/** The newest decided windows of one kind (breaching or not), in window order. */
+function trailing(state: PerformanceTriggerState, breach: boolean): PerformanceWindowState[] {
+  const run: PerformanceWindowState[] = [];
+  for (let i = state.windows.length - 1; i >= 0; i--) {
+    const w = state.windows[i];
+    if (!decided(w)) continue;
+    if (w.breach !== breach) break;
+    run.unshift(w);
   }
+  return run;
+}
+
+/**
+ * Counts the K-consecutive-windows rule and its hysteresis over the ledger after `changed` windows
+ * were recorded or decided. The run is the newest decided windows that breach, in window order
+ * (awaiting windows neither count nor break it); windows of a run that already fired never count
+ * toward another request. After firing, the trigger re-arms when a window after it recovers past
+ * the threshold by `rearm.margin`, or after `rearm.cleanWindows` consecutive windows without a breach.
+ */
+export function countRun(
+  state: PerformanceTriggerState,
+  policy: PerformancePolicy,
+  changed: readonly PerformanceWindowState[],
+): TriggerStep {
+  const firedThrough = state.firedThrough ?? Number.MIN_SAFE_INTEGER;
+  const run = trailing(state, true);
+  const countable = run.filter((w) => w.windowEnd > firedThrough);
+  const clean = trailing(state, false).filter((w) => w.windowEnd > firedThrough);
+  state.consecutiveBreaches = run.length;
+  state.cleanWindows = state.armed ? 0 : clean.length;
+  state.breachEvidence = countable.slice(-policy.consecutiveWindows).map((w) => {
+    const position = countable.indexOf(w) + 1;
+    const e = structuredClone(w.evidence);
+    e.summary += `, breach ${position} of ${policy.consecutiveWindows} in a row)`;
+    e.values.consecutiveBreaches = position;
+    e.values.consecutiveWindows = policy.consecutiveWindows;
+    return e;
+  });
+  if (!state.armed && clean.length > 0) {
+    if (clean.length >= policy.rearm.cleanWindows || clean.some((w) => w.recovered)) {
+      state.armed = true;
+      state.cleanWindows = 0;
+      return 'rearmed';
+    }
+    return 'clean';
+  }
+  if (state.armed && countable.length >= policy.consecutiveWindows) return 'fire';
+  const breachInRun = changed.some((w) => decided(w) && w.breach && run.includes(w));
+  if (!state.armed && breachInRun && run.length >= policy.consecutiveWindows) return 'hysteresis';
   return 'clean';
+}
+
+/** The run that fired went into a request: disarm, and keep its windows from counting again. */
+export function disarmPerformance(state: PerformanceTriggerState): void {
+  state.armed = false;
+  state.cleanWindows = 0;
+  const run = trailing(state, true);
+  if (run.length > 0) state.firedThrough = run[run.length - 1].windowEnd;
+}
+
+/**
+ * Keeps the ledger bounded: the newest decided windows the rules can still look at (the run and
+ * the re-arm count, plus one) and the awaiting windows after them, at most MAX_AWAITING_WINDOWS.
+ * Windows dropped are forgotten: their later reports are stale.
+ */
+export function pruneWindows(state: PerformanceTriggerState, policy: PerformancePolicy): void {
+  const keepDecided = Math.max(policy.consecutiveWindows, policy.rearm.cleanWindows) + 1;
+  const decidedEnds = state.windows.filter(decided).map((w) => w.windowEnd);
+  let cut = Number.MIN_SAFE_INTEGER;
+  if (decidedEnds.length > keepDecided) cut = decidedEnds[decidedEnds.length - keepDecided];
+  const awaiting = state.windows.filter((w) => !decided(w) && w.windowEnd >= cut);
+  if (awaiting.length > MAX_AWAITING_WINDOWS) {
+    cut = Math.max(cut, awaiting[awaiting.length - MAX_AWAITING_WINDOWS].windowEnd);
+  }
+  const dropped = state.windows.filter((w) => w.windowEnd < cut);
+  if (dropped.length === 0) return;
+  state.windows = state.windows.filter((w) => w.windowEnd >= cut);
+  state.forgottenThrough = Math.max(floorOf(state), dropped[dropped.length - 1].windowEnd);
 }
 
 export interface ConceptDriftAssessment {

@@ -20,14 +20,21 @@ import {
   type ModelState,
   type PendingRequest,
   type PerformanceTriggerState,
+  type PerformanceWindowState,
   type Signal,
   emptyModelState,
 } from './model-state';
 import {
   type PerformanceSkip,
   assessConceptDrift,
+  bandVerdict,
+  countRun,
+  decideOverdue,
+  disarmPerformance,
+  judgeWindow,
+  pruneWindows,
+  recordWindow,
   stepConceptDrift,
-  stepPerformance,
 } from './performance-trigger';
 import { type EmittedRequest, RequestHistory, evidenceRef, summarizeRequest } from './request-history';
 import { requestIdFor } from './request-id';
@@ -55,11 +62,19 @@ export interface SignalOutcome {
 export type ReportIgnored =
   'unknown-model' | 'no-trigger' | 'segment-not-watched' | 'stale-window' | 'not-champion';
 
+/**
+ * An estimated window as the performance trigger saw it: decided on its band (`breach`: the whole
+ * band past the threshold; `band-straddles`; `clean`), or its estimate replaced by the realised metric.
+ */
+export type EstimateOutcome = 'breach' | 'band-straddles' | 'clean' | 'replaced-by-realised';
+
 export interface ReportOutcome {
   modelId: string;
   ignored?: ReportIgnored;
   /** Parts of a performance report that could not be judged. */
   skipped: PerformanceSkip[];
+  /** Estimated windows decided (their labels' horizon passed) or replaced by this event. */
+  estimates?: EstimateOutcome[];
   signals: SignalOutcome[];
 }
 
@@ -269,36 +284,42 @@ export class RetrainEngine {
         cleanWindows: 0,
         conceptArmed: true,
         conceptCleanReports: 0,
+        windows: [],
+        forgottenThrough: 0, // nothing forgotten yet (windows end after the epoch)
+        firedThrough: null,
       };
       state.performance.push(trigger);
     }
-    if (report.windowEnd <= trigger.lastWindowEnd) return { ...outcome, ignored: 'stale-window' };
-    trigger.lastWindowEnd = report.windowEnd;
+    // Concept drift is read once per window (the newest seen); the performance trigger keeps its
+    // own ledger of windows, because a window's realised report may follow its estimate.
+    const newWindow = report.windowEnd > trigger.lastWindowEnd;
+    let performanceChanged = false;
+    if (policy.performance) {
+      const judged = judgeWindow(report, policy.performance, now);
+      if (typeof judged === 'string') {
+        if (newWindow) outcome.skipped.push(judged);
+      } else {
+        const changed = decideOverdue(trigger, now);
+        const record = recordWindow(trigger, judged);
+        if (record.recorded) {
+          performanceChanged = true;
+          if (judged.basis !== 'AWAITING_LABELS') changed.push(judged);
+          if (record.replaced?.basis === 'ESTIMATED') outcome.estimates = ['replaced-by-realised'];
+        }
+        if (changed.length > 0) {
+          performanceChanged = true;
+          this.judgeRun(policy, state, trigger, changed, outcome, now);
+        }
+        pruneWindows(trigger, policy.performance);
+      }
+    }
+    if (!newWindow && !performanceChanged) return { ...outcome, ignored: 'stale-window' };
+    trigger.lastWindowEnd = Math.max(trigger.lastWindowEnd, report.windowEnd);
     trigger.seenAt = now;
     state.latestVersion = report.modelVersion;
     this.touch(state, now);
 
-    if (policy.performance) {
-      const step = stepPerformance(trigger, report, policy.performance);
-      if (step === 'too-few-labels' || step === 'metric-missing') outcome.skipped.push(step);
-      else if (step === 'fire') {
-        const signal = this.raise(policy, state, {
-          reason: 'PERFORMANCE',
-          modelVersion: report.modelVersion,
-          raisedAt: now,
-          key: `PERFORMANCE|${report.reportId}`,
-          evidence: structuredClone(trigger.breachEvidence),
-        });
-        if (handled(signal.disposition)) {
-          trigger.armed = false;
-          trigger.cleanWindows = 0;
-        }
-        outcome.signals.push(signal);
-      } else if (step === 'hysteresis') {
-        outcome.signals.push({ modelId: report.modelId, reason: 'PERFORMANCE', disposition: 'hysteresis' });
-      }
-    }
-    if (policy.conceptDrift) {
+    if (policy.conceptDrift && newWindow) {
       const assessment = assessConceptDrift(policy.conceptDrift, report);
       const step = stepConceptDrift(trigger, assessment.triggered, policy.conceptDrift);
       if (step === 'fire') {
@@ -320,6 +341,62 @@ export class RetrainEngine {
     }
     state.performance = this.evict(state.performance, this.limits.maxVersions);
     return outcome;
+  }
+
+  /**
+   * Lets estimates stand in for windows whose labels are still missing at wall-clock `now`, past
+   * their policy's horizon (called on the service's tick; a report of the version does it too).
+   */
+  onLabelHorizon(modelId: string, now: number): ReportOutcome | null {
+    const policy = this.models.get(modelId);
+    const state = this.states.get(modelId);
+    if (!policy?.performance?.estimated || !state) return null;
+    const outcome: ReportOutcome = { modelId, skipped: [], signals: [] };
+    for (const trigger of state.performance) {
+      const changed = decideOverdue(trigger, now);
+      if (changed.length === 0) continue;
+      this.touch(state, now);
+      this.judgeRun(policy, state, trigger, changed, outcome, now);
+      pruneWindows(trigger, policy.performance);
+    }
+    return outcome.estimates ? outcome : null;
+  }
+
+  /** The performance rule over a version's ledger after `changed` windows were decided. */
+  private judgeRun(
+    policy: ModelPolicy,
+    state: ModelState,
+    trigger: PerformanceTriggerState,
+    changed: PerformanceWindowState[],
+    outcome: ReportOutcome,
+    now: number,
+  ): void {
+    const performance = policy.performance!;
+    const estimated = performance.estimated;
+    for (const w of changed) {
+      if (w.basis !== 'ESTIMATED' || !estimated) continue;
+      const { lower, upper } = w.evidence.values;
+      (outcome.estimates ??= []).push(bandVerdict(estimated.direction, estimated.threshold, lower, upper));
+    }
+    const step = countRun(trigger, performance, changed);
+    if (step === 'fire') {
+      const deciding = trigger.breachEvidence[trigger.breachEvidence.length - 1];
+      const signal = this.raise(policy, state, {
+        reason: 'PERFORMANCE',
+        modelVersion: trigger.modelVersion,
+        raisedAt: now,
+        // A realised run keeps the report's own occasion; an estimated one is a different occasion.
+        key:
+          deciding.kind === 'PERFORMANCE_REPORT'
+            ? `PERFORMANCE|${deciding.reference}`
+            : `PERFORMANCE|${deciding.kind}|${deciding.reference}`,
+        evidence: structuredClone(trigger.breachEvidence),
+      });
+      if (handled(signal.disposition)) disarmPerformance(trigger);
+      outcome.signals.push(signal);
+    } else if (step === 'hysteresis') {
+      outcome.signals.push({ modelId: state.modelId, reason: 'PERFORMANCE', disposition: 'hysteresis' });
+    }
   }
 
   /**
@@ -476,6 +553,19 @@ export class RetrainEngine {
     for (const s of this.states.values()) {
       for (const p of s.performance) {
         out.push({ modelId: s.modelId, modelVersion: p.modelVersion, count: p.consecutiveBreaches });
+      }
+    }
+    return out;
+  }
+
+  /** Windows waiting for their labels' horizon per model version (for the metrics). */
+  windowsAwaitingLabels(): Array<{ modelId: string; modelVersion: string; count: number }> {
+    const out: Array<{ modelId: string; modelVersion: string; count: number }> = [];
+    for (const s of this.states.values()) {
+      if (!this.models.get(s.modelId)?.performance?.estimated) continue;
+      for (const p of s.performance) {
+        const count = p.windows.filter((w) => w.basis === 'AWAITING_LABELS').length;
+        out.push({ modelId: s.modelId, modelVersion: p.modelVersion, count });
       }
     }
     return out;

@@ -24,12 +24,15 @@ export class ControllerMetrics {
   readonly reports: Counter<'topic' | 'outcome'>;
   readonly windowsSkipped: Counter<'model_id' | 'why'>;
   readonly consecutiveBreaches: Gauge<'model_id' | 'model_version'>;
+  readonly estimatedWindows: Counter<'model_id' | 'outcome'>;
+  readonly windowsAwaitingLabels: Gauge<'model_id' | 'model_version'>;
   readonly pendingRequests: Gauge;
   readonly manualCalls: Counter<'status'>;
   readonly scheduleSlots: Counter<'model_id' | 'outcome'>;
   readonly checkpoints: Counter<'outcome'>;
   readonly ownedPartitions: Gauge;
   private readonly breachSeries = new Set<string>();
+  private readonly awaitingSeries = new Set<string>();
 
   constructor(metrics: Metrics) {
     this.requestsEmitted = metrics.counter(
@@ -60,6 +63,16 @@ export class ControllerMetrics {
     this.consecutiveBreaches = metrics.gauge(
       'continuum_controller_consecutive_breaches',
       'Current run of consecutive windows breaching the performance threshold, per model version.',
+      ['model_id', 'model_version'],
+    );
+    this.estimatedWindows = metrics.counter(
+      'continuum_controller_estimated_windows_total',
+      'Windows judged on estimated performance because their labels were missing past the policy horizon, by outcome: breach (the whole band past the threshold), band_straddles, clean; and replaced_by_realised (labels came later and took the place of a counted estimate).',
+      ['model_id', 'outcome'],
+    );
+    this.windowsAwaitingLabels = metrics.gauge(
+      'continuum_controller_windows_awaiting_labels',
+      'Windows with an estimate whose labels are missing but not yet for the policy horizon (labelsMissingFor), per model version.',
       ['model_id', 'model_version'],
     );
     this.pendingRequests = metrics.gauge(
@@ -99,23 +112,50 @@ export class ControllerMetrics {
     this.reports.inc({ topic, outcome: outcome.ignored?.replace(/-/g, '_') ?? 'applied' });
     for (const why of outcome.skipped)
       this.windowsSkipped.inc({ model_id: outcome.modelId, why: why.replace(/-/g, '_') });
+    this.decisions(outcome);
+  }
+
+  /** The estimated windows and signals of a report, or of the labels' horizon passing on a tick. */
+  decisions(outcome: ReportOutcome): void {
+    for (const e of outcome.estimates ?? [])
+      this.estimatedWindows.inc({ model_id: outcome.modelId, outcome: e.replace(/-/g, '_') });
     for (const s of outcome.signals) this.signal(s);
   }
 
   /** Replaces the consecutive-breach series (versions evicted from the state disappear). */
-  setConsecutiveBreaches(values: Array<{ modelId: string; modelVersion: string; count: number }>): void {
-    const current = new Set<string>();
-    for (const v of values) {
-      const key = `${v.modelId}\u0000${v.modelVersion}`;
-      current.add(key);
-      this.consecutiveBreaches.set({ model_id: v.modelId, model_version: v.modelVersion }, v.count);
-    }
-    for (const key of this.breachSeries) {
-      if (current.has(key)) continue;
-      const [modelId, modelVersion] = key.split('\u0000');
-      this.consecutiveBreaches.remove({ model_id: modelId, model_version: modelVersion });
-    }
-    this.breachSeries.clear();
-    for (const key of current) this.breachSeries.add(key);
+  setConsecutiveBreaches(values: VersionCount[]): void {
+    replaceSeries(this.consecutiveBreaches, this.breachSeries, values);
   }
+
+  /** Replaces the awaiting-labels series. */
+  setWindowsAwaitingLabels(values: VersionCount[]): void {
+    replaceSeries(this.windowsAwaitingLabels, this.awaitingSeries, values);
+  }
+}
+
+export interface VersionCount {
+  modelId: string;
+  modelVersion: string;
+  count: number;
+}
+
+/** Sets one gauge series per model version and removes the series of versions no longer listed. */
+function replaceSeries(
+  gauge: Gauge<'model_id' | 'model_version'>,
+  series: Set<string>,
+  values: VersionCount[],
+): void {
+  const current = new Set<string>();
+  for (const v of values) {
+    const key = `${v.modelId}\u0000${v.modelVersion}`;
+    current.add(key);
+    gauge.set({ model_id: v.modelId, model_version: v.modelVersion }, v.count);
+  }
+  for (const key of series) {
+    if (current.has(key)) continue;
+    const [modelId, modelVersion] = key.split('\u0000');
+    gauge.remove({ model_id: modelId, model_version: modelVersion });
+  }
+  series.clear();
+  for (const key of current) series.add(key);
 }

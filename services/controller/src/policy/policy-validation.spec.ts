@@ -52,7 +52,7 @@ describe('policy validation: every problem names its field path', () => {
     [
       'misspelt field inside a trigger',
       { models: { churn: { performance: { ...perf, consecutiveWindow: 3 } } } },
-      "models.churn.performance.consecutiveWindow is not a known key (did you mean 'consecutiveWindows'? known keys: enabled, metric, direction, threshold, consecutiveWindows, minLabelled, rearm, request)",
+      "models.churn.performance.consecutiveWindow is not a known key (did you mean 'consecutiveWindows'? known keys: enabled, metric, direction, threshold, consecutiveWindows, minLabelled, rearm, estimated, request)",
     ],
     [
       'unknown top-level key',
@@ -160,6 +160,41 @@ describe('policy validation: every problem names its field path', () => {
       { defaults: { name: 'x' }, models: { churn: {} } },
       'defaults.name is per model; set it under models.<id>.name',
     ],
+    [
+      'estimated block on a metric the evaluator does not estimate, without its own metric',
+      { models: { churn: { performance: { metric: 'log_loss', threshold: 0.5, estimated: {} } } } },
+      'models.churn.performance.estimated.metric is required: the evaluator does not estimate log_loss without labels (estimated metrics: accuracy, f1, roc_auc, mae, rmse)',
+    ],
+    [
+      'estimated metric that is not estimated',
+      { models: { churn: { performance: { ...perf, estimated: { metric: 'precision' } } } } },
+      "models.churn.performance.estimated.metric must be one of accuracy, f1, roc_auc, mae, rmse (got 'precision')",
+    ],
+    [
+      'estimated metric other than the trigger metric, without its threshold',
+      { models: { churn: { performance: { ...perf, estimated: { metric: 'roc_auc' } } } } },
+      'models.churn.performance.estimated.threshold is required when the estimated metric (roc_auc) differs from performance.metric (accuracy)',
+    ],
+    [
+      'estimated threshold out of range',
+      { models: { churn: { performance: { ...perf, estimated: { metric: 'f1', threshold: 2 } } } } },
+      'models.churn.performance.estimated.threshold must be a number in [0, 1] for metric f1 (got 2)',
+    ],
+    [
+      'label coverage above 1',
+      { models: { churn: { performance: { ...perf, estimated: { minLabelCoverage: 1.5 } } } } },
+      'models.churn.performance.estimated.minLabelCoverage must be a number in [0, 1] (got 1.5)',
+    ],
+    [
+      'bad labelsMissingFor',
+      { models: { churn: { performance: { ...perf, estimated: { labelsMissingFor: 'soon' } } } } },
+      "models.churn.performance.estimated.labelsMissingFor must be a duration such as 500ms, 45s, 30m, 6h, 1d or 2w, or a number of milliseconds (got 'soon')",
+    ],
+    [
+      'misspelt key in the estimated block',
+      { models: { churn: { performance: { ...perf, estimated: { labelsMissing: '6h' } } } } },
+      "models.churn.performance.estimated.labelsMissing is not a known key (did you mean 'labelsMissingFor'? known keys: enabled, metric, threshold, labelsMissingFor, minLabelCoverage)",
+    ],
   ])('%s', (_, document, message) => {
     expect(problemsOf(document)).toContain(message);
   });
@@ -235,6 +270,42 @@ describe('policy merging', () => {
       performance: null,
     });
     expect(policy.models.get('pricing')?.drift?.minDriftedFeatures).toBe(3);
+  });
+
+  it('estimated performance: off unless named; metric, threshold and direction from the trigger; built-in horizon 6h', () => {
+    const policy = validatePolicy(
+      {
+        defaults: { performance: { estimated: { minLabelCoverage: 0.3 } } },
+        models: {
+          churn: { performance: { ...perf, estimated: {} } },
+          pricing: { performance: { metric: 'rmse', threshold: 3, estimated: { labelsMissingFor: '2d' } } },
+          fraud: { performance: { ...perf, estimated: { metric: 'roc_auc', threshold: 0.7 } } },
+          plain: { performance: { ...perf, estimated: false } },
+        },
+      },
+      'policy.yaml',
+    );
+    expect(policy.models.get('churn')?.performance?.estimated).toEqual({
+      metric: 'accuracy',
+      direction: 'below',
+      threshold: 0.8,
+      labelsMissingForMs: 6 * 3_600_000,
+      minLabelCoverage: 0.3,
+    });
+    expect(policy.models.get('pricing')?.performance?.estimated).toMatchObject({
+      metric: 'rmse',
+      direction: 'above',
+      threshold: 3,
+      labelsMissingForMs: 2 * 86_400_000,
+    });
+    expect(policy.models.get('fraud')?.performance?.estimated).toMatchObject({
+      metric: 'roc_auc',
+      threshold: 0.7,
+    });
+    expect(policy.models.get('plain')?.performance?.estimated).toBeNull();
+    expect(
+      validatePolicy({ models: { x: { performance: perf } } }, 'p').models.get('x')?.performance?.estimated,
+    ).toBeNull();
   });
 
   it('resolves request settings per field: trigger, then defaults trigger, then model, then defaults', () => {

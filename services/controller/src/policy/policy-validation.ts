@@ -22,6 +22,9 @@ import { PolicyError } from './policy-error';
 import {
   type BreachDirection,
   type ControllerPolicy,
+  ESTIMATED_METRICS,
+  type EstimatedMetricName,
+  type EstimatedPerformancePolicy,
   type ModelPolicy,
   PERFORMANCE_METRICS,
   type PerformanceMetric,
@@ -60,6 +63,16 @@ const POLICY_SHAPE: Section = {
         consecutiveWindows: integer(1),
         minLabelled: integer(0),
         rearm: { fields: { margin: finiteNumber(0), cleanWindows: integer(1) } },
+        estimated: {
+          toggle: true,
+          fields: {
+            enabled: bool,
+            metric: oneOf(ESTIMATED_METRICS),
+            threshold: finiteNumber(),
+            labelsMissingFor: duration(0),
+            minLabelCoverage: finiteNumber(0, 1),
+          },
+        },
         request,
       },
     },
@@ -106,6 +119,8 @@ export const BUILT_IN_DEFAULTS: Readonly<Record<string, unknown>> = {
   'performance.minLabelled': 1,
   'performance.rearm.margin': 0,
   'performance.rearm.cleanWindows': 3,
+  'performance.estimated.labelsMissingFor': 6 * 3_600_000,
+  'performance.estimated.minLabelCoverage': 0.5,
   'conceptDrift.detectors': [],
   'conceptDrift.rearmCleanReports': 3,
   'drift.minDriftedFeatures': 1,
@@ -228,6 +243,52 @@ function describeRange(min: number, max: number): string {
   return `a number <= ${max}`;
 }
 
+/**
+ * The `performance.estimated` block. Its metric defaults to the trigger's when the evaluator
+ * estimates that metric, and its threshold to the trigger's when the metrics are the same; the
+ * direction is the metric's own (an estimate's band is judged on the metric's natural side).
+ */
+function estimatedPolicy(
+  m: MergedModel,
+  realisedMetric: PerformanceMetric,
+  realisedThreshold: number,
+  problems: Problems,
+): EstimatedPerformancePolicy | undefined {
+  const estimable = (ESTIMATED_METRICS as readonly string[]).includes(realisedMetric);
+  const ownMetric = m.get<EstimatedMetricName>('performance.estimated.metric');
+  if (ownMetric === undefined && m.field('performance.estimated.metric')) return undefined; // invalid, reported
+  if (ownMetric === undefined && !estimable) {
+    problems.add(
+      `models.${m.modelId}.performance.estimated.metric`,
+      `is required: the evaluator does not estimate ${realisedMetric} without labels (estimated metrics: ${ESTIMATED_METRICS.join(', ')})`,
+    );
+    return undefined;
+  }
+  const metric = ownMetric ?? (realisedMetric as EstimatedMetricName);
+  const ownThreshold = m.get<number>('performance.estimated.threshold');
+  if (ownThreshold === undefined && m.field('performance.estimated.threshold')) return undefined;
+  if (ownThreshold === undefined && metric !== realisedMetric) {
+    problems.add(
+      `models.${m.modelId}.performance.estimated.threshold`,
+      `is required when the estimated metric (${metric}) differs from performance.metric (${realisedMetric})`,
+    );
+    return undefined;
+  }
+  const threshold = ownThreshold ?? realisedThreshold;
+  const range = PERFORMANCE_METRICS[metric];
+  if (threshold < range.min || threshold > range.max) {
+    problems.add(
+      m.path('performance.estimated.threshold'),
+      `must be ${describeRange(range.min, range.max)} for metric ${metric} (got ${threshold})`,
+    );
+    return undefined;
+  }
+  const labelsMissingForMs = m.get<number>('performance.estimated.labelsMissingFor');
+  const minLabelCoverage = m.get<number>('performance.estimated.minLabelCoverage');
+  if (labelsMissingForMs === undefined || minLabelCoverage === undefined) return undefined;
+  return { metric, direction: range.direction, threshold, labelsMissingForMs, minLabelCoverage };
+}
+
 function assemble(m: MergedModel, problems: Problems): ModelPolicy | undefined {
   const before = problems.items.length;
   const id = m.modelId;
@@ -280,6 +341,9 @@ function assemble(m: MergedModel, problems: Problems): ModelPolicy | undefined {
           `must be ${describeRange(range.min, range.max)} for metric ${metric} (got ${threshold})`,
         );
       } else if (settings) {
+        const estimated = m.enabled('performance.estimated')
+          ? estimatedPolicy(m, metric, threshold, problems)
+          : null;
         performance = {
           metric,
           direction: explicitDirection ?? range.direction,
@@ -290,6 +354,7 @@ function assemble(m: MergedModel, problems: Problems): ModelPolicy | undefined {
             margin: m.get<number>('performance.rearm.margin') ?? 0,
             cleanWindows: m.get<number>('performance.rearm.cleanWindows') ?? 1,
           },
+          estimated: estimated ?? null,
           request: settings,
         };
       }

@@ -30,7 +30,25 @@ export interface PerformancePolicy {
     /** ...or after this many consecutive windows that do not breach. */
     cleanWindows: number;
   };
+  /** Judge a window on its estimated metric while its labels are missing (null: realised metrics only). */
+  estimated: EstimatedPerformancePolicy | null;
   request: RequestSettings;
+}
+
+/**
+ * Performance estimated from predictions alone (the evaluator's CBPE/DLE band) standing in for a
+ * window's realised metric when its labels are still missing `labelsMissingForMs` after the
+ * window's end. Such a window breaches only when its whole band is past the threshold.
+ */
+export interface EstimatedPerformancePolicy {
+  metric: EstimatedMetricName;
+  /** below: the band's upper bound under the threshold is a breach; above: its lower bound over it. */
+  direction: BreachDirection;
+  threshold: number;
+  /** How long after a window's end its labels may be missing before the estimate is used. */
+  labelsMissingForMs: number;
+  /** Labels are missing while fewer than this share of the window's predictions are labelled. */
+  minLabelCoverage: number;
 }
 
 /** Concept drift reported by the evaluator's detectors (ADWIN, DDM, ...) on the error stream. */
@@ -97,6 +115,11 @@ export const PERFORMANCE_METRICS = {
 } as const satisfies Record<string, { direction: BreachDirection; min: number; max: number }>;
 
 export type PerformanceMetric = keyof typeof PERFORMANCE_METRICS;
+
+/** Metrics the evaluator estimates without labels (PerformanceReport.estimatedMetrics): CBPE, then DLE. */
+export const ESTIMATED_METRICS = ['accuracy', 'f1', 'roc_auc', 'mae', 'rmse'] as const;
+
+export type EstimatedMetricName = (typeof ESTIMATED_METRICS)[number];
 
 /**
  * When several signals merge into one request, its reason is the first of this list among them.

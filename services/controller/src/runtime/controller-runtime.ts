@@ -196,12 +196,19 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
     }, this.config.tickMs);
   }
 
-  /** Schedules, then due requests, then the checkpoint. */
+  /** Schedules, estimates past their labels' horizon, then due requests, then the checkpoint. */
   private async tick(): Promise<void> {
     if (this.stopping) return;
     await this.syncOwnership();
     if (this.seenGeneration === 0) return;
     const now = Date.now();
+    for (const [modelId, policy] of this.engine.models) {
+      if (!policy.performance?.estimated || !(await this.owns(modelId))) continue;
+      const outcome = this.engine.onLabelHorizon(modelId, now);
+      if (!outcome) continue;
+      this.metrics.decisions(outcome);
+      this.logSignals(null, outcome);
+    }
     for (const modelId of this.engine.models.keys()) {
       if (!this.engine.models.get(modelId)?.schedule || !(await this.owns(modelId))) continue;
       const outcome = this.engine.onScheduleTick(modelId, now);
@@ -226,6 +233,7 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
   private refreshGauges(): void {
     this.metrics.pendingRequests.set(this.engine.pendingCount());
     this.metrics.setConsecutiveBreaches(this.engine.consecutiveBreaches());
+    this.metrics.setWindowsAwaitingLabels(this.engine.windowsAwaitingLabels());
   }
 
   private async emit(request: RetrainRequest, absorbedPending: string | null): Promise<void> {
@@ -384,6 +392,17 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
     this.metrics.report(topic, outcome);
     if (outcome.ignored && outcome.ignored !== 'stale-window') {
       this.logger.debug({ reportId, modelId: outcome.modelId, ignored: outcome.ignored }, 'report ignored');
+    }
+    this.logSignals(reportId, outcome);
+  }
+
+  /** `reportId` null: the signal came from a tick (labels missing past their horizon). */
+  private logSignals(reportId: string | null, outcome: ReportOutcome): void {
+    if (outcome.estimates && outcome.estimates.length > 0) {
+      this.logger.debug(
+        { reportId, modelId: outcome.modelId, estimates: outcome.estimates },
+        'estimated windows judged',
+      );
     }
     for (const signal of outcome.signals) {
       // Hysteresis holds a trigger for every window of an episode: debug, or the log repeats itself.
