@@ -157,8 +157,9 @@ describe('trainCandidate', () => {
     for (const score of predictionValues(outcome.model, holdout) as number[])
       estimation.observe(window, { score });
     const accuracy = estimation.estimate(window).accuracy;
-    expect(outcome.evaluation.candidate.accuracy).toBeGreaterThanOrEqual(accuracy.lower);
-    expect(outcome.evaluation.candidate.accuracy).toBeLessThanOrEqual(accuracy.upper);
+    const realised = (outcome.evaluation.candidate as { accuracy: number }).accuracy;
+    expect(realised).toBeGreaterThanOrEqual(accuracy.lower);
+    expect(realised).toBeLessThanOrEqual(accuracy.upper);
   });
 
   it('dynamic window: on a concept change the chosen window starts after it and beats the full history', () => {
