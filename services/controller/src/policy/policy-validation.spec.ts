@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PolicyError } from './policy-error';
-import { loadPolicyFile } from './policy-file';
+import { loadPolicyFile, parsePolicyText } from './policy-file';
 import { validatePolicy } from './policy-validation';
 
 function problemsOf(document: unknown): string[] {
@@ -372,5 +372,22 @@ describe('policy files', () => {
   it('the example policy in the README is valid', () => {
     const policy = loadPolicyFile(join(__dirname, '..', '..', 'policy.example.yaml'));
     expect([...policy.models.keys()]).toEqual(['churn', 'fraud', 'pricing']);
+    expect(policy.models.get('churn')?.performance?.estimated).toMatchObject({ metric: 'roc_auc' });
+  });
+
+  it('the deployment policies are valid: deploy/local (npm start, compose) and the helm chart default', () => {
+    const root = join(__dirname, '..', '..', '..', '..');
+    const local = loadPolicyFile(join(root, 'deploy', 'local', 'policies.yaml'));
+    expect([...local.models.keys()]).toEqual(['classifier', 'default']);
+    expect(local.models.get('classifier')?.performance?.estimated?.labelsMissingForMs).toBe(6 * 3_600_000);
+    const values = parsePolicyText(
+      readFileSync(join(root, 'helm', 'continuum', 'values.yaml'), 'utf8'),
+      'values.yaml',
+    ) as { services: { controller: { policies: string } } };
+    const chart = validatePolicy(
+      parsePolicyText(values.services.controller.policies, 'policies.yaml'),
+      'helm/continuum/values.yaml services.controller.policies',
+    );
+    expect([...chart.models.keys()]).toEqual(['classifier', 'example']);
   });
 });
