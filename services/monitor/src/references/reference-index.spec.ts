@@ -1,4 +1,4 @@
-import { ReferenceProfile } from '@continuum/drift';
+import { ReferenceProfile, ReferenceProfileBuilder } from '@continuum/drift';
 import { type ModelVersionEvent } from '@continuum/events';
 import { VERSION_EVENT_DEFAULTS } from '@continuum/registry';
 import { featuresSubject, predictionsSubject } from '../streams/stream-identity';
@@ -113,5 +113,18 @@ describe('ReferenceIndex', () => {
         ?.refusal,
     ).toBe('VERSION_EXISTS');
     expect(c.referenceFor(predictionsSubject('m', '1'))?.profile.fingerprint).toBe(profile(0).fingerprint);
+  });
+
+  it("feature observations use the profile's inputs, segment references included (the prediction dropped there too)", () => {
+    const builder = new ReferenceProfileBuilder({ segments: { keys: ['city'], maxValues: 2 } });
+    for (let i = 0; i < 60; i++)
+      builder.observe({ numeric: { x: i }, prediction: i / 60, segments: { city: ['a', 'b', 'c'][i % 3] } });
+    const c = new ReferenceIndex();
+    expect(c.applyVersionEvent(event('1', 'REGISTERED', 'CHAMPION', builder.build()))).toEqual({});
+    const inputs = c.referenceFor(featuresSubject('m'))!.profile;
+    expect(inputs.prediction).toBeNull();
+    expect(inputs.segmentValues('city')).toEqual(['a', 'b']);
+    expect(inputs.segmentReference('city=a')?.json.features.map((f) => f.name)).toEqual(['x']);
+    expect(inputs.segmentReference('city=other')?.json.rows).toBe(20);
   });
 });

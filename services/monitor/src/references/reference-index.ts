@@ -21,9 +21,22 @@ export interface CatalogUpdate {
 function inputsOnly(profile: ReferenceProfile): ReferenceProfile {
   if (!profile.prediction) return profile;
   const json = profile.toJSON();
+  const inputs = (features: ReferenceProfileJSON['features']) => features.filter((f) => f.role === 'input');
+  // Segment references list the profile's features in the same order: drop the prediction there too.
+  const segment = <T extends { features: ReferenceProfileJSON['features'] }>(s: T): T => ({
+    ...s,
+    features: inputs(s.features),
+  });
   return ReferenceProfile.fromJSON({
     ...json,
-    features: json.features.filter((f) => f.role === 'input'),
+    features: inputs(json.features),
+    ...(json.segments && {
+      segments: json.segments.map((k) => ({
+        ...k,
+        values: k.values.map(segment),
+        other: k.other && segment(k.other),
+      })),
+    }),
   } satisfies ReferenceProfileJSON);
 }
 
