@@ -35,8 +35,22 @@ export class LevelStore implements KeyValueStore {
 
   async write(ops: readonly WriteOp[]): Promise<void> {
     if (ops.length === 0) return;
+    // A chained batch: one LevelDB WriteBatch, atomic like the array form, but abstract-level's
+    // array form clones and re-validates every operation (about 8 µs of CPU per op against 2 µs
+    // here, measured with classic-level 3 / abstract-level 3.1), which was a third of the
+    // evaluator's CPU.
+    const batch = this.db.batch();
+    try {
+      for (const op of ops) {
+        if (op.type === 'put') batch.put(op.key, op.value);
+        else batch.del(op.key);
+      }
+    } catch (error) {
+      await batch.close();
+      throw error;
+    }
     // fsync: the Kafka offsets committed after this write must never run ahead of the state on disk.
-    await this.db.batch(ops as WriteOp[], { sync: true });
+    await batch.write({ sync: true });
   }
 
   async clearRange(gte: string, lt: string): Promise<void> {
