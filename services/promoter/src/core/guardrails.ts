@@ -1,4 +1,9 @@
-import { populationStabilityIndex } from '@continuum/drift';
+import {
+  NumericFeature,
+  type NumericFeatureJSON,
+  populationStabilityIndex,
+  ReferenceProfileBuilder,
+} from '@continuum/drift';
 import { RunningMoments, type RunningMomentsState } from '@continuum/stats';
 
 /** Calibration, prediction-shift and segment guardrail limits (loss units as the gate's). */
@@ -85,21 +90,115 @@ export function predictionShift(champion: readonly number[], challenger: readonl
   return empty(champion) || empty(challenger) ? null : populationStabilityIndex(champion, challenger);
 }
 
+/** Pairs whose champion predictions fix the bins of a regression model's prediction PSI. */
+export const REGRESSION_REFERENCE_PAIRS = 1_000;
+
+export interface RegressionShiftState {
+  /** [champion, challenger] predictions of the first pairs, kept until the bins are fixed. */
+  sample: Array<[number, number]>;
+  /** The champion's reference distribution over the first REGRESSION_REFERENCE_PAIRS pairs (null before). */
+  reference: NumericFeatureJSON | null;
+  /** Counts over the reference's bins (underflow, interior bins, overflow) once it is fixed. */
+  champion: number[];
+  challenger: number[];
+}
+
+/**
+ * Prediction shift of a regression challenger: PSI of its predictions against the champion's on the
+ * same events, over bins fixed from the champion's own predictions — the deciles of its first
+ * REGRESSION_REFERENCE_PAIRS predictions, plus under- and overflow bins (one bin per value when it
+ * predicted at most 10 distinct values), built by @continuum/drift's reference profile exactly as
+ * the monitor bins a numeric prediction. A regression output has no natural range, so the
+ * classifier's equal-width bins of [0, 1] do not apply. Until the bins are fixed the value is
+ * computed from the pairs seen so far, with bins from their champion deciles.
+ */
+export class RegressionPredictionShift {
+  constructor(private readonly state: RegressionShiftState = emptyRegressionShift()) {}
+
+  update(champion: number, challenger: number): void {
+    const s = this.state;
+    if (!s.reference) {
+      s.sample.push([champion, challenger]);
+      if (s.sample.length < REGRESSION_REFERENCE_PAIRS) return;
+      const counted = countedOnReference(s.sample);
+      s.reference = counted.reference;
+      s.champion = counted.champion;
+      s.challenger = counted.challenger;
+      s.sample = [];
+      return;
+    }
+    const bins = binsOf(s.reference);
+    s.champion[bins.bin(champion)] += 1;
+    s.challenger[bins.bin(challenger)] += 1;
+  }
+
+  /** PSI(champion ‖ challenger), or null before the first pair. */
+  psi(): number | null {
+    const s = this.state;
+    if (s.reference) return populationStabilityIndex(s.champion, s.challenger);
+    if (s.sample.length === 0) return null;
+    const counted = countedOnReference(s.sample);
+    return populationStabilityIndex(counted.champion, counted.challenger);
+  }
+
+  toJSON(): RegressionShiftState {
+    return this.state;
+  }
+}
+
+export function emptyRegressionShift(): RegressionShiftState {
+  return { sample: [], reference: null, champion: [], challenger: [] };
+}
+
+/** The live bins of a fixed reference, kept per state object (rebuilt after a restore). */
+const binCache = new WeakMap<NumericFeatureJSON, NumericFeature>();
+
+function binsOf(reference: NumericFeatureJSON): NumericFeature {
+  let f = binCache.get(reference);
+  if (!f) binCache.set(reference, (f = new NumericFeature(reference)));
+  return f;
+}
+
+function countedOnReference(sample: ReadonlyArray<readonly [number, number]>): {
+  reference: NumericFeatureJSON;
+  champion: number[];
+  challenger: number[];
+} {
+  // summarySize 1: only the bins are needed, not the quantile summary the monitor's KS uses.
+  const builder = new ReferenceProfileBuilder({ bins: BINS, summarySize: 1 });
+  for (const [champion] of sample) builder.observe({ prediction: champion });
+  const feature = builder.build().prediction as NumericFeature;
+  const champion = new Array<number>(feature.interiorBins + 2).fill(0);
+  const challenger = new Array<number>(feature.interiorBins + 2).fill(0);
+  for (const [c, d] of sample) {
+    champion[feature.bin(c)] += 1;
+    challenger[feature.bin(d)] += 1;
+  }
+  return { reference: feature.json as NumericFeatureJSON, champion, challenger };
+}
+
 export interface GuardrailState {
   championCalibration: CalibrationState;
   challengerCalibration: CalibrationState;
   championScores: number[];
   challengerScores: number[];
+  /** Present for a regression model: its prediction shift on champion-quantile bins (above). */
+  regressionShift?: RegressionShiftState;
   segments: Record<string, RunningMomentsState>;
   latencyP99Ms: number | null;
 }
 
-export function emptyGuardrails(latencyP99Ms: number | null): GuardrailState {
+/**
+ * Empty accumulators. `regression`: the model predicts a value (task REGRESSION), so the prediction
+ * shift is measured on champion-quantile bins and calibration is not judged.
+ */
+export function emptyGuardrails(latencyP99Ms: number | null, regression = false): GuardrailState {
   return {
     championCalibration: emptyCalibration(),
     challengerCalibration: emptyCalibration(),
     championScores: new Array(BINS).fill(0),
     challengerScores: new Array(BINS).fill(0),
+    ...(regression ? { regressionShift: emptyRegressionShift() } : {}),
     segments: {},
     latencyP99Ms,
   };
@@ -120,14 +219,20 @@ export function updateGuardrails(
     segments: Record<string, string>;
   },
 ): void {
-  const bin = (s: number): number => Math.min(BINS - 1, Math.max(0, Math.floor(s * BINS)));
-  const scoreInUnit = (s: number | null): s is number => s !== null && s >= 0 && s <= 1;
-  if (scoreInUnit(pair.championScore)) g.championScores[bin(pair.championScore)] += 1;
-  if (scoreInUnit(pair.challengerScore)) g.challengerScores[bin(pair.challengerScore)] += 1;
-  const c = pair.championCalibration;
-  const d = pair.challengerCalibration;
-  if (c) new CalibrationAccumulator(g.championCalibration).update(c.score, c.hit);
-  if (d) new CalibrationAccumulator(g.challengerCalibration).update(d.score, d.hit);
+  if (g.regressionShift) {
+    const finite = (s: number | null): s is number => s !== null && Number.isFinite(s);
+    if (finite(pair.championScore) && finite(pair.challengerScore))
+      new RegressionPredictionShift(g.regressionShift).update(pair.championScore, pair.challengerScore);
+  } else {
+    const bin = (s: number): number => Math.min(BINS - 1, Math.max(0, Math.floor(s * BINS)));
+    const scoreInUnit = (s: number | null): s is number => s !== null && s >= 0 && s <= 1;
+    if (scoreInUnit(pair.championScore)) g.championScores[bin(pair.championScore)] += 1;
+    if (scoreInUnit(pair.challengerScore)) g.challengerScores[bin(pair.challengerScore)] += 1;
+    const c = pair.championCalibration;
+    const d = pair.challengerCalibration;
+    if (c) new CalibrationAccumulator(g.championCalibration).update(c.score, c.hit);
+    if (d) new CalibrationAccumulator(g.challengerCalibration).update(d.score, d.hit);
+  }
   for (const [key, value] of Object.entries(pair.segments)) {
     const name = `${key}=${value}`;
     let s = g.segments[name];
@@ -157,18 +262,25 @@ export function evaluateGuardrails(g: GuardrailState, limits: GuardrailLimits): 
     value: eceIncrease,
     limit: limits.maxEceIncrease,
     passed: eceIncrease === null || eceIncrease <= limits.maxEceIncrease,
-    detail:
-      champion === null || challenger === null
+    detail: g.regressionShift
+      ? 'not judged: a regression model'
+      : champion === null || challenger === null
         ? null
         : `champion ECE ${fmt(champion)}, challenger ECE ${fmt(challenger)}`,
   });
-  const shift = predictionShift(g.championScores, g.challengerScores);
+  const shift = g.regressionShift
+    ? new RegressionPredictionShift(g.regressionShift).psi()
+    : predictionShift(g.championScores, g.challengerScores);
   results.push({
     name: 'prediction_psi',
     value: shift,
     limit: limits.maxPredictionPsi,
     passed: shift === null || shift <= limits.maxPredictionPsi,
-    detail: 'PSI of the challenger’s scores against the champion’s on the same events',
+    detail: g.regressionShift
+      ? g.regressionShift.reference
+        ? `PSI of the challenger’s predictions against the champion’s on the same events, bins: the champion’s deciles over its first ${REGRESSION_REFERENCE_PAIRS} pairs`
+        : `PSI of the challenger’s predictions against the champion’s on the same events, bins: the champion’s deciles over the ${g.regressionShift.sample.length} pairs so far`
+      : 'PSI of the challenger’s scores against the champion’s on the same events',
   });
   for (const [name, state] of Object.entries(g.segments)) {
     const m = RunningMoments.fromJSON(state);

@@ -1,36 +1,13 @@
 import { createHash } from 'node:crypto';
 import { type LabelledExample } from '@continuum/events';
 import { encodeModelArtifact, LogisticRegression } from '@continuum/learning';
-import { type GateOptions, seededUniform } from '@continuum/stats';
+import { seededUniform } from '@continuum/stats';
 import { promotionDecision, gateDecisionId } from './decision-event';
-import {
-  CalibrationAccumulator,
-  evaluateGuardrails,
-  emptyGuardrails,
-  predictionShift,
-  type GuardrailLimits,
-} from './guardrails';
+import { CalibrationAccumulator, evaluateGuardrails, emptyGuardrails, predictionShift } from './guardrails';
 import { infraCheck } from './infra-check';
 import { calibrationPoint, exampleLoss } from './losses';
 import { newTest, PromotionTest, type TestRecord } from './promotion-test';
-
-const LIMITS: GuardrailLimits = {
-  maxLatencyP99Ms: 5,
-  maxEceIncrease: 0.05,
-  maxPredictionPsi: 2,
-  segmentMargin: 0.05,
-  segmentMinPairs: 200,
-};
-const GATE: GateOptions = {
-  method: 'confidence-sequence',
-  mode: 'improvement',
-  alpha: 0.05,
-  delta: 0,
-  minPairs: 200,
-  minDurationMs: 0,
-  maxPairs: 50_000,
-  tuningPairs: 2000,
-};
+import { TEST_GATE as GATE, TEST_LIMITS as LIMITS, testGate } from './gate-fixtures';
 
 function example(
   eventId: string,
@@ -84,21 +61,7 @@ function stream(
   return out;
 }
 
-function gateTest(options: Partial<GateOptions> = {}, limits: Partial<GuardrailLimits> = {}): PromotionTest {
-  return new PromotionTest(
-    newTest({
-      kind: 'GATE',
-      modelId: 'm',
-      championVersion: '1',
-      challengerVersion: '2',
-      metric: 'zero_one',
-      gateOptions: { ...GATE, ...options },
-      limits: { ...LIMITS, ...limits },
-      latencyP99Ms: 0.1,
-      now: 0,
-    }),
-  );
-}
+const gateTest = testGate;
 
 describe('losses', () => {
   it('zero-one, log loss and squared error of one prediction', () => {

@@ -86,6 +86,8 @@ export interface NewTest {
   gateOptions: GateOptions;
   limits: GuardrailLimits;
   latencyP99Ms: number | null;
+  /** The model predicts a value (task REGRESSION): prediction shift on champion-quantile bins, no calibration. */
+  regression?: boolean;
   now: number;
 }
 
@@ -103,7 +105,7 @@ export function newTest(t: NewTest): TestRecord {
     limits: t.limits,
     startedAt: t.now,
     gate: gate.toJSON(),
-    guardrails: emptyGuardrails(t.latencyP99Ms),
+    guardrails: emptyGuardrails(t.latencyP99Ms, t.regression ?? false),
     pending: [],
     droppedHalves: 0,
     skippedRecords: 0,

@@ -304,6 +304,7 @@ export class PromoterRuntime implements OnApplicationBootstrap, OnModuleDestroy 
             gateOptions: gateOptions(settings),
             limits: guardrailLimits(settings),
             latencyP99Ms: latencyFromHistory(shadow),
+            regression: this.isRegression(modelId),
             now: Date.now(),
           }),
         );
@@ -507,6 +508,13 @@ export class PromoterRuntime implements OnApplicationBootstrap, OnModuleDestroy 
     await this.forget(test);
   }
 
+  /** The model's task (the registry's contract, else its champion's): regression guardrails apply. */
+  private isRegression(modelId: string): boolean {
+    const view = this.registry.view;
+    const task = view.model(modelId)?.task ?? view.champion(modelId)?.contract?.task ?? null;
+    return task === 'REGRESSION';
+  }
+
   private async startWatch(modelId: string, previous: string, current: string): Promise<void> {
     const settings = policyFor(this.policy, modelId);
     if (settings.watchPairs === 0) return;
@@ -520,6 +528,7 @@ export class PromoterRuntime implements OnApplicationBootstrap, OnModuleDestroy 
         gateOptions: watchOptions(settings),
         limits: guardrailLimits(settings),
         latencyP99Ms: null,
+        regression: this.isRegression(modelId),
         now: Date.now(),
       }),
     );
