@@ -6,6 +6,7 @@ import { type EvaluatorConfig } from './evaluator.config';
 import { PredictionLabelJoin } from './join/prediction-label-join';
 import { SourcePartitions } from './kafka/source-partitions';
 import { EvaluatorMetrics } from './observability/evaluator-metrics';
+import { EstimationReferences } from './registry/estimation-references';
 import { RegisteredModels } from './registry/registered-models';
 import { StateStore } from './state/state-store';
 import { EVALUATOR_CONFIG } from './tokens';
@@ -36,6 +37,7 @@ export class EvaluatorModule {
         SourcePartitions,
         EvaluatorMetrics,
         RegisteredModels,
+        EstimationReferences,
       ],
       controllers: [PredictionLabelJoin, PerformanceReporter],
     };

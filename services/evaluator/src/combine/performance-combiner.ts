@@ -1,4 +1,5 @@
 import { type EvaluatorPartial, type PerformanceReport } from '@continuum/events';
+import { type EstimationSource } from '../evaluation/estimation';
 import { type SourceRecord } from '../join/partition-progress';
 import { type KeyValueStore, type WriteOp } from '../state/key-value-store';
 import { PendingState } from '../state/pending-state';
@@ -26,7 +27,11 @@ export interface CombineResult {
 export class PerformanceCombiner {
   private meta: CombinerMeta | undefined;
 
-  constructor(private readonly store: KeyValueStore) {}
+  constructor(
+    private readonly store: KeyValueStore,
+    /** Turns merged estimator states into estimated metrics (none: reports without estimates). */
+    private readonly estimation?: EstimationSource,
+  ) {}
 
   async progress(): Promise<CombinerMeta> {
     if (!this.meta) {
@@ -44,7 +49,7 @@ export class PerformanceCombiner {
     const meta: CombinerMeta = { ...before, progress: { ...before.progress } };
     const state = new PendingState(this.store);
     const stats = takePartials(meta, records, state);
-    const reports = await mergeCompleteWindows(meta, state, producedAt);
+    const reports = await mergeCompleteWindows(meta, state, producedAt, this.estimation);
     state.set(META_KEY, meta);
     return { reports, meta, ops: state.ops(), stats };
   }

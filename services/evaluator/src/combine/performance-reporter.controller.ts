@@ -5,6 +5,7 @@ import { type ConsumedRecord, EventProducer, KeyedSerialQueue } from '@continuum
 import { type BatchPatternOptions, KafkaBatchContext } from '@continuum/kafka/nest';
 import { LOGGER, type Logger } from '@continuum/observability';
 import { EvaluatorMetrics } from '../observability/evaluator-metrics';
+import { EstimationReferences } from '../registry/estimation-references';
 import { StateStore } from '../state/state-store';
 import { CombinerRuntime } from './combiner-runtime';
 import { PerformanceCombiner } from './performance-combiner';
@@ -24,8 +25,9 @@ export class PerformanceReporter {
     producer: EventProducer,
     private readonly metrics: EvaluatorMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
+    estimation: EstimationReferences,
   ) {
-    this.runtime = new CombinerRuntime(new PerformanceCombiner(store), {
+    this.runtime = new CombinerRuntime(new PerformanceCombiner(store, estimation), {
       publish: async (reports) => {
         await producer.send(
           topicName('performance'),

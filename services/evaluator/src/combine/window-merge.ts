@@ -1,4 +1,5 @@
 import { type PerformanceReport } from '@continuum/events';
+import { type EstimationSource } from '../evaluation/estimation';
 import { WindowState } from '../evaluation/window-state';
 import { SEP, parts } from '../state/keys';
 import { type PendingState } from '../state/pending-state';
@@ -19,6 +20,7 @@ export async function mergeCompleteWindows(
   meta: CombinerMeta,
   state: PendingState,
   producedAt: number,
+  estimation?: EstimationSource,
 ): Promise<PerformanceReport[]> {
   const reports: PerformanceReport[] = [];
   const complete = combinedProgress(meta);
@@ -37,13 +39,16 @@ export async function mergeCompleteWindows(
   const finish = () => {
     if (!group) return;
     reports.push(
-      group.merged.toReport({
-        modelId: group.modelId,
-        modelVersion: group.version,
-        windowStart: group.windowStart,
-        windowEnd: group.windowEnd,
-        producedAt,
-      }),
+      group.merged.toReport(
+        {
+          modelId: group.modelId,
+          modelVersion: group.version,
+          windowStart: group.windowStart,
+          windowEnd: group.windowEnd,
+          producedAt,
+        },
+        estimation?.get(group.modelId, group.version) ?? null,
+      ),
     );
     group = undefined;
   };
@@ -52,6 +57,7 @@ export async function mergeCompleteWindows(
     const id = `${endText}${SEP}${modelId}${SEP}${version}`;
     if (!group || group.id !== id) {
       finish();
+      await estimation?.prepare([[modelId, version]]);
       group = {
         id,
         windowEnd: Number(endText),

@@ -1,3 +1,4 @@
+import { type PerformanceEstimation } from '@continuum/drift';
 import { type DetectorSignal, type PerformanceReport } from '@continuum/events';
 import { InvalidValueError } from '../errors';
 import { LabelDelaySketch, type LabelDelaySketchJSON } from '@continuum/stats';
@@ -8,6 +9,13 @@ import {
   createTaskMetrics,
   taskMetricsFromJSON,
 } from './task';
+import {
+  type WindowEstimation,
+  type WindowEstimationJSON,
+  mergeWindowEstimations,
+  windowEstimationFromJSON,
+  windowEstimationToJSON,
+} from './estimation';
 
 export const WINDOW_STATE_FORMAT = 1;
 
@@ -24,6 +32,8 @@ export interface WindowStateJSON {
   baseline: TaskMetricsJSON | null;
   delay: LabelDelaySketchJSON;
   drift: DetectorSignal | null;
+  /** Label-free estimator state over the window's predictions (absent: the version has no estimation reference). */
+  estimation?: WindowEstimationJSON | null;
 }
 
 /**
@@ -42,6 +52,8 @@ export class WindowState {
   baseline: TaskMetrics | null = null;
   readonly delay = new LabelDelaySketch();
   drift: DetectorSignal | null = null;
+  /** CBPE / DLE state over the predictions made in the window, labelled or not. */
+  estimation: WindowEstimation | null = null;
 
   /** Fixes the task (on the first pair) and returns the metric accumulators. */
   useTask(task: ModelTask): { metrics: TaskMetrics; baseline: TaskMetrics } {
@@ -58,6 +70,7 @@ export class WindowState {
     this.labelledCount += other.labelledCount;
     this.delay.merge(other.delay);
     this.drift = mergeSignals(this.drift, other.drift);
+    this.estimation = mergeWindowEstimations(this.estimation, other.estimation);
     if (other.task === null || other.metrics === null) {
       this.task ??= other.task;
       return this;
@@ -98,6 +111,7 @@ export class WindowState {
       baseline: this.baseline?.toJSON() ?? null,
       delay: this.delay.toJSON(),
       drift: this.drift,
+      estimation: this.estimation ? windowEstimationToJSON(this.estimation) : null,
     };
   }
 
@@ -122,6 +136,7 @@ export class WindowState {
       s.metrics = j.metrics ? taskMetricsFromJSON(j.metrics) : null;
       s.baseline = j.baseline ? taskMetricsFromJSON(j.baseline) : null;
       s.delay.merge(LabelDelaySketch.fromJSON(j.delay));
+      s.estimation = j.estimation ? windowEstimationFromJSON(j.estimation) : null;
     } catch (error) {
       throw new InvalidValueError(field, `has malformed accumulators: ${String(error)}`, { cause: error });
     }
@@ -129,14 +144,20 @@ export class WindowState {
     return s;
   }
 
-  /** The `ct.performance` report of this (merged) window state. */
-  toReport(ids: {
-    modelId: string;
-    modelVersion: string;
-    windowStart: number;
-    windowEnd: number;
-    producedAt: number;
-  }): PerformanceReport {
+  /**
+   * The `ct.performance` report of this (merged) window state; `estimator` (the version's
+   * estimation reference) turns the window's estimator state into estimated metrics.
+   */
+  toReport(
+    ids: {
+      modelId: string;
+      modelVersion: string;
+      windowStart: number;
+      windowEnd: number;
+      producedAt: number;
+    },
+    estimator: PerformanceEstimation | null = null,
+  ): PerformanceReport {
     const metrics = finite(this.metrics?.metrics() ?? {});
     metrics.unlabelled_expired = this.expiredUnlabelled;
     if (this.taskConflicts > 0) metrics.task_conflict_pairs = this.taskConflicts;
@@ -154,12 +175,19 @@ export class WindowState {
       baselineMetrics: finite(this.baseline?.metrics() ?? {}),
       labelDelay: this.delay.summary(),
       conceptDrift: this.drift ? [this.drift] : [],
-      // Estimated (label-free) metrics are not computed yet: a version without an estimation
-      // reference reports none.
-      estimationMethod: null,
-      estimatedMetrics: {},
+      ...this.estimated(estimator),
       producedAt: ids.producedAt,
     };
+  }
+
+  /** Estimated metrics of the window's predictions; none without a reference of the state's method. */
+  private estimated(
+    estimator: PerformanceEstimation | null,
+  ): Pick<PerformanceReport, 'estimationMethod' | 'estimatedMetrics'> {
+    const e = this.estimation;
+    if (e === null || estimator === null || estimator.method !== e.method || e.window.count === 0)
+      return { estimationMethod: null, estimatedMetrics: {} };
+    return { estimationMethod: e.method, estimatedMetrics: estimator.estimate(e.window) };
   }
 }
 

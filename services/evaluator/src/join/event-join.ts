@@ -40,6 +40,9 @@ export async function joinPredictions(
       keys.version(p, value.modelId, value.modelVersion),
     ]),
   );
+  await settings.estimation?.prepare(
+    fresh.map(({ record: { value } }) => [value.modelId, value.modelVersion]),
+  );
   for (const { index, record } of fresh) {
     const x = record.value;
     if (advancesEventTime)
@@ -64,7 +67,7 @@ export async function joinPredictions(
       entry.v[x.modelVersion] = storedPrediction(x);
       meta.waitingPredictions++;
     }
-    countPrediction(batch, x.modelId, x.modelVersion, x.timestamp);
+    countPrediction(batch, x);
     if (Object.keys(entry.v).length === 1)
       state.set(keys.expiry(p, x.timestamp + settings.horizonMs, 'P', x.eventId, x.modelId), 1);
     state.set(pKey, entry);
@@ -201,11 +204,20 @@ function versionInfo(
   return info;
 }
 
-function countPrediction(batch: PartitionBatch, modelId: string, version: string, t: number): void {
-  const ws = batch.windowStart(t);
+/** Counts a prediction in the window of its time, and adds it to the window's label-free estimate as it arrives. */
+function countPrediction(batch: PartitionBatch, x: Prediction): void {
+  const ws = batch.windowStart(x.timestamp);
   if (batch.isClosed(ws)) {
     batch.stats.latePredictions++;
     return;
   }
-  batch.bump(keys.counts(batch.partition, ws, modelId, version)).p++;
+  const key = keys.counts(batch.partition, ws, x.modelId, x.modelVersion);
+  batch.bump(key).p++;
+  const estimation = batch.settings.estimation?.get(x.modelId, x.modelVersion);
+  if (estimation)
+    batch.estimate(key, estimation, {
+      score: x.output.score,
+      numeric: x.numeric,
+      categorical: x.categorical,
+    });
 }

@@ -1,4 +1,5 @@
 import { type DetectorCheckpoint } from '@continuum/drift';
+import { type WindowEstimationJSON } from '../evaluation/estimation';
 import { type Prediction, type PredictionOutput } from '@continuum/events';
 import { type LabelValue, type ModelTask } from '../evaluation/task';
 
@@ -45,6 +46,8 @@ export interface Counts {
   p: number;
   /** Predictions whose horizon ended in the window without a label. */
   x: number;
+  /** Label-free estimator state over the window's predictions, updated as each one arrives. */
+  e?: WindowEstimationJSON;
 }
 
 /** A model version's task and error detector on this partition. */

@@ -1,4 +1,11 @@
+import { type EstimationInput, type PerformanceEstimation } from '@continuum/drift';
 import { type LabelledExample } from '@continuum/events';
+import {
+  type WindowEstimation,
+  mergeWindowEstimations,
+  windowEstimationFromJSON,
+  windowEstimationToJSON,
+} from '../evaluation/estimation';
 import { type KeyValueStore } from '../state/key-value-store';
 import { PendingState } from '../state/pending-state';
 import { type Counts } from './join-state';
@@ -38,6 +45,8 @@ export class PartitionBatch {
   closedThrough: number | null = null;
   /** Count increments by counts key, flushed into the state once per batch. */
   private readonly counts = new Map<string, Counts>();
+  /** The batch's label-free estimator states by counts key, merged into the stored ones with the counts. */
+  private readonly estimates = new Map<string, WindowEstimation>();
 
   constructor(
     readonly partition: number,
@@ -69,14 +78,31 @@ export class PartitionBatch {
     return c;
   }
 
+  /** Adds a prediction to its window's estimator state (a prediction is counted by `bump` as well). */
+  estimate(key: string, estimation: PerformanceEstimation, input: EstimationInput): void {
+    let e = this.estimates.get(key);
+    if (!e || e.method !== estimation.method) {
+      e = { method: estimation.method, window: estimation.newWindow() };
+      this.estimates.set(key, e);
+    }
+    estimation.observe(e.window, input);
+  }
+
   async flushCounts(): Promise<void> {
     if (this.counts.size === 0) return;
     await this.state.load(this.counts.keys());
     for (const [key, inc] of this.counts) {
       const c = this.state.get<Counts>(key) ?? { p: 0, x: 0 };
-      this.state.set(key, { p: c.p + inc.p, x: c.x + inc.x });
+      const next: Counts = { p: c.p + inc.p, x: c.x + inc.x };
+      const e = mergeWindowEstimations(
+        c.e ? windowEstimationFromJSON(c.e) : null,
+        this.estimates.get(key) ?? null,
+      );
+      if (e) next.e = windowEstimationToJSON(e);
+      this.state.set(key, next);
     }
     this.counts.clear();
+    this.estimates.clear();
   }
 
   result(): BatchResult {

@@ -1,4 +1,8 @@
+import { PerformanceEstimation } from '@continuum/drift';
 import { type Label, type LabelledExample, type Prediction } from '@continuum/events';
+import { type CbpeWindow } from '@continuum/stats';
+import { type EstimationSource } from '../evaluation/estimation';
+import { WindowState } from '../evaluation/window-state';
 import { MemoryStore } from '../state/key-value-store';
 import { keys } from '../state/keys';
 import {
@@ -368,5 +372,138 @@ describe('PartitionEvaluator exactly-once', () => {
     await restarted.sweep();
     expect(h.store.entries.has(pairKey)).toBe(false);
     expect(h.store.entries.has(keys.meta(0))).toBe(true);
+  });
+});
+
+describe('PartitionEvaluator label-free estimation', () => {
+  // A version with a CBPE reference (P(y = 1 | s) = s² on the reference, so the calibrator matters).
+  const u = (
+    (seed) => () =>
+      (seed = (seed * 48271) % 2147483647) / 2147483647
+  )(7);
+  const refScores = Array.from({ length: 2000 }, () => u());
+  const cbpe = PerformanceEstimation.fitBinary(
+    refScores,
+    refScores.map((s) => (u() < s * s ? 1 : 0)),
+  );
+  const estimation: EstimationSource = {
+    prepare: async () => undefined,
+    get: (modelId, version) => (modelId === 'm' && version === '1' ? cbpe : null),
+  };
+  const withEstimation: EvaluatorSettings = { ...settings, estimation };
+
+  /** 300 predictions over 5 h (version 2 has no reference), their labels 2 days later, then a tick far ahead. */
+  function stream() {
+    const preds: Prediction[] = [];
+    const labs: Label[] = [];
+    for (let i = 0; i < 300; i++) {
+      const pt = T0 + i * 60_000;
+      preds.push(prediction(`e${i}`, pt, u(), i % 4 === 0 ? '2' : '1'));
+      labs.push(label(`e${i}`, pt + 2 * DAY, i % 2));
+    }
+    preds.push(prediction('tick', T0 + 4 * DAY, 0.5, '1', 'tick'));
+    labs.push(label('tick', T0 + 4 * DAY, 1, 'tick'));
+    return { preds, labs };
+  }
+
+  /** Counts exact, sums of probabilities to 1e-9 (batches add them in another grouping). */
+  const rounded = (json: object) =>
+    JSON.stringify(json, (_, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(9)) : v));
+
+  /** What each window's estimator state must be: every prediction of version 1 in the window, once. */
+  function expected(preds: Prediction[]): Map<number, string> {
+    const out = new Map<number, CbpeWindow>();
+    for (const p of preds) {
+      if (p.modelId !== 'm' || p.modelVersion !== '1') continue;
+      const ws = Math.floor(p.timestamp / H) * H;
+      const w = out.get(ws) ?? (cbpe.newWindow() as CbpeWindow);
+      out.set(ws, w);
+      cbpe.observe(w, { score: p.output.score });
+    }
+    return new Map([...out].map(([ws, w]) => [ws, rounded(w.toJSON())]));
+  }
+
+  it('every prediction is in its window’s estimate exactly once, before any label: whatever the batching, replays and restarts', async () => {
+    const { preds, labs } = stream();
+    const want = expected(preds);
+    for (const [batch, replayEvery, restartEvery] of [
+      [1000, 1_000_000, 1_000_000],
+      [7, 3, 5],
+      [31, 2, 1],
+    ]) {
+      const store = new MemoryStore();
+      let h = new Harness(store, withEstimation);
+      const pr = h.records('predictions', preds);
+      const lr = h.records('labels', labs);
+      let n = 0;
+      const closed: ClosedWindow[] = [];
+      // Predictions first (labels arrive two days later), then the labels.
+      for (const [topic, records] of [
+        ['predictions', pr],
+        ['labels', lr],
+      ] as const) {
+        for (let i = 0; i < records.length; i += batch) {
+          const slice = records.slice(i, i + batch);
+          const process = (e: PartitionEvaluator) =>
+            topic === 'predictions'
+              ? e.processPredictions(slice as Array<SourceRecord<Prediction>>)
+              : e.processLabels(slice as Array<SourceRecord<Label>>);
+          if (++n % replayEvery === 0) await process(h.evaluator); // processed, never written: a crash
+          closed.push(...(await h.apply(await process(h.evaluator))).closed);
+          if (n % replayEvery === 0) closed.push(...(await h.apply(await process(h.evaluator))).closed); // redelivered after the write
+          if (n % restartEvery === 0)
+            h = Object.assign(new Harness(store, withEstimation), {
+              evaluator: new PartitionEvaluator(0, store, withEstimation),
+            });
+        }
+      }
+      const v1 = closed.filter((c) => c.modelId === 'm' && c.modelVersion === '1');
+      const got = new Map(
+        v1
+          .filter((c) => c.state.estimation !== null)
+          .map((c) => [c.windowStart, rounded(c.state.estimation!.window.toJSON())]),
+      );
+      // The windows the labels land in (two days later) hold pairs but no prediction to estimate.
+      expect(v1.filter((c) => c.state.estimation === null).every((c) => c.state.labelledCount > 0)).toBe(
+        true,
+      );
+      expect(got).toEqual(want);
+      // The prediction windows closed without a label (their labels join two days later) yet estimate.
+      for (const c of v1.filter((c) => want.has(c.windowStart))) {
+        expect(c.state.labelledCount).toBe(0);
+        expect(c.state.estimation?.method).toBe('CBPE');
+      }
+      // A version without a reference carries no estimator state.
+      expect(closed.filter((c) => c.modelVersion === '2').every((c) => c.state.estimation === null)).toBe(
+        true,
+      );
+    }
+  });
+
+  it('the estimator state survives the partials’ JSON and merges across partitions into the estimate of the union', async () => {
+    const { preds } = stream();
+    const window = preds.filter((p) => p.modelId === 'm' && p.modelVersion === '1' && p.timestamp < T0 + H);
+    const parts = [0, 1, 2].map(() => new WindowState());
+    const whole = cbpe.newWindow();
+    window.forEach((p, i) => {
+      const part = parts[i % 3];
+      part.estimation ??= { method: 'CBPE', window: cbpe.newWindow() };
+      cbpe.observe(part.estimation.window, { score: p.output.score });
+      cbpe.observe(whole, { score: p.output.score });
+    });
+    const merged = new WindowState();
+    for (const part of [parts[2], parts[0], parts[1]])
+      merged.merge(WindowState.fromJSON(JSON.parse(JSON.stringify(part.toJSON()))));
+    const ids = { modelId: 'm', modelVersion: '1', windowStart: T0, windowEnd: T0 + H, producedAt: 0 };
+    const report = merged.toReport(ids, cbpe);
+    expect(report.labelledCount).toBe(0);
+    expect(report.estimationMethod).toBe('CBPE');
+    const want = cbpe.estimate(whole);
+    for (const metric of ['accuracy', 'f1', 'roc_auc']) {
+      expect(report.estimatedMetrics[metric].value).toBeCloseTo(want[metric].value, 12);
+      expect(report.estimatedMetrics[metric].lower).toBeCloseTo(want[metric].lower, 12);
+    }
+    // Without the reference (not registered any more) the report says nothing estimated.
+    expect(merged.toReport(ids, null)).toMatchObject({ estimationMethod: null, estimatedMetrics: {} });
   });
 });

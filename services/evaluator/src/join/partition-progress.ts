@@ -1,5 +1,6 @@
 import { type DetectorName } from '@continuum/drift';
 import { type LabelledExample } from '@continuum/events';
+import { type EstimationSource } from '../evaluation/estimation';
 import { type TaskSource } from '../evaluation/task';
 import { type WindowState } from '../evaluation/window-state';
 import { type WriteOp } from '../state/key-value-store';
@@ -14,6 +15,8 @@ export interface EvaluatorSettings {
   detector: DetectorName;
   /** Task per model id (override, else registered contract), instead of inferring it from the first pair. */
   taskOverrides: TaskSource;
+  /** Versions' label-free estimation references (none: no estimates). */
+  estimation?: EstimationSource;
 }
 
 /** Where a partition's records come from; 'repartition' carries both kinds (ct.evaluator-repartition). */

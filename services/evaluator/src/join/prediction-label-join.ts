@@ -1,4 +1,4 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, Optional } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   EvaluatorPartialContract,
@@ -26,6 +26,7 @@ import { type EvaluatorConfig } from '../evaluator.config';
 import { type TaskSource, configuredOrRegisteredTask } from '../evaluation/task';
 import { SourcePartitions } from '../kafka/source-partitions';
 import { EvaluatorMetrics } from '../observability/evaluator-metrics';
+import { EstimationReferences } from '../registry/estimation-references';
 import { RegisteredModels } from '../registry/registered-models';
 import { StateStore } from '../state/state-store';
 import { EVALUATOR_CONFIG } from '../tokens';
@@ -67,6 +68,8 @@ export class PredictionLabelJoin {
     assignments: ConsumerAssignments,
     @Inject(LOGGER) private readonly logger: Logger,
     models: RegisteredModels,
+    // Optional so the unit tests' hand-built joins need none: no estimates then.
+    @Optional() private readonly estimation?: EstimationReferences,
   ) {
     this.tasks = configuredOrRegisteredTask(config.modelTasks, models.view);
     assignments.onChange((a) => {
@@ -121,6 +124,7 @@ export class PredictionLabelJoin {
         allowedLatenessMs: this.config.allowedLatenessMs,
         detector: this.config.detector,
         taskOverrides: this.tasks,
+        estimation: this.estimation,
       });
       this.partitions.set(partition, e);
     }

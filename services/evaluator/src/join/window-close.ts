@@ -1,6 +1,7 @@
 import { type DriftDetector, restoreDetector } from '@continuum/drift';
 import { inWarning } from '../evaluation/detectors';
 import { type LabelValue, type ScoredPair, addPair, persistencePrediction } from '../evaluation/task';
+import { windowEstimationFromJSON } from '../evaluation/estimation';
 import { WindowState } from '../evaluation/window-state';
 import { keys, parts } from '../state/keys';
 import { type Counts, type PairRow, type VersionInfo } from './join-state';
@@ -95,6 +96,7 @@ export async function closeWindows(batch: PartitionBatch, upTo: number): Promise
       const windowState = new WindowState();
       windowState.predictionCount = c.p;
       windowState.expiredUnlabelled = c.x;
+      windowState.estimation = c.e ? windowEstimationFromJSON(c.e) : null;
       const key = keys.version(p, modelId, version);
       await state.load([key]);
       // The detector's count may have moved on in an earlier window of this close.
@@ -149,6 +151,7 @@ function finishModel(
     if (c) {
       state.predictionCount = c.p;
       state.expiredUnlabelled = c.x;
+      state.estimation = c.e ? windowEstimationFromJSON(c.e) : null;
       counts?.delete(mv);
     }
     const tracked = detectors.get(keys.version(batch.partition, modelId, version)) as TrackedDetector;

@@ -13,7 +13,11 @@ interface VersionSeries {
   metrics: string[];
   baselineMetrics: string[];
   delayStatistics: string[];
+  estimatedMetrics: string[];
 }
+
+/** The estimate and its ±3σ band (continuum_evaluator_estimated_performance's `bound` label). */
+const ESTIMATE_BOUNDS = ['value', 'lower', 'upper'] as const;
 
 /** The join and window events counted in continuum_evaluator_events_total (each starts at 0). */
 const JOIN_EVENTS = [
@@ -41,6 +45,7 @@ const JOIN_EVENTS = [
 export class EvaluatorMetrics {
   private readonly performance: Gauge<VersionLabels | 'metric'>;
   private readonly baseline: Gauge<VersionLabels | 'metric'>;
+  private readonly estimated: Gauge<VersionLabels | 'metric' | 'bound'>;
   private readonly predictions: Gauge<VersionLabels>;
   private readonly labelledPairs: Gauge<VersionLabels>;
   private readonly labelCoverage: Gauge<VersionLabels>;
@@ -71,6 +76,11 @@ export class EvaluatorMetrics {
       'continuum_evaluator_baseline_performance',
       "The same metrics for the persistence baseline (predict the last seen label) over the version's last closed window.",
       [...version, 'metric'],
+    );
+    this.estimated = metrics.gauge(
+      'continuum_evaluator_estimated_performance',
+      "Performance of a model version's last closed window estimated from its predictions alone, before labels (CBPE: accuracy, f1, roc_auc; DLE: mae, rmse in the label's unit), by metric and bound: value, lower and upper (the ±3 sampling-error band).",
+      [...version, 'metric', 'bound'],
     );
     this.predictions = metrics.gauge(
       'continuum_evaluator_window_predictions',
@@ -184,11 +194,14 @@ export class EvaluatorMetrics {
       metrics: Object.keys(report.metrics),
       baselineMetrics: Object.keys(report.baselineMetrics),
       delayStatistics: report.labelDelay ? Object.keys(report.labelDelay) : [],
+      estimatedMetrics: Object.keys(report.estimatedMetrics),
     };
     this.series.set(id, entry);
     for (const [metric, v] of Object.entries(report.metrics)) this.performance.set({ ...labels, metric }, v);
     for (const [metric, v] of Object.entries(report.baselineMetrics))
       this.baseline.set({ ...labels, metric }, v);
+    for (const [metric, m] of Object.entries(report.estimatedMetrics))
+      for (const bound of ESTIMATE_BOUNDS) this.estimated.set({ ...labels, metric, bound }, m[bound]);
     this.predictions.set(labels, report.predictionCount);
     this.labelledPairs.set(labels, report.labelledCount);
     if (Number.isFinite(report.labelCoverage)) this.labelCoverage.set(labels, report.labelCoverage);
@@ -207,7 +220,15 @@ export class EvaluatorMetrics {
   }
 
   /** Removes a version's window series, so a metric absent from its next report does not linger. */
-  private removeWindowSeries({ labels, metrics, baselineMetrics, delayStatistics }: VersionSeries): void {
+  private removeWindowSeries({
+    labels,
+    metrics,
+    baselineMetrics,
+    delayStatistics,
+    estimatedMetrics,
+  }: VersionSeries): void {
+    for (const metric of estimatedMetrics)
+      for (const bound of ESTIMATE_BOUNDS) this.estimated.remove({ ...labels, metric, bound });
     for (const metric of metrics) this.performance.remove({ ...labels, metric });
     for (const metric of baselineMetrics) this.baseline.remove({ ...labels, metric });
     for (const statistic of delayStatistics) this.labelDelay.remove({ ...labels, statistic });
