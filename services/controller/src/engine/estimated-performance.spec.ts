@@ -189,7 +189,9 @@ describe('performance trigger on estimated performance', () => {
     engine.onPerformanceReport(est(2, 0.79), at(2));
     expect(engine.stateOf('churn')!.performance[0].armed).toBe(true);
     expect(engine.onPerformanceReport(realised(2, 0.7), at(2)).signals).toEqual([]);
-    expect(run(engine)).toBe(3);
+    expect(engine.stateOf('churn')!.performance[0].breachEvidence.map((e) => e.reference)).toEqual([
+      'perf-churn-1-2',
+    ]);
     expect(engine.onPerformanceReport(realised(3, 0.7), at(3)).signals).toEqual([
       expect.objectContaining({ disposition: 'opened' }),
     ]);
@@ -258,7 +260,7 @@ describe('performance trigger on estimated performance', () => {
     const engine = engineFor();
     for (let i = 0; i < 50; i++) engine.onPerformanceReport(realised(i, 0.9), at(i));
     const state = engine.stateOf('churn')!.performance[0];
-    expect(state.windows.length).toBeLessThanOrEqual(3); // max(K, rearm.cleanWindows) + 1
+    expect(state.windows.length).toBe(2); // max(K, rearm.cleanWindows)
     expect(engine.onPerformanceReport(realised(10, 0.5), at(50)).ignored).toBe('stale-window');
   });
 });

@@ -8,8 +8,12 @@ export type PerformanceSkip = 'too-few-labels' | 'metric-missing';
 /** How an estimate's band stands against its threshold. */
 export type BandVerdict = 'breach' | 'band-straddles' | 'clean';
 
-/** At most this many windows per version wait for their labels' horizon (bounds the checkpoint). */
+/**
+ * Bounds of the ledger (and so of the checkpoint): at most this many windows per version wait for
+ * their labels' horizon, and a run of breaches is remembered (and its gauge exact) up to this length.
+ */
 export const MAX_AWAITING_WINDOWS = 96;
+export const MAX_RUN_WINDOWS = 96;
 
 function fmt(value: number): string {
   return String(Number(value.toPrecision(4)));
@@ -69,7 +73,7 @@ export function judgeWindow(
     const recovered = below
       ? value >= policy.threshold + policy.rearm.margin
       : value <= policy.threshold - policy.rearm.margin;
-    return {
+    return slim({
       ...window,
       basis: 'REALISED',
       breach,
@@ -90,7 +94,7 @@ export function judgeWindow(
           windowEnd: report.windowEnd,
         },
       },
-    };
+    });
   }
   const estimated = policy.estimated;
   if (!estimated) return 'too-few-labels';
@@ -111,7 +115,7 @@ export function judgeWindow(
   const decideAt = report.windowEnd + estimated.labelsMissingForMs;
   const side = estimated.direction === 'below' ? '<' : '>';
   const bound = estimated.direction === 'below' ? 'upper' : 'lower';
-  return {
+  return slim({
     ...window,
     basis: now >= decideAt ? 'ESTIMATED' : 'AWAITING_LABELS',
     breach: verdict === 'breach',
@@ -138,7 +142,22 @@ export function judgeWindow(
         windowEnd: report.windowEnd,
       },
     },
-  };
+  });
+}
+
+/**
+ * Only a breaching window is ever cited by a request: a window that does not breach keeps its
+ * reference and, for an estimate, its band (what its outcome is counted by), which keeps the
+ * checkpoint small.
+ */
+function slim(window: PerformanceWindowState): PerformanceWindowState {
+  if (window.breach) return window;
+  const { kind, reference, values } = window.evidence;
+  const band =
+    kind === 'ESTIMATED_PERFORMANCE'
+      ? { lower: values.lower, upper: values.upper }
+      : ({} as Record<string, number>);
+  return { ...window, evidence: { kind, reference, summary: '', values: band } };
 }
 
 /** Windows ending at or before this are forgotten: their reports are stale. */
@@ -222,11 +241,15 @@ export function countRun(
   state.cleanWindows = state.armed ? 0 : clean.length;
   state.breachEvidence = countable.slice(-policy.consecutiveWindows).map((w) => {
     const position = countable.indexOf(w) + 1;
-    const e = structuredClone(w.evidence);
-    e.summary += `, breach ${position} of ${policy.consecutiveWindows} in a row)`;
-    e.values.consecutiveBreaches = position;
-    e.values.consecutiveWindows = policy.consecutiveWindows;
-    return e;
+    return {
+      ...w.evidence,
+      summary: `${w.evidence.summary}, breach ${position} of ${policy.consecutiveWindows} in a row)`,
+      values: {
+        ...w.evidence.values,
+        consecutiveBreaches: position,
+        consecutiveWindows: policy.consecutiveWindows,
+      },
+    };
   });
   if (!state.armed && clean.length > 0) {
     if (clean.length >= policy.rearm.cleanWindows || clean.some((w) => w.recovered)) {
@@ -251,12 +274,14 @@ export function disarmPerformance(state: PerformanceTriggerState): void {
 }
 
 /**
- * Keeps the ledger bounded: the newest decided windows the rules can still look at (the run and
- * the re-arm count, plus one) and the awaiting windows after them, at most MAX_AWAITING_WINDOWS.
+ * Keeps the ledger bounded: the newest decided windows the rules can still look at (K, the re-arm
+ * count, and the current run of breaches up to MAX_RUN_WINDOWS) and the awaiting windows after
+ * them, at most MAX_AWAITING_WINDOWS.
  * Windows dropped are forgotten: their later reports are stale.
  */
 export function pruneWindows(state: PerformanceTriggerState, policy: PerformancePolicy): void {
-  const keepDecided = Math.max(policy.consecutiveWindows, policy.rearm.cleanWindows) + 1;
+  const run = Math.min(trailing(state, true).length, MAX_RUN_WINDOWS);
+  const keepDecided = Math.max(policy.consecutiveWindows, policy.rearm.cleanWindows, run);
   const decidedEnds = state.windows.filter(decided).map((w) => w.windowEnd);
   let cut = Number.MIN_SAFE_INTEGER;
   if (decidedEnds.length > keepDecided) cut = decidedEnds[decidedEnds.length - keepDecided];
