@@ -11,13 +11,14 @@ import {
   type SASLOptions,
 } from 'kafkajs';
 import { type Logger } from '@continuum/observability';
+import { createConfluentKafkaClient } from './confluent-client';
 import { type KafkaConfig } from './kafka-config';
 
 /**
  * The narrow seam between Continuum and a Kafka client library. The runtime only uses these
  * three factories and the KafkaJS-shaped Producer/Consumer/Admin they return, which is also the
- * API of @confluentinc/kafka-javascript's KafkaJS compatibility layer: a librdkafka-based
- * implementation can be added behind `KAFKA_CLIENT` without touching the runtime.
+ * API of @confluentinc/kafka-javascript's KafkaJS compatibility layer: KAFKA_CLIENT=confluent
+ * puts librdkafka behind it (confluent-client.ts) without touching the runtime.
  */
 export interface KafkaClient {
   producer(config?: ProducerConfig): Producer;
@@ -73,7 +74,9 @@ function kafkajsLogCreator(logger: Logger) {
     };
 }
 
+/** The client KAFKA_CLIENT selects: kafkajs (default) or librdkafka (`confluent`, opt-in install). */
 export function createKafkaClient(config: KafkaConfig, clientId: string, logger: Logger): KafkaClient {
+  if (config.client === 'confluent') return createConfluentKafkaClient(config, clientId, logger);
   const sasl =
     config.saslMechanism && config.saslUsername && config.saslPassword
       ? ({

@@ -11,6 +11,7 @@ import {
   url,
   type ConfigOf,
 } from '@continuum/config';
+import { loadConfluentKafka } from './confluent-client';
 
 /** Environment variables every Kafka-connected service reads. */
 export const kafkaConfigSpec = {
@@ -24,7 +25,8 @@ export const kafkaConfigSpec = {
     env: 'KAFKA_CLIENT',
     description:
       'Kafka client implementation behind the runtime (only kafkajs is bundled; see docs/architecture.md).',
-    values: ['kafkajs'] as const,
+    // confluent: librdkafka through @confluentinc/kafka-javascript, installed by tools/librdkafka-install.
+    values: ['kafkajs', 'confluent'] as const,
     default: 'kafkajs',
   }),
   ssl: flag({ env: 'KAFKA_SSL', description: 'Connect to the brokers over TLS.', default: false }),
@@ -76,6 +78,13 @@ export function loadKafkaConfig(service: string, env: NodeJS.ProcessEnv = proces
     throw new Error(
       `Invalid configuration for ${service}: KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
     );
+  }
+  if (config.client === 'confluent') {
+    try {
+      loadConfluentKafka(env);
+    } catch (error) {
+      throw new Error(`Invalid configuration for ${service}: ${(error as Error).message}`);
+    }
   }
   return config;
 }
