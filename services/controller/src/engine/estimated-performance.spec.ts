@@ -1,4 +1,5 @@
 import { type PerformanceReport, type RetrainRequest } from '@continuum/events';
+import { RegistryEventFixture, RegistryView } from '@continuum/registry';
 import {
   T0,
   WINDOW_MS,
@@ -254,6 +255,26 @@ describe('performance trigger on estimated performance', () => {
       expect.objectContaining({ reason: 'PERFORMANCE', disposition: 'opened' }),
     ]);
     expect(run(after)).toBe(3);
+  });
+
+  it('an awaiting estimate of a version demoted before its horizon raises nothing', () => {
+    const events = new RegistryEventFixture({ occurredAt: T0 });
+    const view = new RegistryView();
+    view.apply(events.model('churn', { owner: 'a' }));
+    view.apply(events.version('churn', '1', 'CHAMPION'));
+    const engine = engineFor({ ...POLICY.performance, consecutiveWindows: 1 });
+    engine.useStages(view);
+    engine.onPerformanceReport(est(0, 0.7), windowEnd(0) + MIN);
+    // Version 2 wins its shadow test and takes over: version 1 is archived.
+    for (const e of [
+      events.version('churn', '2', 'CANDIDATE'),
+      events.stage({ modelId: 'churn', version: '2', stage: 'SHADOW' }),
+      events.stage({ modelId: 'churn', version: '2', stage: 'CHAMPION', reason: 'won' }),
+    ]) {
+      expect(view.apply(e)).toMatchObject({ applied: true });
+    }
+    expect(engine.onLabelHorizon('churn', at(0))).toBeNull();
+    expect(engine.dueRequests(at(0))).toEqual([]);
   });
 
   it('keeps a bounded ledger; reports of forgotten windows are stale', () => {

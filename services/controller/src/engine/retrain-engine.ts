@@ -353,6 +353,8 @@ export class RetrainEngine {
     if (!policy?.performance?.estimated || !state) return null;
     const outcome: ReportOutcome = { modelId, skipped: [], signals: [] };
     for (const trigger of state.performance) {
+      // A version demoted since its windows were recorded raises nothing any more.
+      if (!stageVerdict(this.stages, modelId, trigger.modelVersion).counts) continue;
       const changed = decideOverdue(trigger, now);
       if (changed.length === 0) continue;
       this.touch(state, now);
