@@ -137,6 +137,30 @@ describe('continuum profile build', () => {
     expect(profileAt(out)).toEqual(expected);
   });
 
+  it('--label fits the performance-estimation reference into the profile (DLE for a regression), the label not a feature', async () => {
+    const labelled = join(dir, 'labelled.jsonl');
+    writeFileSync(
+      labelled,
+      rows.map((r) => JSON.stringify({ ...r, price: r.prediction + ((r.id * 7919) % 41) - 20 })).join('\n'),
+    );
+    const out = join(dir, 'labelled.json');
+    const t = recorder();
+    const args = ['profile', 'build', '--input', labelled, '--model', 'houses', '--infer-types'];
+    expect(await runCli([...args, '--exclude', 'id', '--label', 'price', '--out', out], env, t.io)).toBe(0);
+    const profile = profileAt(out) as { features: Array<{ name: string }>; performanceEstimation: object };
+    expect(validate(profile)).toBe(true);
+    expect(profile.features.map((f) => f.name)).not.toContain('price');
+    expect(profile.performanceEstimation).toMatchObject({
+      method: 'DLE',
+      rows: 3000,
+      numeric: ['area', 'rooms'],
+    });
+    expect(t.out[1]).toBe('  performance estimation: DLE fitted on 3000 labelled rows');
+    const missing = recorder();
+    expect(await runCli([...args, '--label', 'nope', '--out', out], env, missing.io)).toBe(1);
+    expect(missing.err.join('\n')).toContain('--label nope: the sample has no such column');
+  });
+
   it('Parquet (several row groups, INT64 and nulls) gives the same profile, through the real entry script', () => {
     const parquet = join(dir, 'houses.parquet');
     // hyparquet-writer is an ES module: written by a Node child process, as a user's pipeline would.

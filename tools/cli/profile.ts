@@ -7,6 +7,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import {
   SampleColumnTypes,
+  SampleEstimationRows,
   absentContractFeatures,
   planSampleColumns,
   sampleProfileBuilder,
@@ -55,6 +56,10 @@ continuum register <model> --contract ... --profile <profile.json>, or the regis
                          feature too only if the contract lists it
   --max-segments <n>     values per segment tag with their own reference (default 20)
   --exclude <a,b,...>    columns that are not features (ids, labels, timestamps)
+  --label <column>       the true label: not a feature; with a numeric prediction column the
+                         profile also carries the performance-estimation reference (CBPE for 0/1
+                         labels and probabilities, DLE otherwise), fitted on the first 20,000
+                         labelled rows, so the evaluator estimates performance before labels
   --bins <n>             quantile bins per numeric feature (default 10)
   --max-categories <n>   categories tracked per categorical feature (default 100)
   --out <file>           where to write the profile JSON
@@ -84,6 +89,7 @@ export async function runProfileCommand(
       'segment-by': { type: 'string' },
       'max-segments': { type: 'string' },
       exclude: { type: 'string' },
+      label: { type: 'string' },
       bins: { type: 'string' },
       'max-categories': { type: 'string' },
       out: { type: 'string' },
@@ -142,11 +148,15 @@ export async function runProfileCommand(
       if (!types.columns.includes(key))
         throw new CommandFailure(`--segment-by ${key}: the sample has no such column`);
     }
+    const label = stringOption(line, 'label');
+    if (label !== undefined && !types.columns.includes(label))
+      throw new CommandFailure(`--label ${label}: the sample has no such column`);
     const plan = planSampleColumns(types, {
       contract,
       prediction: stringOption(line, 'prediction'),
       segmentBy,
       exclude,
+      label,
     });
     const predictionName = stringOption(line, 'prediction');
     if (predictionName !== undefined && !types.columns.includes(predictionName))
@@ -160,15 +170,24 @@ export async function runProfileCommand(
       io.err(`warning: contract feature ${name} is not in the sample (profiled as always missing)`);
 
     const overall = sampleProfileBuilder({ bins, maxCategories, segmentBy, maxSegments });
+    const labelled = new SampleEstimationRows(plan);
     let done = 0;
     for await (const row of readRows(input!, format, report('pass 2/2, profile'))) {
-      overall.observe(sampleRowEvent(row, plan));
+      const event = sampleRowEvent(row, plan);
+      overall.observe(event);
+      labelled.observe(row, event);
       done++;
     }
     progress.update(`profile: ${done} rows read, building`, true);
     progress.done();
 
-    const profile = overall.build().toJSON();
+    let built = overall.build();
+    if (label !== undefined) {
+      const fitted = labelled.fit();
+      if ('problem' in fitted) io.err(`no performance-estimation reference: ${fitted.problem}`);
+      else built = built.withPerformanceEstimation(fitted.estimation);
+    }
+    const profile = built.toJSON();
     writeFileSync(out!, `${JSON.stringify(profile)}\n`);
     const prediction = plan.prediction
       ? `, prediction ${plan.prediction.column} (${plan.prediction.kind})`
@@ -176,6 +195,10 @@ export async function runProfileCommand(
     io.out(
       `profile of ${model}: ${done} rows, ${plan.numeric.length} numeric and ${plan.categorical.length} categorical features${prediction} -> ${out}`,
     );
+    if (profile.performanceEstimation)
+      io.out(
+        `  performance estimation: ${profile.performanceEstimation.method} fitted on ${profile.performanceEstimation.rows} labelled rows`,
+      );
     for (const key of profile.segments ?? []) {
       const values = key.values.map((v) => `${v.value}=${v.rows}`).join(', ');
       io.out(`  segment references of ${key.key}: ${values}${key.other ? `, other=${key.other.rows}` : ''}`);

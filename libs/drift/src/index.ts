@@ -33,6 +33,8 @@ export {
   absentContractFeatures,
   sampleProfileBuilder,
   profileFromSample,
+  SampleEstimationRows,
+  MAX_ESTIMATION_ROWS,
   type SampleRow,
   type SampleContract,
   type SampleColumnKind,

@@ -87,4 +87,24 @@ describe('sample rows', () => {
     ROWS.forEach((r) => builder.observe(sampleRowEvent(r, plan)));
     expect(profile.toJSON()).toEqual(builder.build().toJSON());
   });
+
+  it('a label column is not a feature: with a numeric prediction it fits the estimation reference (CBPE for 0/1 and probabilities, DLE otherwise)', () => {
+    const binary = Array.from({ length: 400 }, (_, i) => {
+      const p = ((i * 37) % 100) / 100;
+      return { x: String(i % 13), prediction: String(p), churned: String(i % 100 < 100 * p ? 1 : 0) };
+    });
+    const { profile, plan } = profileFromSample(binary, { label: 'churned' });
+    expect(plan.numeric).toEqual(['x']);
+    expect(plan.ignored).toEqual([{ column: 'churned', why: 'the label' }]);
+    expect(profile.performanceEstimation?.toJSON()).toMatchObject({ method: 'CBPE', rows: 400 });
+    const regression = binary.map((r, i) => ({ ...r, prediction: String(i), churned: String(i + (i % 7)) }));
+    expect(profileFromSample(regression, { label: 'churned' }).profile.performanceEstimation?.method).toBe(
+      'DLE',
+    );
+    // Without labels there is no reference, and the problem is said.
+    const few = profileFromSample(binary.slice(0, 10), { label: 'churned' });
+    expect(few.profile.performanceEstimation).toBeNull();
+    expect(few.estimationProblem).toMatch(/10 labelled rows/);
+    expect(profileFromSample(binary, {}).profile.performanceEstimation).toBeNull();
+  });
 });

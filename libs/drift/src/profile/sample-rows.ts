@@ -6,6 +6,7 @@
  * string, categorical otherwise. Used by `continuum profile build` and the registry's
  * profile-from-sample endpoint, so both make the same profile of the same rows.
  */
+import { PerformanceEstimation } from './performance-estimation';
 import type { ObservedEvent } from './profile-types';
 import { ReferenceProfileBuilder, type ReferenceProfileBuilderOptions } from './reference-profile-builder';
 import type { ReferenceProfile } from './reference-profile';
@@ -26,6 +27,8 @@ export interface SampleColumnPlan {
   prediction?: { column: string; kind: SampleColumnKind };
   /** Segment tag columns: each row's values go to the builder as the event's segments. */
   segmentBy: string[];
+  /** The true-label column (not a feature): with a numeric prediction, the performance-estimation reference is fitted. */
+  label?: string;
   /** Columns not profiled, with why. */
   ignored: Array<{ column: string; why: string }>;
 }
@@ -64,11 +67,14 @@ export interface SamplePlanOptions {
   prediction?: string;
   segmentBy?: readonly string[];
   exclude?: readonly string[];
+  /** The true-label column, when the sample has labels (never a feature). */
+  label?: string;
 }
 
 export function planSampleColumns(types: SampleColumnTypes, options: SamplePlanOptions): SampleColumnPlan {
   const segmentBy = new Set(options.segmentBy ?? []);
   const plan: SampleColumnPlan = { numeric: [], categorical: [], segmentBy: [...segmentBy], ignored: [] };
+  if (options.label !== undefined) plan.label = options.label;
   const columns = new Set(types.columns);
   const excluded = new Set(options.exclude ?? []);
   const predictionColumn = options.prediction ?? (columns.has('prediction') ? 'prediction' : undefined);
@@ -80,6 +86,10 @@ export function planSampleColumns(types: SampleColumnTypes, options: SamplePlanO
   const contractTypes = new Map(options.contract?.features.map((f) => [f.name, f.type]));
   for (const column of types.columns) {
     if (column === predictionColumn) continue;
+    if (column === options.label) {
+      plan.ignored.push({ column, why: 'the label' });
+      continue;
+    }
     // A segment tag is a feature too only when the contract says so.
     if (segmentBy.has(column) && !contractTypes.has(column)) continue;
     if (excluded.has(column)) {
@@ -147,6 +157,58 @@ export function sampleProfileBuilder(options: SampleBuildOptions): ReferenceProf
   });
 }
 
+/** Labelled rows kept at most for the estimation reference (the first ones of the sample). */
+export const MAX_ESTIMATION_ROWS = 20_000;
+
+/** Fewer labelled rows give sampling-error components too noisy to draw a band from. */
+const MIN_ESTIMATION_ROWS = 50;
+
+/**
+ * The sample's labelled rows (label column and numeric prediction both present), the first
+ * `MAX_ESTIMATION_ROWS`, fitted into the profile's performance-estimation reference: CBPE when
+ * every label is 0/1 and every prediction a probability, DLE otherwise. The sample stands for the
+ * reference period: rows the model was not trained on give an honest reference.
+ */
+export class SampleEstimationRows {
+  private readonly rows: Array<{
+    score: number;
+    numeric: ObservedEvent['numeric'];
+    categorical: ObservedEvent['categorical'];
+  }> = [];
+  private readonly labels: number[] = [];
+
+  constructor(private readonly plan: SampleColumnPlan) {}
+
+  /** Keeps a row (as its builder event) when it has a label and a numeric prediction. */
+  observe(row: SampleRow, event: ObservedEvent): void {
+    if (this.plan.label === undefined || this.rows.length >= MAX_ESTIMATION_ROWS) return;
+    const label = toNumber(row[this.plan.label]);
+    if (label === undefined || typeof event.prediction !== 'number') return;
+    this.rows.push({ score: event.prediction, numeric: event.numeric, categorical: event.categorical });
+    this.labels.push(label);
+  }
+
+  /** The reference, or why there is none. */
+  fit(): { estimation: PerformanceEstimation } | { problem: string } {
+    if (this.plan.label === undefined) return { problem: 'no label column' };
+    if (this.plan.prediction?.kind !== 'numeric') return { problem: 'no numeric prediction column' };
+    if (this.rows.length < MIN_ESTIMATION_ROWS)
+      return { problem: `${this.rows.length} labelled rows (at least ${MIN_ESTIMATION_ROWS} needed)` };
+    const binary =
+      this.labels.every((y) => y === 0 || y === 1) && this.rows.every((r) => r.score >= 0 && r.score <= 1);
+    if (binary) {
+      if (new Set(this.labels).size < 2) return { problem: 'the labels hold one class only' };
+      return {
+        estimation: PerformanceEstimation.fitBinary(
+          this.rows.map((r) => r.score),
+          this.labels,
+        ),
+      };
+    }
+    return { estimation: PerformanceEstimation.fitRegression(this.rows, this.labels) };
+  }
+}
+
 /**
  * A profile of rows held in memory (two passes: column types, then the builder): the registry's
  * endpoint. A file too large for memory goes through the same pieces streamed (tools/cli).
@@ -154,13 +216,22 @@ export function sampleProfileBuilder(options: SampleBuildOptions): ReferenceProf
 export function profileFromSample(
   rows: readonly SampleRow[],
   options: SampleBuildOptions,
-): { profile: ReferenceProfile; plan: SampleColumnPlan } {
+): { profile: ReferenceProfile; plan: SampleColumnPlan; estimationProblem?: string } {
   const types = new SampleColumnTypes();
   for (const row of rows) types.observe(row);
   const plan = planSampleColumns(types, options);
   const builder = sampleProfileBuilder(options);
-  for (const row of rows) builder.observe(sampleRowEvent(row, plan));
-  return { profile: builder.build(), plan };
+  const labelled = new SampleEstimationRows(plan);
+  for (const row of rows) {
+    const event = sampleRowEvent(row, plan);
+    builder.observe(event);
+    labelled.observe(row, event);
+  }
+  const profile = builder.build();
+  if (options.label === undefined) return { profile, plan };
+  const fitted = labelled.fit();
+  if ('problem' in fitted) return { profile, plan, estimationProblem: fitted.problem };
+  return { profile: profile.withPerformanceEstimation(fitted.estimation), plan };
 }
 
 function isMissing(v: unknown): boolean {
