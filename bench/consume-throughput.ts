@@ -28,6 +28,7 @@ import {
   BatchConsumer,
   DeadLetterPublisher,
   EventProducer,
+  type KafkaClient,
   createKafkaClient,
   loadKafkaConfig,
 } from '@continuum/kafka';
@@ -41,6 +42,7 @@ import {
   uniqueName,
   waitFor,
 } from '@continuum/testing';
+import { benchConfluentClient, loadNote, rawConsumeSeconds } from './lib/confluent-client';
 import { benchPrediction } from './lib/predictions';
 import { type BenchResult, memoryMiB, reportResult } from './lib/results';
 
@@ -124,17 +126,27 @@ async function main(): Promise<void> {
   );
   result('raw kafkajs (fetch only, no decode)', 'raw', EVENTS / rawSeconds);
 
-  // 2. Continuum runtime: decode Avro via the registry, typed batch handler, commit after handling.
+  // 1b. Raw librdkafka (KAFKA_CLIENT=confluent, when tools/librdkafka-install built it).
   const logger = pino({ level: 'warn' });
+  const confluent = benchConfluentClient('bench', logger);
+  if (confluent) {
+    const seconds = await rawConsumeSeconds(confluent, topic, uniqueName('bench-raw-rdkafka'), EVENTS);
+    console.log(
+      `raw librdkafka (no decode):     ${(EVENTS / seconds).toFixed(0)} events/s  (${seconds.toFixed(2)} s)  ${memory()}  ${loadNote()}`,
+    );
+    result('raw librdkafka, KAFKA_CLIENT=confluent (fetch only)', 'raw', EVENTS / seconds, loadNote());
+  }
+
+  // 2. Continuum runtime: decode Avro via the registry, typed batch handler, commit after handling.
   const config = loadKafkaConfig('bench');
   const client = createKafkaClient(config, 'bench', logger);
   const codecs = new EventCodecs(registry);
   const eventProducer = new EventProducer(client, codecs);
   await eventProducer.connect();
   /** Both runtime paths consume with the same settings, each in a group of its own. */
-  const runtimeConsumer = (group: string) =>
+  const runtimeConsumer = (group: string, kafkaClient: KafkaClient = client) =>
     new BatchConsumer(
-      client,
+      kafkaClient,
       codecs,
       new DeadLetterPublisher(eventProducer, dlq, 'bench'),
       new Metrics('bench'),
@@ -176,53 +188,68 @@ async function main(): Promise<void> {
   result(OBJECTS_ROW, 'continuum', EVENTS / runtimeSeconds);
   await consumer.stop();
 
-  // 3. Continuum runtime, columnar: the same work on one ColumnarBatch per partition batch.
-  const columnarConsumer = runtimeConsumer('bench-columnar');
-  let columnarDecoded = 0;
-  let columnarStart = 0;
-  const columnSums = new FeatureSums();
-  columnarConsumer.subscribeColumnar({
-    topic,
-    contract: PredictionContract,
-    validate: validatePrediction,
-    screen: screenPrediction,
-    handler: async (batch) => {
-      if (columnarStart === 0) columnarStart = performance.now();
-      const n = batch.size;
-      columnarDecoded += n;
-      const numeric = batch.records.columns.numericMap('numeric');
-      const names = numeric.names;
-      for (let k = 0; k < names.length; k++) {
-        const values = numeric.values[k];
-        const presence = numeric.presence[k];
+  // 3. Continuum runtime, columnar: the same work on one ColumnarBatch per partition batch, on
+  // kafkajs and (3b) on librdkafka.
+  const runColumnar = async (columnarConsumer: BatchConsumer, row: string, note?: string) => {
+    let columnarDecoded = 0;
+    let columnarStart = 0;
+    const columnSums = new FeatureSums();
+    columnarConsumer.subscribeColumnar({
+      topic,
+      contract: PredictionContract,
+      validate: validatePrediction,
+      screen: screenPrediction,
+      handler: async (batch) => {
+        if (columnarStart === 0) columnarStart = performance.now();
+        const n = batch.size;
+        columnarDecoded += n;
+        const numeric = batch.records.columns.numericMap('numeric');
+        const names = numeric.names;
+        for (let k = 0; k < names.length; k++) {
+          const values = numeric.values[k];
+          const presence = numeric.presence[k];
+          let sum = 0;
+          for (let i = 0; i < n; i++) if (presence[i] === PRESENT) sum += values[i];
+          columnSums.add(names[k], sum);
+        }
+        const categorical = batch.records.columns.categoricalMap('categorical');
+        for (let k = 0; k < categorical.codes.length; k++) {
+          const codes = categorical.codes[k];
+          let count = 0;
+          for (let i = 0; i < n; i++) if (codes[i] >= 0) count++;
+          columnSums.count(categorical.names[k], count);
+        }
+        const score = batch.records.columns.record('output').numbers('score');
         let sum = 0;
-        for (let i = 0; i < n; i++) if (presence[i] === PRESENT) sum += values[i];
-        columnSums.add(names[k], sum);
-      }
-      const categorical = batch.records.columns.categoricalMap('categorical');
-      for (let k = 0; k < categorical.codes.length; k++) {
-        const codes = categorical.codes[k];
-        let count = 0;
-        for (let i = 0; i < n; i++) if (codes[i] >= 0) count++;
-        columnSums.count(categorical.names[k], count);
-      }
-      const score = batch.records.columns.record('output').numbers('score');
-      let sum = 0;
-      for (let i = 0; i < n; i++) if (score.presence[i] === PRESENT) sum += score.values[i];
-      columnSums.add('score', sum);
-    },
-  });
-  await columnarConsumer.start();
-  await waitFor('columnar consumption', () => columnarDecoded >= EVENTS, {
-    timeoutMs: 600_000,
-    intervalMs: 20,
-  });
-  const columnarSeconds = (performance.now() - columnarStart) / 1000;
-  console.log(
-    `Continuum runtime, columnar (decode+validate+sums+commit): ${(EVENTS / columnarSeconds).toFixed(0)} events/s  (${columnarSeconds.toFixed(2)} s)  ${memory()}`,
-  );
-  result(COLUMNAR_ROW, 'continuum', EVENTS / columnarSeconds);
-  await columnarConsumer.stop();
+        for (let i = 0; i < n; i++) if (score.presence[i] === PRESENT) sum += score.values[i];
+        columnSums.add('score', sum);
+      },
+    });
+    await columnarConsumer.start();
+    await waitFor('columnar consumption', () => columnarDecoded >= EVENTS, {
+      timeoutMs: 600_000,
+      intervalMs: 20,
+    });
+    const columnarSeconds = (performance.now() - columnarStart) / 1000;
+    console.log(
+      `${row} (decode+validate+sums+commit): ${(EVENTS / columnarSeconds).toFixed(0)} events/s  (${columnarSeconds.toFixed(2)} s)  ${memory()}  ${loadNote()}`,
+    );
+    result(row, 'continuum', EVENTS / columnarSeconds, note);
+    await columnarConsumer.stop();
+    return columnSums;
+  };
+  const columnSums = await runColumnar(runtimeConsumer('bench-columnar'), COLUMNAR_ROW);
+  if (confluent) {
+    const sums = await runColumnar(
+      runtimeConsumer('bench-columnar-rdkafka', confluent),
+      'Continuum runtime, columnar, KAFKA_CLIENT=confluent',
+      loadNote(),
+    );
+    for (const [name, sum] of columnSums.sums) {
+      if (Math.abs(sum - (sums.sums.get(name) ?? Number.NaN)) > 1e-6 * Math.max(1, Math.abs(sum)))
+        throw new Error(`per-feature sums differ for ${name} between the clients`);
+    }
+  }
   await eventProducer.disconnect();
   // Both paths did the same work: the same sums (to rounding of the per-batch partial sums).
   for (const [name, sum] of objectSums.sums) {

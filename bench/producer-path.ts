@@ -10,8 +10,9 @@
  */
 import pino from 'pino';
 import { PredictionContract } from '@continuum/events';
-import { EventProducer, createKafkaClient, loadKafkaConfig } from '@continuum/kafka';
+import { EventProducer, type KafkaClient, createKafkaClient, loadKafkaConfig } from '@continuum/kafka';
 import { createTopics, testCodecs, testKafka, uniqueName } from '@continuum/testing';
+import { benchConfluentClient, loadNote } from './lib/confluent-client';
 import { benchPrediction } from './lib/predictions';
 import { memoryMiB, reportResult } from './lib/results';
 
@@ -58,29 +59,54 @@ async function main(): Promise<void> {
   });
   await raw.disconnect();
 
-  // 2. Continuum's path: encode + registry + EventProducer.send.
+  // 1b. The same on librdkafka (KAFKA_CLIENT=confluent, when tools/librdkafka-install built it).
   const logger = pino({ level: 'warn' });
-  const client = createKafkaClient(loadKafkaConfig('bench-producer'), 'bench-producer', logger);
-  const producer = new EventProducer(client, testCodecs());
-  await producer.connect();
-  t0 = performance.now();
-  for (let i = 0; i < EVENTS; i += SEND) {
-    await producer.send(
-      topic,
-      PredictionContract,
-      events.slice(i, i + SEND).map((value) => ({ key: value.eventId, value })),
-    );
+  const confluent = benchConfluentClient('bench-producer', logger);
+  if (confluent) {
+    const rdkafka = confluent.producer({ idempotent: true });
+    await rdkafka.connect();
+    t0 = performance.now();
+    for (let i = 0; i < EVENTS; i += SEND)
+      await rdkafka.send({ topic: rawTopic, messages: encoded.slice(i, i + SEND) });
+    const name = 'raw librdkafka producer, KAFKA_CLIENT=confluent (pre-encoded, acks=all)';
+    const rate = line(`${name} ${loadNote()}`, (performance.now() - t0) / 1000);
+    reportResult({
+      bench: 'producer',
+      name,
+      role: 'raw',
+      eventsPerSec: rate,
+      ...memoryMiB(),
+      note: loadNote(),
+    });
+    await rdkafka.disconnect();
   }
-  const rate = line('Continuum EventProducer (encode + send)', (performance.now() - t0) / 1000);
-  reportResult({
-    bench: 'producer',
-    name: 'Continuum EventProducer (encode + send)',
-    role: 'continuum',
-    eventsPerSec: rate,
-    ...memoryMiB(),
-    note: 'goal >= 150k events/s',
-  });
-  await producer.disconnect();
+
+  // 2. Continuum's path: encode + registry + EventProducer.send, on kafkajs and (2b) on librdkafka.
+  const client = createKafkaClient(loadKafkaConfig('bench-producer'), 'bench-producer', logger);
+  const clients: Array<[string, KafkaClient]> = [['Continuum EventProducer (encode + send)', client]];
+  if (confluent) clients.push(['Continuum EventProducer, KAFKA_CLIENT=confluent (encode + send)', confluent]);
+  for (const [name, kafkaClient] of clients) {
+    const producer = new EventProducer(kafkaClient, testCodecs());
+    await producer.connect();
+    t0 = performance.now();
+    for (let i = 0; i < EVENTS; i += SEND) {
+      await producer.send(
+        topic,
+        PredictionContract,
+        events.slice(i, i + SEND).map((value) => ({ key: value.eventId, value })),
+      );
+    }
+    const rate = line(`${name} ${loadNote()}`, (performance.now() - t0) / 1000);
+    reportResult({
+      bench: 'producer',
+      name,
+      role: 'continuum',
+      eventsPerSec: rate,
+      ...memoryMiB(),
+      note: `goal >= 150k events/s; ${loadNote()}`,
+    });
+    await producer.disconnect();
+  }
 
   // 3. Encoding alone: the path's own CPU cost.
   t0 = performance.now();
