@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Metrics } from '@continuum/observability';
 import { type ReconcilerListener } from '../serving/model-reconciler';
+import { type PublisherListener } from '../serving/prediction-publisher';
 import { type ScorerObserver } from '../serving/scorer';
 
 const LATENCY_BUCKETS = [
@@ -12,6 +13,7 @@ const LATENCY_BUCKETS = [
 export class ScorerMetrics {
   readonly observer: ScorerObserver;
   readonly reconciler: ReconcilerListener;
+  readonly publisher: PublisherListener;
 
   constructor(metrics: Metrics) {
     const latency = metrics.histogram(
@@ -72,6 +74,25 @@ export class ScorerMetrics {
       'model',
     ]);
 
+    // The stage a request spends waiting for the broker: one produce call (acks=all) per group
+    // commit, and how many predictions shared it.
+    const produceSeconds = metrics.histogram(
+      'continuum_scorer_produce_seconds',
+      'One produce call of predictions to ct.predictions until the broker acknowledged it (seconds).',
+      [],
+      LATENCY_BUCKETS,
+    );
+    const producedRecords = metrics.counter(
+      'continuum_scorer_produced_records_total',
+      'Predictions acknowledged by the broker (served and shadow); per produce call: divide by continuum_scorer_produce_seconds_count.',
+      [],
+    );
+    this.publisher = {
+      sent: (records, ms) => {
+        produceSeconds.observe(ms / 1000);
+        producedRecords.inc(records);
+      },
+    };
     this.observer = {
       scored: (model, version, status, events, seconds) => {
         latency.observe({ model, version, status }, seconds);

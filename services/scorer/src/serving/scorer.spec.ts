@@ -33,7 +33,7 @@ function harness(options: { shadowCapacity?: number } = {}) {
     shadowScored: (_m, _v, n) => (counts.shadowScored += n),
   };
   const ref: { scorer?: Scorer } = {};
-  const shadows = new ShadowQueue((job) => ref.scorer!.runShadow(job), {
+  const shadows = new ShadowQueue((jobs) => ref.scorer!.runShadow(jobs), {
     capacity: options.shadowCapacity ?? 10_000,
   });
   let n = 0;
@@ -219,6 +219,36 @@ describe('Scorer: shadows', () => {
       numeric: { x1: 2, x2: 3 },
     });
     expect(counts.shadowScored).toBe(4);
+  });
+
+  it('scores the shadow jobs of requests answered together in one call per shadow, each event once, in order', async () => {
+    const { table, published, scorer, shadows, publisher, counts } = harness();
+    table.setChampion('m', served('m', '1'));
+    const model = servingModel(-1, 1);
+    const calls: number[] = [];
+    const counting = {
+      predict: (rows: Parameters<ServingModel['predict']>[0]) => {
+        calls.push(rows.length);
+        return model.predict(rows);
+      },
+      dispose: () => undefined,
+    } as unknown as ServingModel;
+    table.addShadow('m', new ServedVersion('m', '2', counting, new ContractValidator(CONTRACT), 0));
+    // Six requests (the last of two events) answered in the same tick.
+    await Promise.all([
+      ...Array.from({ length: 5 }, (_, i) => scorer.score('m', [{ ...input(i, 0), eventId: `e${i}` }])),
+      scorer.score('m', [
+        { ...input(5, 0), eventId: 'e5' },
+        { ...input(6, 0), eventId: 'e6' },
+      ]),
+    ]);
+    await shadows.idle();
+    await publisher.drain();
+    expect(calls).toEqual([7]);
+    expect(counts.shadowScored).toBe(7);
+    const shadowRows = published.filter((p) => p.modelVersion === '2');
+    expect(shadowRows.map((p) => p.eventId)).toEqual(['e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
+    for (const p of shadowRows) expect(p.output.score).toBeCloseTo(sigmoid(-p.numeric.x1!), 5);
   });
 
   it('isolates the caller from a failing shadow and drops (and counts) jobs beyond the queue bound', async () => {

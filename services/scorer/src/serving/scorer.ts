@@ -182,26 +182,34 @@ export class Scorer {
     });
   }
 
-  /** Runs one shadow job: each shadow version scores the events; its predictions are published, never returned. */
-  runShadow(job: ShadowJob): void {
-    for (const shadow of job.versions) {
+  /**
+   * Runs shadow jobs of one model and one set of shadows (the queue batches them): each shadow
+   * scores all their events in one call and its predictions go out in one publish; they are
+   * published, never returned.
+   */
+  runShadow(jobs: readonly ShadowJob[]): void {
+    if (jobs.length === 0) return;
+    const { modelId, versions } = jobs[0];
+    for (const shadow of versions) {
       try {
         const inputs: Example[] = [];
-        const rows: number[] = [];
-        job.inputs.forEach((input, r) => {
-          const violations = shadow.validator.validate(input);
-          for (const v of violations)
-            this.observer.violation?.(job.modelId, shadow.version, v.feature, v.kind);
-          if (violations.length === 0) {
+        const at: Array<[ShadowJob, number]> = [];
+        const scoredPerJob = new Array<number>(jobs.length).fill(0);
+        jobs.forEach((job, j) => {
+          job.inputs.forEach((input, r) => {
+            const violations = shadow.validator.validate(input);
+            for (const v of violations) this.observer.violation?.(modelId, shadow.version, v.feature, v.kind);
+            if (violations.length > 0) return;
             inputs.push(input);
-            rows.push(r);
-          }
+            at.push([job, r]);
+            scoredPerJob[j] += 1;
+          });
         });
         const outputs = shadow.model.predict(inputs);
         const records = outputs.map((output, k) => {
-          const r = rows[k];
+          const [job, r] = at[k];
           return this.record(
-            job.modelId,
+            modelId,
             shadow.version,
             { ...(job.inputs[r] as ScoringInstance), entityId: job.entityIds[r], segments: job.segments[r] },
             job.eventIds[r],
@@ -209,19 +217,21 @@ export class Scorer {
             output,
           );
         });
-        this.observer.shadowScored?.(
-          job.modelId,
-          shadow.version,
-          records.length,
-          (this.monotonic() - job.enqueuedAt) / 1000,
+        const now = this.monotonic();
+        jobs.forEach((job, j) =>
+          this.observer.shadowScored?.(
+            modelId,
+            shadow.version,
+            scoredPerJob[j],
+            (now - job.enqueuedAt) / 1000,
+          ),
         );
         this.publisher
           .publish(records)
-          .catch((error: unknown) =>
-            this.observer.publishFailed?.(job.modelId, 'SHADOW', records.length, error),
-          );
+          .catch((error: unknown) => this.observer.publishFailed?.(modelId, 'SHADOW', records.length, error));
       } catch (error) {
-        this.observer.shadowFailed?.(job.modelId, shadow.version, error);
+        // Counted per request, as when each job ran alone.
+        for (let j = 0; j < jobs.length; j++) this.observer.shadowFailed?.(modelId, shadow.version, error);
       }
     }
   }

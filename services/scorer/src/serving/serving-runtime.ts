@@ -68,9 +68,10 @@ export class ServingRuntime implements OnApplicationBootstrap, OnModuleDestroy, 
         );
       },
       { capacity: config.publishCapacity },
+      metrics.publisher,
     );
     const ref: { scorer?: Scorer } = {};
-    this.shadows = new ShadowQueue((job) => ref.scorer?.runShadow(job), {
+    this.shadows = new ShadowQueue((jobs) => ref.scorer?.runShadow(jobs), {
       capacity: config.shadowQueue,
       sliceMs: config.shadowSliceMs,
     });

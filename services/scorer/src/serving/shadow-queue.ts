@@ -23,6 +23,12 @@ export interface ShadowQueueOptions {
    * arriving meanwhile waits at most this long plus one job.
    */
   readonly sliceMs?: number;
+  /**
+   * Most events the shadows score in one call (default 256): consecutive jobs of the same model
+   * and shadows are scored together, so a shadow's per-call cost (validation set-up, prediction,
+   * one publish) is paid once per batch instead of once per request.
+   */
+  readonly maxBatchEvents?: number;
   readonly now?: () => number;
   readonly schedule?: (fn: () => void) => void;
 }
@@ -34,8 +40,9 @@ export interface ShadowQueueListener {
 /**
  * Shadow scoring off the request path: the champion's answer is returned first, the job waits
  * here, and the shadows score it in short slices between requests (setImmediate), so a shadow —
- * even a slow or failing one — delays a caller by at most one slice. The queue is bounded: when
- * shadows cannot keep up, jobs are dropped and counted, never allowed to grow memory or block.
+ * even a slow or failing one — delays a caller by at most one slice (plus one batch). The queue
+ * is bounded: when shadows cannot keep up, jobs are dropped and counted, never allowed to grow
+ * memory or block. Jobs waiting together are handed over as one batch (`maxBatchEvents`).
  */
 export class ShadowQueue {
   private readonly jobs: ShadowJob[] = [];
@@ -44,16 +51,18 @@ export class ShadowQueue {
   private idleWaiters: Array<() => void> = [];
   private readonly capacity: number;
   private readonly sliceMs: number;
+  private readonly maxBatchEvents: number;
   private readonly now: () => number;
   private readonly schedule: (fn: () => void) => void;
 
   constructor(
-    private readonly run: (job: ShadowJob) => void,
+    private readonly run: (jobs: readonly ShadowJob[]) => void,
     options: ShadowQueueOptions = {},
     private readonly listener: ShadowQueueListener = {},
   ) {
     this.capacity = options.capacity ?? 10_000;
     this.sliceMs = options.sliceMs ?? 1;
+    this.maxBatchEvents = options.maxBatchEvents ?? 256;
     this.now = options.now ?? (() => performance.now());
     this.schedule = options.schedule ?? ((fn) => setImmediate(fn));
   }
@@ -86,13 +95,11 @@ export class ShadowQueue {
   private slice(): void {
     const start = this.now();
     do {
-      const job = this.jobs[this.head];
-      this.jobs[this.head] = undefined as unknown as ShadowJob;
-      this.head += 1;
+      const batch = this.takeBatch();
       try {
-        this.run(job);
+        this.run(batch);
       } finally {
-        for (const v of job.versions) v.release();
+        for (const job of batch) for (const v of job.versions) v.release();
       }
     } while (this.size > 0 && this.now() - start < this.sliceMs);
     if (this.head > 1024 && this.head * 2 > this.jobs.length) {
@@ -108,4 +115,33 @@ export class ShadowQueue {
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
+
+  /** The next job and those after it of the same model and shadows, up to maxBatchEvents events. */
+  private takeBatch(): ShadowJob[] {
+    const first = this.shift();
+    const batch = [first];
+    let events = first.inputs.length;
+    while (this.size > 0) {
+      const next = this.jobs[this.head];
+      if (!sameShadows(first, next) || events + next.inputs.length > this.maxBatchEvents) break;
+      batch.push(this.shift());
+      events += next.inputs.length;
+    }
+    return batch;
+  }
+
+  private shift(): ShadowJob {
+    const job = this.jobs[this.head];
+    this.jobs[this.head] = undefined as unknown as ShadowJob;
+    this.head += 1;
+    return job;
+  }
+}
+
+function sameShadows(a: ShadowJob, b: ShadowJob): boolean {
+  return (
+    a.modelId === b.modelId &&
+    a.versions.length === b.versions.length &&
+    a.versions.every((v, i) => v === b.versions[i])
+  );
 }
