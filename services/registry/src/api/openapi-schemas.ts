@@ -189,6 +189,11 @@ export class ProfileSampleSchema {
     description: "The model's output column (default: 'prediction' when rows have it).",
   })
   prediction?: string;
+  @ApiPropertyOptional({
+    description:
+      "The true-label column (not a feature). With a numeric prediction column, the profile also carries the performance-estimation reference fitted on the labelled rows (CBPE for 0/1 labels and probabilities, DLE otherwise), from which the evaluator estimates each window's performance before labels arrive.",
+  })
+  label?: string;
   @ApiPropertyOptional({ type: [String], description: 'Columns that are not features (ids, labels).' })
   exclude?: string[];
   @ApiPropertyOptional({
@@ -221,4 +226,8 @@ export class ProfileFromSampleSchema {
   @ApiProperty({ type: [IgnoredColumnSchema] }) ignored!: IgnoredColumnSchema[];
   @ApiProperty({ type: [String], description: 'Contract features the sample lacks.' })
   absentFeatures!: string[];
+  @ApiPropertyOptional({
+    description: 'Why the profile has no performance-estimation reference although a label was given.',
+  })
+  estimationProblem?: string;
 }

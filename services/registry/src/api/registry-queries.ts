@@ -10,6 +10,7 @@ import {
 import {
   type ReferenceProfileJSON,
   SampleColumnTypes,
+  SampleEstimationRows,
   absentContractFeatures,
   planSampleColumns,
   sampleProfileBuilder,
@@ -54,6 +55,8 @@ export class RegistryQueries {
     if (missingTag !== undefined) throw badRequest('segmentBy', `no row has the column '${missingTag}'`);
     if (sample.prediction !== undefined && !columns.has(sample.prediction))
       throw badRequest('prediction', `no row has the column '${sample.prediction}'`);
+    if (sample.label !== undefined && !columns.has(sample.label))
+      throw badRequest('label', `no row has the column '${sample.label}'`);
     const contract = model.contract ?? undefined;
     const plan = planSampleColumns(types, { ...sample, contract });
     if (plan.numeric.length + plan.categorical.length === 0) {
@@ -64,9 +67,22 @@ export class RegistryQueries {
       );
     }
     const builder = sampleProfileBuilder(sample);
-    for (const row of sample.rows) builder.observe(sampleRowEvent(row, plan));
+    const labelled = new SampleEstimationRows(plan);
+    for (const row of sample.rows) {
+      const event = sampleRowEvent(row, plan);
+      builder.observe(event);
+      labelled.observe(row, event);
+    }
+    let profile = builder.build();
+    let estimationProblem: string | undefined;
+    if (sample.label !== undefined) {
+      const fitted = labelled.fit();
+      if ('problem' in fitted) estimationProblem = fitted.problem;
+      else profile = profile.withPerformanceEstimation(fitted.estimation);
+    }
     return {
-      profile: builder.build().toJSON(),
+      profile: profile.toJSON(),
+      ...(estimationProblem !== undefined ? { estimationProblem } : {}),
       typedBy: contract ? 'contract' : 'data',
       ignored: plan.ignored,
       absentFeatures: absentContractFeatures(types, contract),
@@ -136,4 +152,6 @@ export interface ProfileFromSampleDto {
   ignored: Array<{ column: string; why: string }>;
   /** Contract features the sample does not have (profiled as always missing). */
   absentFeatures: string[];
+  /** Why the profile has no performance-estimation reference although a label column was given. */
+  estimationProblem?: string;
 }

@@ -102,5 +102,9 @@ describe('request validation', () => {
     const parsed = parseProfileSample({ rows: [{ a: 1 }, 'x'], bins: 0, segmentBy: 'city', predicton: 'p' });
     expect(problemsOf(parsed)).toEqual(['predicton', 'rows[1]', 'segmentBy', 'bins']);
     expect(problemsOf(parseProfileSample({ rows: [] }))).toEqual(['rows']);
+    expect(parseProfileSample({ rows: [{ a: 1, y: 0 }], label: 'y' })).toMatchObject({
+      value: { label: 'y' },
+    });
+    expect(problemsOf(parseProfileSample({ rows: [{ a: 1 }], label: 3 }))).toEqual(['label']);
   });
 });

@@ -378,6 +378,8 @@ export function parseChangeStage(body: unknown): Parsed<ChangeStageInput> {
 export interface ProfileSampleInput {
   rows: Array<Record<string, unknown>>;
   prediction?: string;
+  /** The true-label column: fits the profile's performance-estimation reference (libs/drift). */
+  label?: string;
   exclude: string[];
   segmentBy: string[];
   maxSegments?: number;
@@ -391,13 +393,14 @@ export function parseProfileSample(body: unknown): Parsed<ProfileSampleInput> {
   const problems = new FieldProblems();
   const b = root(
     body,
-    ['rows', 'prediction', 'exclude', 'segmentBy', 'maxSegments', 'bins', 'maxCategories'],
+    ['rows', 'prediction', 'label', 'exclude', 'segmentBy', 'maxSegments', 'bins', 'maxCategories'],
     problems,
   );
   if (!b) return { problems };
   const rows = requiredField(b, 'rows', list(mapping, MAX_SAMPLE_ROWS), problems);
   if (rows !== undefined && rows.length === 0) problems.add('rows', 'must hold at least one row');
   const prediction = optionalField(b, 'prediction', text(200), problems);
+  const label = optionalField(b, 'label', text(200), problems);
   const exclude = optionalField(b, 'exclude', list(text(200), 10_000), problems);
   const segmentBy = optionalField(b, 'segmentBy', list(text(200), 8), problems);
   const maxSegments = optionalField(b, 'maxSegments', integerField(1, 1000), problems);
@@ -406,6 +409,7 @@ export function parseProfileSample(body: unknown): Parsed<ProfileSampleInput> {
   return finish(problems, () => ({
     rows: rows!,
     prediction,
+    label,
     exclude: exclude ?? [],
     segmentBy: segmentBy ?? [],
     maxSegments,
