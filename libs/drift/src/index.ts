@@ -70,14 +70,6 @@ export {
   PREDICTION_NUMBER,
   PREDICTION_STRING,
 } from './window/event-columns';
-export {
-  type EventColumns,
-  eventColumns,
-  PREDICTION_ABSENT,
-  PREDICTION_NULL,
-  PREDICTION_NUMBER,
-  PREDICTION_STRING,
-} from './window/event-columns';
 export { QuantileSketch, type QuantileSketchOptions } from './sketch/quantile-sketch';
 export { SpaceSaving, type HeavyHitter } from './sketch/space-saving';
 
