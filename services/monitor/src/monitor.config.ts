@@ -47,7 +47,7 @@ export const monitorConfigSpec = {
   maxSegmentsPerKey: integer({
     env: 'MONITOR_MAX_SEGMENTS_PER_KEY',
     description:
-      "Values of a segment key tracked per model and source partition (the first ones seen) when the reference profile has no segment references for the key (then its tracked values are the segments); later values count in 'key=other'.",
+      "Values of a segment key reported on their own per window when the reference profile has no segment references for the key (else its tracked values are the segments): the window's most frequent over every source partition (stage 1 windows up to twice as many candidates per partition and pane and counts the rest in a heavy-hitters sketch); the other values count in 'key=other'.",
     default: 20,
     min: 1,
   }),

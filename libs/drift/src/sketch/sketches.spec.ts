@@ -3,6 +3,7 @@ import { wassersteinDistance } from '../statistics/wasserstein';
 import { ByteReader, ByteWriter } from './codec';
 import { QuantileSketch } from './quantile-sketch';
 import { SpaceSaving } from './space-saving';
+import { InvalidStateError } from '../errors';
 import { type WeightedSample, exactSample } from '@continuum/stats';
 
 /** sup_x |F_sample(x) - F_data(x)| over every data point. */
@@ -213,5 +214,23 @@ describe('SpaceSaving', () => {
     const w = new ByteWriter();
     s.write(w);
     expect(SpaceSaving.read(new ByteReader(w.finish(), 't'), 3).top()).toEqual(s.top());
+  });
+
+  it('estimate: exact 0 for an unseen value until full, then bounded by the smallest counter; toBytes round-trips', () => {
+    const s = new SpaceSaving(3);
+    for (const v of ['a', 'a', 'b']) s.add(v);
+    expect(s.full).toBe(false);
+    expect(s.estimate('z')).toEqual({ count: 0, error: 0 });
+    expect(s.estimate('a')).toEqual({ count: 2, error: 0 });
+    for (const v of ['c', 'd']) s.add(v);
+    expect(s.full).toBe(true);
+    // 'd' took over c's counter (1): its count is 2 with error 1; an unseen value is bounded by 1.
+    expect(s.estimate('d')).toEqual({ count: 2, error: 1 });
+    expect(s.estimate('z')).toEqual({ count: 1, error: 1 });
+    const back = SpaceSaving.fromBytes(s.toBytes());
+    expect(back.capacity).toBe(3);
+    expect(back.count).toBe(s.count);
+    expect(back.top()).toEqual(s.top());
+    expect(() => SpaceSaving.fromBytes(new Uint8Array([0]))).toThrow(InvalidStateError);
   });
 });

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, InvalidStateError } from '../errors';
-import type { ByteReader, ByteWriter } from './codec';
+import { ByteReader, ByteWriter } from './codec';
 
 export interface HeavyHitter {
   readonly value: string;
@@ -96,6 +96,22 @@ export class SpaceSaving {
     return this;
   }
 
+  /** Every counter is taken: a value not tracked may have been seen (up to the smallest counter's count). */
+  get full(): boolean {
+    return this.keys.length >= this.capacity;
+  }
+
+  /**
+   * Upper bound of `value`'s count with its margin (true count in [count - error, count]). A value
+   * not tracked has count 0 exactly while the sketch is not full, else at most the smallest counter.
+   */
+  estimate(value: string): { count: number; error: number } {
+    const slot = this.index.get(value);
+    if (slot !== undefined) return { count: this.counts[slot], error: this.errors[slot] };
+    const bound = this.minCount();
+    return { count: bound, error: bound };
+  }
+
   /** Tracked values, most frequent first (ties by value, for deterministic output). */
   top(limit = this.capacity): HeavyHitter[] {
     return this.keys
@@ -112,6 +128,23 @@ export class SpaceSaving {
       w.varUint(this.counts[i]);
       w.varUint(this.errors[i]);
     }
+  }
+
+  /** Standalone binary form: capacity, then `write`'s. */
+  toBytes(): Uint8Array {
+    const w = new ByteWriter();
+    w.varUint(this.capacity);
+    this.write(w);
+    return w.finish();
+  }
+
+  /** Reads `toBytes()`'s form; throws InvalidStateError when it is malformed. */
+  static fromBytes(bytes: Uint8Array): SpaceSaving {
+    const r = new ByteReader(bytes, 'heavy hitters');
+    const capacity = r.varUint();
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1 << 16)
+      throw new InvalidStateError(`heavy hitters: capacity ${capacity} out of [1, 65536]`);
+    return SpaceSaving.read(r, capacity);
   }
 
   static read(r: ByteReader, capacity: number): SpaceSaving {

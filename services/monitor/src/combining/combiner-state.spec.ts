@@ -35,6 +35,7 @@ function partial(sourcePartition: number, start = 0, eventCount = 10): MonitorWi
     eventCount,
     droppedLateEvents: 0,
     earlierEventCount: 0,
+    foldedValues: null,
     state: Buffer.from([sourcePartition]),
   };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Gauge } from 'prom-client';
-import { ReferenceProfileBuilder, evaluateDrift } from '@continuum/drift';
+import { ReferenceProfileBuilder, type WindowProfile, evaluateDrift } from '@continuum/drift';
 import {
   type DriftReport,
   DriftReportContract,
@@ -22,7 +22,8 @@ import { type CheckResult, HealthChecks, LOGGER, type Logger, Metrics } from '@c
 import { type MonitorConfig } from '../monitor.config';
 import { ReferenceCatalog } from '../references/reference-catalog';
 import { type ResolvedReference } from '../references/resolved-reference';
-import { type Source, subjectKey } from '../streams/stream-identity';
+import { segmentKeyOf } from '../streams/segment-table';
+import { type Source, type Stream, subjectKey } from '../streams/stream-identity';
 import { MONITOR_CONFIG } from '../tokens';
 import { closedRecordKey } from '../windowing/partial-keys';
 import { caughtUp } from '../windowing/idle-rule';
@@ -35,6 +36,7 @@ import {
 } from './combiner-state';
 import { DriftMetrics } from './drift-metrics';
 import { judgeSegment, mergePartials, referencesOf, toDriftReportEvent } from './report-mapping';
+import { chooseSegments, mergeStates, segmentGroups } from './segment-choice';
 
 /**
  * Stage 2: owns some partitions of ct.monitor-partials (hence some models) in its own consumer
@@ -198,7 +200,8 @@ export class ModelCombiner {
       this.config.idleTimeoutMs,
     );
     const confirmed = await this.confirmIdle(closable);
-    for (const { window } of closable.filter((c) => confirmed(c.idle))) await this.close(window);
+    const closing = closable.filter((c) => confirmed(c.idle)).map((c) => c.window);
+    for (const group of segmentGroups(closing, [...this.state.pending.values()])) await this.close(group);
     for (const set of [...this.state.samples.values()]) await this.bootstrap(set);
     this.pendingGauge.set(this.state.pending.size);
     return true;
@@ -250,9 +253,15 @@ export class ModelCombiner {
     }
   }
 
-  private async close(window: PendingWindow): Promise<void> {
+  /**
+   * Reports one window of a stream, or (a group) the windows of every segment of one key of a
+   * subject: a key whose values the reference profile does not give has its reported values chosen
+   * here, over every partition's partials (combining/segment-choice.ts).
+   */
+  private async close(windows: readonly PendingWindow[]): Promise<void> {
+    const first = windows[0];
     const references: ResolvedReference[] = [];
-    for (const id of referencesOf(window)) {
+    for (const id of [...new Set(windows.flatMap((w) => referencesOf(w)))]) {
       const reference = this.catalog.byReferenceId(id);
       if (!reference) {
         if (!this.waitingFor.has(id)) {
@@ -264,62 +273,108 @@ export class ModelCombiner {
       references.push(reference);
     }
     const producedAt = Date.now();
-    const reports: DriftReport[] = [];
-    // Late events since the stream's previous report go into the first report of this window.
-    const carry = this.state.lateCarry(window.stream);
-    let lateEvents = carry.events;
-    for (const { partial } of window.parts.values()) lateEvents += partial.droppedLateEvents;
-    for (const reference of references) {
-      const merged = mergePartials(reference.profile, window, reference.id);
-      const judgement = judgeSegment(window.stream, merged.eventCount, this.config.minSegmentEvents);
+    const { start, end } = first;
+    const subject = first.stream.subject;
+    const key = segmentKeyOf(first.stream.segment);
+    // Late events since a stream's previous report go into the first report of its segment.
+    const late = new Map<string, number>();
+    const lateOf = (segment: string) => {
+      const n = late.get(segment) ?? 0;
+      late.set(segment, 0);
+      return n;
+    };
+    const reported: Array<{ stream: Stream; report: DriftReport }> = [];
+    const evaluate = (segment: string, reference: ResolvedReference, merged: WindowProfile) => {
+      const stream: Stream = { subject, segment };
+      const judgement = judgeSegment(stream, merged.eventCount, this.config.minSegmentEvents);
       const report = evaluateDrift(reference.profile, merged, {
         correction: this.config.correction,
         thresholds: { KS: this.config.alpha, CHI_SQUARE: this.config.alpha, Z_TEST: this.config.alpha },
         ...judgement.options,
       });
-      reports.push(
-        toDriftReportEvent(report, {
-          stream: window.stream,
-          start: window.start,
-          end: window.end,
-          reference,
-          producedAt,
-          lateEvents: reports.length === 0 ? lateEvents : 0,
-          tooSmallToJudge: judgement.tooSmallToJudge,
-        }),
-      );
+      const event = toDriftReportEvent(report, {
+        stream,
+        start,
+        end,
+        reference,
+        producedAt,
+        lateEvents: lateOf(segment),
+        tooSmallToJudge: judgement.tooSmallToJudge,
+      });
+      reported.push({ stream, report: event });
+    };
+    const carries = windows.map((w) => this.state.lateCarry(w.stream));
+    const lateOfWindow = (w: PendingWindow, i: number) =>
+      carries[i].events + [...w.parts.values()].reduce((n, p) => n + p.partial.droppedLateEvents, 0);
+    const countedByStage2 =
+      key !== undefined && references.every((r) => r.profile.segmentValues(key) === undefined);
+    const closedStreams = windows.map((w) => w.stream);
+    if (key !== undefined && countedByStage2) {
+      const otherSegment = `${key}=other`;
+      for (const reference of references) {
+        const partials = windows.flatMap((w) =>
+          [...w.parts.values()].map((p) => p.partial).filter((p) => p.referenceId === reference.id),
+        );
+        const choice = chooseSegments(key, partials, this.config.maxSegmentsPerKey);
+        const chosen = new Set(choice.segments.map((c) => c.segment));
+        if (reported.length === 0) {
+          windows.forEach((w, i) => {
+            const into = chosen.has(w.stream.segment) ? w.stream.segment : otherSegment;
+            late.set(into, (late.get(into) ?? 0) + lateOfWindow(w, i));
+          });
+        }
+        if (choice.foldedTopValues.length > 0) {
+          this.logger.info(
+            { subject, key, windowStart: start, values: choice.foldedTopValues },
+            "values among the window's most frequent were folded into 'other' on some source partition: reported within 'other'",
+          );
+        }
+        for (const c of choice.segments)
+          evaluate(c.segment, reference, mergeStates(reference.profile, { start, end }, c.partials));
+      }
+      if (!windows.some((w) => w.stream.segment === otherSegment))
+        closedStreams.push({ subject, segment: otherSegment });
+    } else {
+      for (const [i, w] of windows.entries()) {
+        late.set(w.stream.segment, lateOfWindow(w, i));
+        for (const reference of references.filter((r) => referencesOf(w).includes(r.id)))
+          evaluate(w.stream.segment, reference, mergePartials(reference.profile, w, reference.id));
+      }
     }
     if (references.length > 1) {
       this.logger.warn(
-        { stream: window.stream, windowStart: window.start, references: references.map((r) => r.id) },
+        { stream: first.stream, windowStart: start, references: references.map((r) => r.id) },
         'source partitions windowed this window against different references (a reference changed): one report per reference',
       );
     }
-    const modelId = window.stream.subject.modelId;
+    const modelId = subject.modelId;
     await this.writer.send(
       topicName('driftReports'),
       DriftReportContract,
-      reports.map((value) => ({ key: modelId, value })),
+      reported.map(({ report }) => ({ key: modelId, value: report })),
     );
     const publishedAt = Date.now();
-    const topic = this.sourceTopics[window.stream.subject.source];
-    const since = this.state.closableSince(window, this.partitionCounts.get(topic) ?? 0);
-    for (const r of reports) this.driftMetrics.reported(window.stream, r, since, publishedAt);
-    // Then the closed mark, then the tombstones: a crash before the mark re-publishes the same
-    // reports (same reportIds); after it, the partials are recognised as reported.
-    const partition = window.partialsPartition;
-    const closed = this.state.markClosed(window);
-    const records: Array<OutgoingEvent<MonitorPartial>> = [
-      {
-        key: closedRecordKey(window.stream),
+    const topic = this.sourceTopics[subject.source];
+    const since = this.state.closableSince(first, this.partitionCounts.get(topic) ?? 0);
+    for (const { stream, report } of reported) this.driftMetrics.reported(stream, report, since, publishedAt);
+    // Then the closed marks, then the tombstones: a crash before the marks re-publishes the same
+    // reports (same reportIds); after them, the partials are recognised as reported.
+    const partition = first.partialsPartition;
+    const records: Array<OutgoingEvent<MonitorPartial>> = [];
+    for (const stream of closedStreams) {
+      const closed = this.state.markClosed({ ...first, stream });
+      records.push({
+        key: closedRecordKey(stream),
         partition,
         value: { window: null, progress: null, closed, samples: null },
-      },
-      ...this.state.removeWindow(window).map((key) => ({ key, value: null, partition })),
-      ...carry.recordKeys.map((key) => ({ key, value: null, partition })),
-    ];
+      });
+    }
+    for (const w of windows)
+      records.push(...this.state.removeWindow(w).map((k) => ({ key: k, value: null, partition })));
+    for (const carry of carries)
+      records.push(...carry.recordKeys.map((k) => ({ key: k, value: null, partition })));
     await this.writer.send(this.partialsTopic, MonitorPartialContract, records);
-    this.state.clearLateCarry(window.stream);
+    for (const w of windows) this.state.clearLateCarry(w.stream);
   }
 
   /** Builds a bootstrap reference from the first N samples (by event time, then eventId) once it has N. */

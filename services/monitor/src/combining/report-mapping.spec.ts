@@ -49,6 +49,7 @@ function pending(parts: Array<[number, WindowProfile, string?]>): PendingWindow 
         referenceId: ref ?? reference.id,
         eventCount: w.eventCount,
         earlierEventCount: 0,
+        foldedValues: null,
         droppedLateEvents: 0,
         state: Buffer.from(w.serialize()),
       },

@@ -3,12 +3,13 @@ import {
   type DriftReport as WindowDriftReport,
   type FeatureDrift as WindowFeatureDrift,
   type ReferenceProfile,
-  WindowProfile,
+  type WindowProfile,
 } from '@continuum/drift';
 import { type DriftReport, type FeatureDrift } from '@continuum/events';
 import { referenceTag, type ResolvedReference } from '../references/resolved-reference';
 import { ALL_TRAFFIC, type Stream } from '../streams/stream-identity';
 import { type PendingWindow } from './combiner-state';
+import { mergeStates } from './segment-choice';
 
 const CORRECTIONS = {
   'benjamini-hochberg': 'BENJAMINI_HOCHBERG',
@@ -134,11 +135,9 @@ export function mergePartials(
 ): WindowProfile {
   const parts = [...window.parts.entries()]
     .filter(([, p]) => p.partial.referenceId === referenceId)
-    .sort((a, b) => a[0] - b[0]);
-  const merged = new WindowProfile(profile, { start: window.start, end: window.end });
-  for (const [, p] of parts) merged.merge(WindowProfile.deserialize(profile, p.partial.state));
-  merged.setBounds({ start: window.start, end: window.end });
-  return merged;
+    .sort((a, b) => a[0] - b[0])
+    .map(([, p]) => p.partial);
+  return mergeStates(profile, { start: window.start, end: window.end }, parts);
 }
 
 /** The references a window's partials were built against, in first-partition order. */

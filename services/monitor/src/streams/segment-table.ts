@@ -1,40 +1,69 @@
-import { type ReferenceProfile } from '@continuum/drift';
+import { type ReferenceProfile, SpaceSaving } from '@continuum/drift';
 import { ALL_TRAFFIC } from './stream-identity';
 
 export interface SegmentTablesJSON {
-  /** [modelId, key, values in first-seen order]. */
-  tables: Array<[string, string, string[]]>;
+  /** [scope, key, pane start, candidate values in first-seen order, folded values (SpaceSaving.toBytes, base64)]. */
+  panes?: Array<[string, string, number, string[], string]>;
+}
+
+interface Pane {
+  readonly candidates: Set<string>;
+  folded: SpaceSaving;
+}
+
+/** Candidate values per key, pane and source partition, for `maxPerKey` reported values (K). */
+export const CANDIDATES_PER_REPORTED_VALUE = 2;
+/** Folded values counted per key, pane and source partition, for `maxPerKey` reported values (K). */
+export const FOLDED_VALUES_PER_REPORTED_VALUE = 10;
+
+/** The key of a segment `key=value` (undefined for '*'). */
+export function segmentKeyOf(segment: string): string | undefined {
+  const at = segment.indexOf('=');
+  return segment === ALL_TRAFFIC || at < 0 ? undefined : segment.slice(0, at);
 }
 
 /**
  * Bounded segments per source partition. For a segment key the reference profile has segment
  * references for, the segments are the profile's: its tracked values (the reference's most frequent)
  * as `key=value`, every other value in `key=other` — the same on every partition, and each window
- * compared with its own segment's reference. For other keys, the first `maxPerKey` values seen for
- * a model (in offset order) are tracked as `key=value`, later values count in `key=other`. Either way
- * a pure function of the partition's records and references, so every instance (and every replay)
- * assigns an event to the same segments.
+ * compared with its own segment's reference.
+ *
+ * For other keys the K (`maxPerKey`) values reported are the window's most frequent over every
+ * partition, which no partition can know: stage 2 picks them. Here every value is a candidate with
+ * a segment of its own, per scope (a subject) and pane (the hop-sized slice of event time windows
+ * are made of), up to 2·K candidates; later values of the pane count in `key=other`, and the pane
+ * counts them in a SpaceSaving sketch of 10·K counters that the `key=other` partial carries
+ * (`foldedIn`). Stage 2 merges candidates' counts and those sketches across partitions, reports the
+ * K most frequent and folds the rest into `other` — a value this partition folded is never
+ * reported on its own, so every report is what one process would have computed (see
+ * combining/segment-choice.ts). A pure function of the partition's records and references, so every
+ * instance (and every replay) assigns an event to the same segments.
  */
 export class SegmentTables {
-  private readonly tables = new Map<string, Map<string, Set<string>>>();
+  private readonly panes = new Map<string, Map<string, Map<number, Pane>>>();
+  readonly candidatesPerPane: number;
+  readonly foldedCapacity: number;
 
   constructor(
     readonly keys: readonly string[],
     readonly maxPerKey: number,
-  ) {}
+  ) {
+    this.candidatesPerPane = CANDIDATES_PER_REPORTED_VALUE * maxPerKey;
+    this.foldedCapacity = Math.min(1 << 16, FOLDED_VALUES_PER_REPORTED_VALUE * maxPerKey);
+  }
 
   /**
-   * The segments an event of `modelId` with these tags counts in: '*' first, then one per key it
-   * carries. `reference`: the profile the event is windowed against (its segment values win).
+   * The segments an event with these tags counts in: '*' first, then one per key it carries.
+   * `scope`: what the tables are kept for (the subject); `pane`: start of the event's pane;
+   * `reference`: the profile the event is windowed against (its segment values win).
    */
   segmentsOf(
-    modelId: string,
+    scope: string,
     tags: Readonly<Record<string, string>>,
+    pane: number,
     reference?: ReferenceProfile,
   ): string[] {
     const out = [ALL_TRAFFIC];
-    if (this.keys.length === 0) return out;
-    let perModel = this.tables.get(modelId);
     for (const key of this.keys) {
       const value = tags[key];
       // An event without the tag counts in '*' only: it belongs to no segment of that key.
@@ -44,32 +73,94 @@ export class SegmentTables {
         out.push(referenceValues.includes(value) ? `${key}=${value}` : `${key}=other`);
         continue;
       }
-      if (!perModel) this.tables.set(modelId, (perModel = new Map()));
-      let tracked = perModel.get(key);
-      if (!tracked) perModel.set(key, (tracked = new Set()));
-      if (tracked.has(value)) out.push(`${key}=${value}`);
-      else if (tracked.size < this.maxPerKey) {
-        tracked.add(value);
+      const p = this.pane(scope, key, pane, true) as Pane;
+      if (p.candidates.has(value) || (value !== 'other' && p.candidates.size < this.candidatesPerPane)) {
+        p.candidates.add(value);
         out.push(`${key}=${value}`);
-      } else out.push(`${key}=other`);
+      } else {
+        p.folded.add(value);
+        out.push(`${key}=other`);
+      }
     }
     return out;
   }
 
-  toJSON(): SegmentTablesJSON {
-    const tables: SegmentTablesJSON['tables'] = [];
-    for (const [modelId, perModel] of this.tables) {
-      for (const [key, values] of perModel) tables.push([modelId, key, [...values]]);
+  private pane(scope: string, key: string, start: number, create: boolean): Pane | undefined {
+    let perScope = this.panes.get(scope);
+    if (!perScope) {
+      if (!create) return undefined;
+      this.panes.set(scope, (perScope = new Map()));
     }
-    return { tables };
+    let perKey = perScope.get(key);
+    if (!perKey) {
+      if (!create) return undefined;
+      perScope.set(key, (perKey = new Map()));
+    }
+    let p = perKey.get(start);
+    if (!p && create) {
+      p = { candidates: new Set(), folded: new SpaceSaving(this.foldedCapacity) };
+      perKey.set(start, p);
+    }
+    return p;
   }
 
+  /**
+   * The values folded into `key=other` in the panes of [start, end) (a window), merged; undefined
+   * for a key the reference profile gives values for (nothing is folded by count there).
+   */
+  foldedIn(
+    scope: string,
+    segment: string,
+    start: number,
+    end: number,
+    reference?: ReferenceProfile,
+  ): SpaceSaving | undefined {
+    const key = segmentKeyOf(segment);
+    if (key === undefined || segment !== `${key}=other` || reference?.segmentValues(key)) return undefined;
+    const merged = new SpaceSaving(this.foldedCapacity);
+    const perKey = this.panes.get(scope)?.get(key);
+    const starts = [...(perKey?.keys() ?? [])].filter((s) => s >= start && s < end).sort((a, b) => a - b);
+    for (const s of starts) merged.merge((perKey as Map<number, Pane>).get(s)!.folded);
+    return merged;
+  }
+
+  /** Forgets the panes every window of which has closed (pane start + window size ≤ watermark). */
+  prune(watermark: number, windowSizeMs: number): void {
+    for (const [scope, perScope] of this.panes) {
+      for (const [key, perKey] of perScope) {
+        for (const start of perKey.keys()) if (start + windowSizeMs <= watermark) perKey.delete(start);
+        if (perKey.size === 0) perScope.delete(key);
+      }
+      if (perScope.size === 0) this.panes.delete(scope);
+    }
+  }
+
+  toJSON(): SegmentTablesJSON {
+    const panes: NonNullable<SegmentTablesJSON['panes']> = [];
+    for (const [scope, perScope] of this.panes) {
+      for (const [key, perKey] of perScope) {
+        for (const [start, p] of perKey) {
+          panes.push([
+            scope,
+            key,
+            start,
+            [...p.candidates],
+            Buffer.from(p.folded.toBytes()).toString('base64'),
+          ]);
+        }
+      }
+    }
+    return { panes };
+  }
+
+  /** A checkpoint of a monitor before panes (first-seen tables) restores empty tables. */
   static fromJSON(keys: readonly string[], maxPerKey: number, json: SegmentTablesJSON): SegmentTables {
     const t = new SegmentTables(keys, maxPerKey);
-    for (const [modelId, key, values] of json.tables) {
-      let perModel = t.tables.get(modelId);
-      if (!perModel) t.tables.set(modelId, (perModel = new Map()));
-      perModel.set(key, new Set(values));
+    for (const [scope, key, start, candidates, folded] of json.panes ?? []) {
+      const p = t.pane(scope, key, start, true) as Pane;
+      for (const c of candidates) p.candidates.add(c);
+      // Read as written (counter order included), so that the restored tables evict as the original.
+      p.folded = SpaceSaving.fromBytes(Buffer.from(folded, 'base64'));
     }
     return t;
   }

@@ -23,6 +23,7 @@ function partial(overrides: Partial<MonitorWindowPartial> = {}): MonitorWindowPa
     eventCount: 10,
     droppedLateEvents: 0,
     earlierEventCount: 0,
+    foldedValues: null,
     state: Buffer.from([1]),
     ...overrides,
   };

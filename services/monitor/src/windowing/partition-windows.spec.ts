@@ -6,31 +6,38 @@ import { PartitionWindows, type PartitionWindowsOptions, StageOneOutput } from '
 import { MINUTE, T0, catalog, events, options, rng } from './windowing-fixtures';
 
 function identity(p: MonitorWindowPartial): string {
-  return `${JSON.stringify(p.stream)} ${p.windowStart} ${p.eventCount} ${p.droppedLateEvents} ${p.state.toString('base64')}`;
+  return `${JSON.stringify(p.stream)} ${p.windowStart} ${p.eventCount} ${p.droppedLateEvents} ${p.state.toString('base64')} ${p.foldedValues?.toString('base64') ?? '-'}`;
 }
 
 describe('PartitionWindows', () => {
   const input = events(6000, 11);
   const refs = catalog();
 
-  function straight(): string[] {
-    const state = new PartitionWindows(options, refs);
+  function straight(opts = options): string[] {
+    const state = new PartitionWindows(opts, refs);
     const out = new StageOneOutput();
     input.forEach((e, i) => state.observe(i, e, out));
     return out.partials.map(identity);
   }
 
-  it('emits each window of each stream once, segments bounded to 3 values per key plus other', () => {
-    const state = new PartitionWindows(options, refs);
+  it('emits each window of each stream once, segments bounded to 2·K candidates per key and window plus other', () => {
+    // K = 2: 4 candidates per pane (a window here) and partition, the fifth country in 'other'.
+    const state = new PartitionWindows({ ...options, maxSegmentsPerKey: 2 }, refs);
     const out = new StageOneOutput();
     input.forEach((e, i) => state.observe(i, e, out));
     const ids = out.partials.map((p) => `${JSON.stringify(p.stream)}@${p.windowStart}`);
     expect(new Set(ids).size).toBe(ids.length);
-    const countries = new Set(
-      out.partials.map((p) => p.stream.segment).filter((s) => s.startsWith('country=')),
-    );
-    expect(countries.size).toBe(4);
-    expect(countries.has('country=other')).toBe(true);
+    const perWindow = new Map<string, string[]>();
+    for (const p of out.partials.filter((x) => x.stream.segment.startsWith('country='))) {
+      const id = `${p.stream.subject.modelId}@${p.windowStart}`;
+      perWindow.set(id, [...(perWindow.get(id) ?? []), p.stream.segment]);
+      // Only 'other' carries the values it folded.
+      expect(p.foldedValues !== null).toBe(p.stream.segment === 'country=other');
+    }
+    for (const segments of perWindow.values()) {
+      expect(segments.filter((s) => s !== 'country=other').length).toBeLessThanOrEqual(4);
+    }
+    expect([...perWindow.values()].some((s) => s.includes('country=other'))).toBe(true);
     // Every event before a model's last closed window end is in exactly one all-traffic partial,
     // or was dropped (late beyond the allowed lateness: counted, not windowed).
     let expected = 0;
@@ -60,15 +67,18 @@ describe('PartitionWindows', () => {
   });
 
   it('restored from a checkpoint after any record, continues exactly as if never stopped', () => {
-    const expected = straight();
-    for (const cut of [1, 777, 2500, 4999]) {
-      let state = new PartitionWindows(options, refs);
-      const out = new StageOneOutput();
-      input.forEach((e, i) => {
-        state.observe(i, e, out);
-        if (i === cut) state = PartitionWindows.restore(options, refs, state.checkpoint());
-      });
-      expect(out.partials.map(identity)).toEqual(expected);
+    // K = 2 folds the fifth country into 'other' and its sketch: restored identically too.
+    for (const opts of [options, { ...options, maxSegmentsPerKey: 2 }]) {
+      const expected = straight(opts);
+      for (const cut of [1, 777, 2500, 4999]) {
+        let state = new PartitionWindows(opts, refs);
+        const out = new StageOneOutput();
+        input.forEach((e, i) => {
+          state.observe(i, e, out);
+          if (i === cut) state = PartitionWindows.restore(opts, refs, state.checkpoint());
+        });
+        expect(out.partials.map(identity)).toEqual(expected);
+      }
     }
   });
 

@@ -1,4 +1,9 @@
-import { type ClosedWindow, WindowedProfiles, type WindowSpec } from '@continuum/drift';
+import {
+  type ClosedWindow,
+  type ReferenceProfile,
+  WindowedProfiles,
+  type WindowSpec,
+} from '@continuum/drift';
 import { type MonitorSample, type MonitorWindowPartial } from '@continuum/events';
 import { type ResolvedReference } from '../references/resolved-reference';
 import { type MonitoredEvent } from '../streams/monitored-event';
@@ -77,6 +82,7 @@ interface SubjectState {
 
 interface Slot {
   readonly refId: string;
+  readonly profile: ReferenceProfile;
   readonly windows: WindowedProfiles;
 }
 
@@ -243,7 +249,7 @@ export class PartitionWindows {
   private newSlot(ref: ResolvedReference): Slot {
     const windows = new WindowedProfiles(ref.profile, this.spec);
     if (this.wm > -Infinity) windows.advanceWatermark(this.wm);
-    return { refId: ref.id, windows };
+    return { refId: ref.id, profile: ref.profile, windows };
   }
 
   private streamState(subject: SubjectState, segment: string): StreamState {
@@ -270,6 +276,8 @@ export class PartitionWindows {
   }
 
   private partial(st: StreamState, slot: Slot, w: ClosedWindow, earlier: number): MonitorWindowPartial {
+    const scope = subjectKey(st.stream.subject);
+    const folded = this.segments.foldedIn(scope, st.stream.segment, w.start, w.end, slot.profile);
     return {
       stream: st.stream,
       windowStart: w.start,
@@ -281,6 +289,7 @@ export class PartitionWindows {
       droppedLateEvents: w.droppedLateEvents,
       earlierEventCount: earlier,
       state: Buffer.from(w.state.serialize()),
+      foldedValues: folded ? Buffer.from(folded.toBytes()) : null,
     };
   }
 
@@ -372,7 +381,8 @@ export class PartitionWindows {
       let windowed = false;
       let dropped = false;
       let counted = false;
-      for (const segment of this.segments.segmentsOf(event.modelId, event.segments, s.current.ref.profile)) {
+      const pane = Math.floor(t / hop) * hop;
+      for (const segment of this.segments.segmentsOf(sk, event.segments, pane, s.current.ref.profile)) {
         const st = this.streamState(s, segment);
         const all = !counted;
         counted = true;
@@ -440,6 +450,7 @@ export class PartitionWindows {
     for (const s of this.subjects.values()) {
       if (s.previous && this.wm >= s.previous.until - hopMs + sizeMs) s.previous = undefined;
     }
+    this.segments.prune(this.wm, sizeMs);
     // A provisional window that closed without a final emission (its stream changed reference).
     for (const [id, p] of this.provisional) if (p.windowEnd <= this.wm) this.provisional.delete(id);
   }
@@ -565,6 +576,7 @@ export class PartitionWindows {
       const slot = (x: { refId: string; blob: number } | undefined): Slot | undefined =>
         x && {
           refId: x.refId,
+          profile: lookup(x.refId).profile,
           windows: WindowedProfiles.restore(lookup(x.refId).profile, state.spec, blobs[x.blob]),
         };
       state.streams.set(streamKey(stream), {
