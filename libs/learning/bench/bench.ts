@@ -7,16 +7,20 @@
  * - where the time goes: the fixed cost of one tfjs call per backend, kernels per training
  *   step, and the feature pipeline's share on the record path;
  * - predict latency p50/p99 for one event and for a batch of 256;
- * - River's LogisticRegression.learn_one on the same data, in the same run.
+ * - River's LogisticRegression.learn_one on the same data, in the same run;
+ * - the MLP crossover: per hidden size and rows per call, predict and train on the TypeScript
+ *   engine, tfjs-wasm and the native backend (tfjs-node, when tools/tfjs-node-install ran),
+ *   the numbers behind `engine: 'auto'` (create-engine.ts).
  *
- * Options: --quick (shorter measurements), --no-river.
+ * Options: --quick (shorter measurements), --no-river, --crossover (only the crossover).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { flattenParameters, initialParameters } from '../src/network/spec';
+import { resolveOptimizer } from '../src/network/optimizer';
+import { flattenParameters, initialParameters, parameterCount, type NetworkSpec } from '../src/network/spec';
 import {
   availableTfjsBackends,
   JsNetwork,
@@ -169,8 +173,112 @@ interface Engine {
   backend?: TfjsBackendName;
 }
 
+/** Hidden layers of the crossover MLPs (20 inputs, one logistic output). */
+const CROSSOVER_HIDDEN: number[][] = [[32], [64], [128], [256], [1024], [64, 32], [256, 256]];
+const CROSSOVER_ROWS = [1, 32, 256, 1024, 4096];
+
+/** Wall time per call (fastest of five slices, see rate) and process CPU time per call. */
+function wallAndCpu(fn: () => void, budget: number): { wallMs: number; cpuMs: number } {
+  let calls = 0;
+  const before = process.cpuUsage();
+  const perSecond = rate(
+    () => {
+      calls++;
+      fn();
+    },
+    budget,
+    1,
+  );
+  const cpu = process.cpuUsage(before);
+  return { wallMs: 1000 / perSecond, cpuMs: (cpu.user + cpu.system) / 1000 / calls };
+}
+
+/**
+ * Where the native backend starts to win: each MLP shape x rows per call, predict and one
+ * training step on js, tfjs-wasm and tfjs-tensorflow (native). Wall time is what a caller
+ * waits on an idle machine; CPU time (all threads of the process) is what the call costs the
+ * machine, and is the steadier figure when other processes compete for the cores.
+ */
+async function crossover(backends: TfjsBackendName[]): Promise<void> {
+  section('MLP crossover: engine x hidden layers x rows per call (20 inputs, logistic head)');
+  const tfjsBackends = backends.filter((b) => b !== 'cpu');
+  if (!tfjsBackends.includes('tensorflow'))
+    log('  native backend not installed (run tools/tfjs-node-install): js and wasm only');
+  const labels = ['js', ...tfjsBackends.map((b) => `tfjs-${b}`)];
+  const budget = QUICK ? 150 : 300;
+  const rng = new SeededRandom(11);
+  const maxRows = Math.max(...CROSSOVER_ROWS);
+  const x = Float32Array.from({ length: maxRows * FEATURES }, () => rng.normal());
+  const y = Float32Array.from({ length: maxRows }, () => rng.int(2));
+  type Cell = { wallMs: number; cpuMs: number };
+  const results = new Map<string, { predict: Cell; train: Cell }>();
+  const specOf = (hidden: number[]): NetworkSpec => ({
+    inputSize: FEATURES,
+    hidden,
+    activation: 'relu',
+    outputSize: 1,
+    head: 'logistic',
+  });
+  for (const label of labels) {
+    const backend = label === 'js' ? null : (label.slice(5) as TfjsBackendName);
+    if (backend) await useTfjsBackend(backend);
+    for (const hidden of CROSSOVER_HIDDEN) {
+      const spec = specOf(hidden);
+      const init = {
+        spec,
+        optimizer: resolveOptimizer({ type: 'adam', learningRate: 0.001 }),
+        l2: 0,
+        parameters: initialParameters(spec, 1),
+      };
+      const net = backend ? new TfjsNetwork(init) : new JsNetwork(init);
+      for (const rows of CROSSOVER_ROWS) {
+        const xs = x.subarray(0, rows * FEATURES);
+        const ys = y.subarray(0, rows);
+        results.set(`${label} ${hidden} ${rows}`, {
+          predict: wallAndCpu(() => net.predict(xs, rows), budget),
+          train: wallAndCpu(() => net.trainStep({ x: xs, rows, y: ys, weights: null }), budget),
+        });
+      }
+      net.dispose();
+    }
+    log(`  ${label} done [${((performance.now() - started) / 1000).toFixed(0)} s] ${mem()}`);
+  }
+  const ms = (v: number) => (v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
+  for (const op of ['predict', 'train'] as const) {
+    const cell = (l: string, hidden: number[], rows: number) => results.get(`${l} ${hidden} ${rows}`)![op];
+    const fastest = (hidden: number[], rows: number, by: keyof Cell) =>
+      labels.reduce((a, b) => (cell(b, hidden, rows)[by] < cell(a, hidden, rows)[by] ? b : a));
+    log(`\n${op === 'predict' ? 'predict' : 'one training step (Adam)'}: ms per call, wall / CPU\n`);
+    table(
+      [
+        'hidden',
+        'params',
+        'rows',
+        ...labels.map((l) => `${l} wall / cpu`),
+        'fastest (wall)',
+        'fastest (cpu)',
+      ],
+      CROSSOVER_HIDDEN.flatMap((hidden) =>
+        CROSSOVER_ROWS.map((rows) => [
+          `[${hidden.join(', ')}]`,
+          String(parameterCount(specOf(hidden))),
+          String(rows),
+          ...labels.map((l) => `${ms(cell(l, hidden, rows).wallMs)} / ${ms(cell(l, hidden, rows).cpuMs)}`),
+          fastest(hidden, rows, 'wallMs'),
+          fastest(hidden, rows, 'cpuMs'),
+        ]),
+      ),
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
+  log(
+    `load average before the run: ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(', ')} (${cpus().length} cores)`,
+  );
   await useTfjsBackend('cpu');
   const backends = availableTfjsBackends();
   const engines: Engine[] = [
@@ -185,6 +293,15 @@ async function main(): Promise<void> {
   log(
     `${FEATURES} numeric features, MLP hidden [64, 32] relu, ${QUICK ? 'quick' : 'full'} run; shared machine: figures are noisy.`,
   );
+  if (process.argv.includes('--crossover')) {
+    await crossover(backends);
+    log(
+      `\nTotal ${((performance.now() - t0) / 1000).toFixed(0)} s; load average ${loadavg()
+        .map((v) => v.toFixed(2))
+        .join(', ')}; ${mem()}`,
+    );
+    return;
+  }
   const { records, x } = makeData(POOL);
 
   // ---------------------------------------------------------------- partialFit throughput
@@ -486,7 +603,12 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  log(`\nTotal ${((performance.now() - t0) / 1000).toFixed(0)} s; ${mem()}`);
+  await crossover(backends);
+  log(
+    `\nTotal ${((performance.now() - t0) / 1000).toFixed(0)} s; load average ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(', ')}; ${mem()}`,
+  );
 }
 
 main().catch((error) => {

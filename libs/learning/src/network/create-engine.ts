@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors';
 import type { EngineInit, NetworkEngine } from './engine';
 import { JsNetwork } from './js-network';
+import { parameterCount, type NetworkSpec } from './spec';
 
 // TensorFlow.js is loaded on first use: a model on the TypeScript engine (every linear model
 // on `auto`, any model on `js`, e.g. the scorer's) never loads it.
@@ -13,18 +14,66 @@ const hybridNetwork = (): typeof import('./hybrid-network') => require('./hybrid
 /**
  * Which engine computes a model:
  * - `tfjs`: TensorFlow.js ops on the process's tfjs backend;
+ * - `tfjs-node`: TensorFlow.js ops on the native `tensorflow` backend (libtensorflow through
+ *   @tensorflow/tfjs-node, installed only by `tools/tfjs-node-install`), made the process's
+ *   backend; BackendUnavailableError saying how to install it when it is not installed;
  * - `js`: the hand-written TypeScript engine (same formulas, float32 parameters);
- * - `auto` (default): chosen by this library's measurements (README, "Backends"). Linear
- *   models: `js` (it beat every tfjs backend at every batch size, and on full-window
- *   objectives). MLP with the wasm (or native) tfjs backend active: per call, `js` below 256
- *   rows and tfjs from 256 rows; with the cpu backend, `js` (tfjs-cpu never won).
+ * - `auto` (default): chosen by this library's measurements (README, "Engines and backends"),
+ *   see chooseAutoEngine.
  */
-export type EngineChoice = 'auto' | 'js' | 'tfjs';
+export type EngineChoice = 'auto' | 'js' | 'tfjs' | 'tfjs-node';
 
-export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'js', 'tfjs'];
+export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'js', 'tfjs', 'tfjs-node'];
 
-/** Rows per call from which an MLP is faster on the wasm/native tfjs backends. */
+/** Rows per call from which an MLP is faster on tfjs-wasm than on the TypeScript engine. */
 export const MLP_TFJS_THRESHOLD = 256;
+
+/**
+ * The native backend (tfjs-node) against wasm and the TypeScript engine, from
+ * `npm run bench -w @continuum/learning -- --crossover` (README): from MLP_NATIVE_MIN_PARAMETERS
+ * parameters it trains fastest of all engines from MLP_NATIVE_THRESHOLD rows per call (2-10x
+ * wasm at 1,000-4,000 rows); smaller MLPs gain nothing from it below MLP_NATIVE_SMALL_THRESHOLD
+ * rows (its fixed cost per call, ~0.2-1 ms, is larger than their whole forward pass).
+ */
+export const MLP_NATIVE_MIN_PARAMETERS = 2500;
+export const MLP_NATIVE_THRESHOLD = 256;
+export const MLP_NATIVE_SMALL_THRESHOLD = 4096;
+
+/** What `engine: 'auto'` runs a network on. */
+export type AutoEngine =
+  | { readonly engine: 'js' }
+  | { readonly engine: 'hybrid'; readonly backend: 'wasm' | 'tensorflow'; readonly threshold: number };
+
+/**
+ * `engine: 'auto'`, as a pure function of the network and the process's tfjs state:
+ * - linear models: `js` (it beat every tfjs backend at every batch size, and on full-window
+ *   objectives);
+ * - MLP, wasm active: `js` below MLP_TFJS_THRESHOLD rows per call, tfjs from there;
+ * - MLP, native backend active: `js` below MLP_NATIVE_THRESHOLD rows (MLPs of at least
+ *   MLP_NATIVE_MIN_PARAMETERS parameters) or MLP_NATIVE_SMALL_THRESHOLD rows (smaller ones);
+ * - MLP, no backend initialised yet: the native backend as above if the model is large enough
+ *   for it to win and it is installed (`nativeInstalled` is asked only then: it loads it),
+ *   else `js`;
+ * - MLP, cpu active (or another backend): `js` (tfjs-cpu never won).
+ * tfjs runs one backend per process, so a backend someone chose is kept.
+ */
+export function chooseAutoEngine(
+  spec: NetworkSpec,
+  activeBackend: string | null,
+  nativeInstalled: () => boolean,
+): AutoEngine {
+  if (spec.hidden.length === 0) return { engine: 'js' };
+  const large = parameterCount(spec) >= MLP_NATIVE_MIN_PARAMETERS;
+  const native = {
+    engine: 'hybrid',
+    backend: 'tensorflow',
+    threshold: large ? MLP_NATIVE_THRESHOLD : MLP_NATIVE_SMALL_THRESHOLD,
+  } as const;
+  if (activeBackend === 'wasm') return { engine: 'hybrid', backend: 'wasm', threshold: MLP_TFJS_THRESHOLD };
+  if (activeBackend === 'tensorflow') return native;
+  if (activeBackend === null && large && nativeInstalled()) return native;
+  return { engine: 'js' };
+}
 
 export function createEngine(choice: EngineChoice, init: EngineInit): NetworkEngine {
   switch (choice) {
@@ -32,11 +81,16 @@ export function createEngine(choice: EngineChoice, init: EngineInit): NetworkEng
       return new JsNetwork(init);
     case 'tfjs':
       return new (tfjsNetwork().TfjsNetwork)(init);
+    case 'tfjs-node':
+      tfjsBackend().activateNativeBackend();
+      return new (tfjsNetwork().TfjsNetwork)(init);
     case 'auto': {
       if (init.spec.hidden.length === 0) return new JsNetwork(init);
-      const backend = tfjsBackend().activeTfjsBackend();
-      if (backend !== 'wasm' && backend !== 'tensorflow') return new JsNetwork(init);
-      return new (hybridNetwork().HybridNetwork)(init, MLP_TFJS_THRESHOLD);
+      const backend = tfjsBackend();
+      const choice = chooseAutoEngine(init.spec, backend.activeTfjsBackend(), backend.loadNativeBinding);
+      if (choice.engine === 'js') return new JsNetwork(init);
+      if (choice.backend === 'tensorflow') backend.activateNativeBackend();
+      return new (hybridNetwork().HybridNetwork)(init, choice.threshold);
     }
     default:
       throw new ConfigurationError(
