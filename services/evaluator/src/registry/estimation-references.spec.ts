@@ -46,4 +46,23 @@ describe('EstimationReferenceCache', () => {
     expect(cache.get('m', 'unregistered')?.method).toBe('CBPE');
     expect(cache.get('m', 'plain')?.method).toBe('CBPE');
   });
+
+  it('a profile the artifact store cannot deliver now is asked for again by the next batch', async () => {
+    let fail = true;
+    const cache = new EstimationReferenceCache(
+      { version: () => ({ referenceProfile: null, referenceProfileRef: ref }) },
+      {
+        get: async () => {
+          if (fail) throw new Error('store unreachable');
+          return Buffer.from(withEstimation);
+        },
+      },
+      { warn: (() => undefined) as Logger['warn'] },
+    );
+    await cache.prepare([['m', 'stored']]);
+    expect(cache.get('m', 'stored')).toBeNull();
+    fail = false;
+    await cache.prepare([['m', 'stored']]);
+    expect(cache.get('m', 'stored')?.method).toBe('CBPE');
+  });
 });

@@ -28,7 +28,9 @@ interface Cached {
  * Model versions' performance-estimation references, read from the `performanceEstimation` member
  * of their registered reference profiles (inline in ct.model-versions, or in the artifact store
  * when the registry put it there), parsed once per profile and kept while the version's profile is
- * unchanged. A profile that cannot be read or parsed is logged once and treated as having none.
+ * unchanged. A member that does not parse is logged once and the version has no estimates; a
+ * profile the artifact store cannot deliver is logged and asked for again by the next batch that
+ * needs it (meanwhile that version's predictions are not estimated).
  */
 export class EstimationReferenceCache implements EstimationSource {
   private readonly cache = new Map<string, Cached>();
@@ -50,7 +52,9 @@ export class EstimationReferenceCache implements EstimationSource {
       if (!v) continue;
       const source = v.referenceProfile ?? v.referenceProfileRef?.sha256 ?? '';
       if (this.cache.get(key)?.source === source) continue;
-      this.cache.set(key, { source, estimation: await this.load(modelId, version, v) });
+      const estimation = await this.load(modelId, version, v);
+      if (estimation !== undefined) this.cache.set(key, { source, estimation });
+      else this.cache.delete(key);
     }
   }
 
@@ -58,16 +62,26 @@ export class EstimationReferenceCache implements EstimationSource {
     return this.cache.get(`${modelId}\u0000${version}`)?.estimation ?? null;
   }
 
+  /** The version's reference; null when it has none (or an invalid one); undefined when unreadable now. */
   private async load(
     modelId: string,
     version: string,
     v: NonNullable<ReturnType<ProfileSource['version']>>,
-  ): Promise<PerformanceEstimation | null> {
-    try {
-      let text = v.referenceProfile;
-      if (text === null && v.referenceProfileRef)
+  ): Promise<PerformanceEstimation | null | undefined> {
+    let text = v.referenceProfile;
+    if (text === null && v.referenceProfileRef) {
+      try {
         text = (await this.store.get(v.referenceProfileRef)).toString('utf8');
-      if (text === null) return null;
+      } catch (error) {
+        this.logger.warn(
+          { err: error, modelId, version, uri: v.referenceProfileRef.uri },
+          "the version's reference profile could not be read from the artifact store; asked again with the next predictions",
+        );
+        return undefined;
+      }
+    }
+    if (text === null) return null;
+    try {
       const member = (JSON.parse(text) as { performanceEstimation?: unknown }).performanceEstimation;
       return member === undefined ? null : PerformanceEstimation.fromJSON(member);
     } catch (error) {
