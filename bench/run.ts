@@ -45,6 +45,11 @@ const BENCHMARKS: Benchmark[] = [
     nodeFlags: ['--expose-gc'],
     args: FULL ? [] : ['--events', '1000000'],
   },
+  {
+    name: 'scale',
+    file: 'bench/scale.ts',
+    quick: { BENCH_SCALE_EVENTS: '120000' },
+  },
   { name: 'scorer', file: 'services/scorer/bench/bench.ts' },
   { name: 'drift', file: 'libs/drift/bench/drift.bench.ts', quick: { BENCH_QUICK: '1' } },
   { name: 'learning', file: 'libs/learning/bench/bench.ts' },

@@ -11,7 +11,7 @@
  */
 import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Label, type Prediction } from '@continuum/events';
 import { parseDuration } from '@continuum/config';
@@ -92,6 +92,9 @@ async function main(): Promise<void> {
   let partialBytes = 0;
   let nextReport = 1_000_000;
   const started = process.hrtime.bigint();
+  // CPU time of the whole process (LevelDB's threads included): on a shared machine it moves far
+  // less with the load than wall time does.
+  const cpuStart = process.cpuUsage();
   let sliceStart = started;
   let sliceEvents = 0;
   let sliceJoined = 0;
@@ -156,8 +159,13 @@ async function main(): Promise<void> {
     }
   }
   const total = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMicrosPerEvent = (cpu.user + cpu.system) / events;
   console.log(
     `total: ${events.toLocaleString()} events in ${total.toFixed(1)} s = ${Math.round(events / total).toLocaleString()} events/s, ${Math.round(joined / total).toLocaleString()} joined pairs/s; ${windows} window states closed (${(partialBytes / Math.max(1, windows) / 1024).toFixed(1)} KB each as JSON)`,
+  );
+  console.log(
+    `CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)}, system ${(cpu.system / 1e6).toFixed(1)}) = ${cpuMicrosPerEvent.toFixed(1)} µs per event, i.e. ${Math.round(1e6 / cpuMicrosPerEvent).toLocaleString()} events/s per core if nothing else ran; load average ${loadavg()[0].toFixed(1)}`,
   );
   reportResult({
     bench: 'evaluator',
@@ -166,7 +174,7 @@ async function main(): Promise<void> {
     eventsPerSec: events / total,
     rssMiB: process.memoryUsage().rss / MB,
     heapMiB: process.memoryUsage().heapUsed / MB,
-    note: `${events.toLocaleString()} events; goal >= 50k/s with Kafka`,
+    note: `${events.toLocaleString()} events, ${cpuMicrosPerEvent.toFixed(0)} µs CPU/event; goal >= 50k/s with Kafka`,
   });
   console.log(
     `heap measured ${gc ? 'after a forced GC (--expose-gc)' : 'without a forced GC (run node with --expose-gc for steadier figures)'}; 2 shared cores: figures are noisy.`,
