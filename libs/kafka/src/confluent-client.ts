@@ -273,6 +273,7 @@ class ProducerWrapper {
   readonly events = PRODUCER_EVENTS;
   private readonly instrumentation = new Instrumentation();
   private readonly producer: ConfluentProducer;
+  private connected = false;
 
   constructor(
     private readonly context: Context,
@@ -302,10 +303,14 @@ class ProducerWrapper {
 
   async connect(): Promise<void> {
     await guarded(this.context, () => this.producer.connect());
+    this.connected = true;
     this.instrumentation.emit(PRODUCER_EVENTS.CONNECT, null);
   }
 
+  /** As kafkajs: harmless on a producer that never connected (the layer's throws). */
   async disconnect(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
     await guarded(this.context, () => this.producer.disconnect());
     this.instrumentation.emit(PRODUCER_EVENTS.DISCONNECT, null);
   }
@@ -658,12 +663,14 @@ export function createConfluentKafkaClient(
 ): KafkaClient {
   const module = loadConfluentKafka();
   const { Kafka, logLevel, ErrorCodes } = module.KafkaJS;
+  const sasl = saslOf(config);
   const kafka = new Kafka({
     kafkaJS: {
       clientId,
       brokers: config.brokers,
       ssl: config.ssl,
-      sasl: saslOf(config),
+      // The layer reads `sasl.mechanism` whenever the key is there, even undefined.
+      ...(sasl ? { sasl } : {}),
       logLevel: logLevel.WARN,
       logger: libraryLogger(logger),
       retry: { initialRetryTime: 200, retries: 8 },

@@ -20,7 +20,10 @@ const label = (i: number): Label => ({ eventId: `e${i}`, modelId: 'm', timestamp
 
 describe('state primitives on the real broker', () => {
   const client = createKafkaClient(
-    loadKafkaConfig('topic-view-test', { KAFKA_BROKERS: process.env.KAFKA_BROKERS }),
+    loadKafkaConfig('topic-view-test', {
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+      KAFKA_CLIENT: process.env.KAFKA_CLIENT,
+    }),
     'topic-view-test',
     pino({ level: 'silent' }),
   );
