@@ -15,6 +15,7 @@ import {
   ModelVersionEventContract,
   type PerformanceReport,
   PerformanceReportContract,
+  type Prediction,
   Topics,
 } from '@continuum/events';
 import { RegistryEventFixture } from '@continuum/registry';
@@ -56,7 +57,7 @@ function row(rnd: () => number, spread: number): { x: number; score: number; lab
 }
 
 /** The version's reference profile with its CBPE reference, from 3,000 labelled reference rows. */
-function referenceProfile(): string {
+function referenceProfile(): { json: string; estimation: PerformanceEstimation } {
   const rnd = random(11);
   const rows = Array.from({ length: 3000 }, () => row(rnd, 1.5));
   const profile = ReferenceProfileBuilder.fromEvents(
@@ -66,7 +67,7 @@ function referenceProfile(): string {
     rows.map((r) => r.score),
     rows.map((r) => r.label),
   );
-  return JSON.stringify(profile.withPerformanceEstimation(estimation).toJSON());
+  return { json: JSON.stringify(profile.withPerformanceEstimation(estimation).toJSON()), estimation };
 }
 
 function traffic(): { predictions: TimedEvent[]; labels: TimedEvent[] } {
@@ -127,6 +128,7 @@ describe('evaluator on the real broker: performance estimated before labels arri
     await createEvaluatorTopics(kafka, names);
     await createTopics(kafka, [{ topic: names.modelVersions, partitions: Topics.modelVersions.partitions }]);
     const events = new RegistryEventFixture({ occurredAt: T0 });
+    const reference = referenceProfile();
     const encoder = await testCodecs().encoderFor(names.modelVersions, ModelVersionEventContract);
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
@@ -134,7 +136,7 @@ describe('evaluator on the real broker: performance estimated before labels arri
       topic: names.modelVersions,
       messages: [
         events.model(MODEL, { task: 'BINARY_CLASSIFICATION' }),
-        events.version(MODEL, '1', 'CHAMPION', { referenceProfile: referenceProfile() }),
+        events.version(MODEL, '1', 'CHAMPION', { referenceProfile: reference.json }),
       ].map((e) => ({ key: MODEL, value: encoder.encode(e) })),
     });
     await producer.disconnect();
@@ -186,6 +188,15 @@ describe('evaluator on the real broker: performance estimated before labels arri
       expect(r.estimationMethod).toBe('CBPE');
       expect(Object.keys(r.estimatedMetrics).sort()).toEqual(['accuracy', 'f1', 'roc_auc']);
     }
+    // Each window's estimate is that of its 300 predictions, each counted once (sums to float rounding).
+    early.forEach((r, w) => {
+      const window = reference.estimation.newWindow();
+      for (const p of predictions.slice(w * PER_WINDOW, (w + 1) * PER_WINDOW))
+        reference.estimation.observe(window, { score: (p.value as Prediction).output.score });
+      const want = reference.estimation.estimate(window);
+      for (const metric of ['accuracy', 'f1', 'roc_auc'])
+        expect(r.estimatedMetrics[metric].value).toBeCloseTo(want[metric].value, 9);
+    });
     const band = (rs: PerformanceReport[]) => ({
       lowest: Math.min(...rs.map((r) => r.estimatedMetrics.accuracy.lower)),
       highest: Math.max(...rs.map((r) => r.estimatedMetrics.accuracy.upper)),
