@@ -1,11 +1,11 @@
 /**
  * The controller on the real broker and registry, as a child process: synthetic drift and
- * performance reports in, retrain requests out.
+ * performance reports in (performance estimated before labels arrive included), retrain requests out.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { type Kafka } from 'kafkajs';
-import { DeadLetterContract, DriftReportContract, frame } from '@continuum/events';
+import { DeadLetterContract, DriftReportContract, type PerformanceReport, frame } from '@continuum/events';
 import { REPO_ROOT, ServiceProcess, readTopic, testCodecs, testKafka, waitFor } from '@continuum/testing';
 import {
   API_TOKEN,
@@ -19,7 +19,9 @@ import {
   settled,
   startController,
 } from './controller-harness';
-import { driftReport, performanceReport } from './report-fixtures';
+import { driftReport, estimatedMetric, estimatedReport, performanceReport } from './report-fixtures';
+
+const SEC = 1000;
 
 describe('controller on the real broker', () => {
   let kafka: Kafka;
@@ -301,5 +303,86 @@ models:
     expect(fatal?.msg).toContain(
       "models.churn.drift.minDrifted is not a known key (did you mean 'minDriftedFeatures'?",
     );
+  });
+
+  it('(e) performance estimated before labels arrive: a falling estimated band with no labels gives one PERFORMANCE request with ESTIMATED_PERFORMANCE evidence; a band straddling the threshold gives none', async () => {
+    controller = await startController(
+      kafka,
+      'ctl-estimated',
+      `
+defaults:
+  cooldown: 0
+  dedupInterval: 0
+  performance:
+    metric: accuracy
+    threshold: 0.8
+    consecutiveWindows: 2
+    estimated: { labelsMissingFor: 3s }
+models:
+  churn: {}
+  fraud: {}
+`,
+    );
+    const c = controller;
+    // Windows of one second that have just ended: their labels have been missing for less than
+    // labelsMissingFor when the reports arrive, so the controller's tick decides them.
+    const end = Date.now();
+    const window = (model: string, i: number, value: number, se: number): PerformanceReport => ({
+      ...estimatedReport(model, i, { accuracy: estimatedMetric(value, se) }),
+      windowStart: end - (3 - i) * SEC,
+      windowEnd: end - (2 - i) * SEC,
+    });
+    await publishPerformanceReports(kafka, c, [
+      // churn: a band on the good side, then two bands wholly under 0.8 (upper 0.78, 0.70).
+      window('churn', 0, 0.87, 0.01),
+      window('churn', 1, 0.75, 0.01),
+      window('churn', 2, 0.67, 0.01),
+      // fraud: the estimate falls under 0.8, but each band still reaches it (upper 0.826, 0.816, 0.806).
+      window('fraud', 0, 0.79, 0.012),
+      window('fraud', 1, 0.78, 0.012),
+      window('fraud', 2, 0.77, 0.012),
+    ]);
+    const estimated = (model: string, outcome: string) =>
+      c.process.metric('continuum_controller_estimated_windows_total', { model_id: model, outcome });
+    await waitFor('every estimated window to be judged', async () => {
+      const judged = [
+        await estimated('churn', 'clean'),
+        await estimated('churn', 'breach'),
+        await estimated('fraud', 'band_straddles'),
+      ];
+      return judged.join() === '1,2,3';
+    });
+    await settled(kafka, c);
+
+    const requests = await retrainRequests(kafka, c.names.retrainRequests);
+    expect(requests.map((r) => `${r.modelId}:${r.reason}`)).toEqual(['churn:PERFORMANCE']);
+    const [request] = requests;
+    expect(request.evidence.map((e) => `${e.kind}:${e.reference}`)).toEqual([
+      'ESTIMATED_PERFORMANCE:perf-churn-1-1',
+      'ESTIMATED_PERFORMANCE:perf-churn-1-2',
+    ]);
+    expect(request.evidence[1].values).toMatchObject({
+      accuracy: 0.67,
+      lower: expect.closeTo(0.64, 9),
+      upper: expect.closeTo(0.7, 9),
+      samplingError: 0.01,
+      threshold: 0.8,
+      labelCoverage: 0,
+      labelledCount: 0,
+      consecutiveBreaches: 2,
+    });
+    expect(
+      await c.process.metric('continuum_controller_windows_awaiting_labels', { model_id: 'churn' }),
+    ).toBe(0);
+
+    // The labels of churn's window 2 arrive: its realised report (same id) takes the estimate's place.
+    const labelled = performanceReport('churn', 2, { accuracy: 0.9 });
+    await publishPerformanceReports(kafka, c, [{ ...labelled, windowStart: end - SEC, windowEnd: end }]);
+    await waitFor(
+      'the realised report to replace the estimate',
+      async () => (await estimated('churn', 'replaced_by_realised')) === 1,
+    );
+    await settled(kafka, c);
+    expect(await retrainRequests(kafka, c.names.retrainRequests)).toHaveLength(1);
   });
 });
