@@ -172,6 +172,7 @@ interface RunResult {
   instances: number;
   seconds: number;
   eventsPerSec: number;
+  cpuMicrosPerEvent: number;
   perInstance: Array<{ share: number; eventsPerSec: number; rssMiB: number; heapMiB: number }>;
   load: string;
 }
@@ -229,9 +230,10 @@ async function deleteTopics(kafka: ReturnType<typeof testKafka>, topics: string[
 async function progress(
   instance: ServiceProcess,
   topics: readonly string[],
-): Promise<{ handled: number; rssMiB: number; heapMiB: number }> {
+): Promise<{ handled: number; rssMiB: number; heapMiB: number; cpuSeconds: number }> {
   const body = await (await fetch(`${instance.baseUrl}/metrics`)).text();
   return {
+    cpuSeconds: sumSeries(body, 'process_cpu_seconds_total'),
     handled: topics.reduce(
       (a, topic) => a + sumSeries(body, 'continuum_consumer_records_total', { topic }),
       0,
@@ -280,11 +282,15 @@ async function run(
     const target = topics.length * inputs.records;
     const group = service === 'monitor' ? env.MONITOR_GROUP_ID : env.EVALUATOR_GROUP_ID;
     let first = 0;
+    let cpuAtFirst = 0;
     await waitFor(
       `${service} x ${count}: a first record handled`,
       async () => {
         const all = await Promise.all(instances.map((i) => progress(i, topics)));
-        if (all.some((p) => p.handled > 0)) first = performance.now();
+        if (all.some((p) => p.handled > 0)) {
+          first = performance.now();
+          cpuAtFirst = all.reduce((a, p) => a + p.cpuSeconds, 0);
+        }
         return first > 0;
       },
       { timeoutMs: 600_000, intervalMs: 100 },
@@ -307,11 +313,15 @@ async function run(
     // Records handed to handlers: a rebalance hands some over twice, so shares are of their sum.
     const handled = all.reduce((a, p) => a + p.handled, 0);
     const eventsPerSec = target / seconds;
+    // CPU of the instances (user + system) per input record: unlike events/s, it hardly moves with
+    // the machine's load, so it is what the README's sizing table divides cores by.
+    const cpuMicrosPerEvent = ((all.reduce((a, p) => a + p.cpuSeconds, 0) - cpuAtFirst) * 1e6) / target;
     const result: RunResult = {
       service,
       instances: count,
       seconds,
       eventsPerSec,
+      cpuMicrosPerEvent,
       perInstance: all.map((p) => ({
         share: p.handled / handled,
         eventsPerSec: (eventsPerSec * p.handled) / handled,
@@ -321,7 +331,7 @@ async function run(
       load: load(),
     };
     log(
-      `${service} x ${count}: ${target.toLocaleString()} records in ${seconds.toFixed(1)} s = ${Math.round(eventsPerSec).toLocaleString()} events/s; ` +
+      `${service} x ${count}: ${target.toLocaleString()} records in ${seconds.toFixed(1)} s = ${Math.round(eventsPerSec).toLocaleString()} events/s, ${cpuMicrosPerEvent.toFixed(0)} µs CPU per record; ` +
         result.perInstance
           .map(
             (p, k) => `#${k} ${Math.round(p.eventsPerSec).toLocaleString()}/s RSS ${p.rssMiB.toFixed(0)} MiB`,
@@ -356,14 +366,14 @@ async function main(): Promise<void> {
         ? `: fewer cores than instances + broker, so this shows the overhead of more instances, not a speed-up`
         : ''),
     `records per run: monitor ${inputs.records.toLocaleString()} predictions; evaluator ${inputs.records.toLocaleString()} predictions + as many labels`,
-    '| service   | instances | events/s total | events/s per instance          | RSS MiB per instance | load (1/5/15 min) |',
-    '| --------- | --------- | -------------- | ------------------------------ | -------------------- | ----------------- |',
+    '| service   | instances | events/s total | events/s per instance          | µs CPU per event | RSS MiB per instance | load (1/5/15 min) |',
+    '| --------- | --------- | -------------- | ------------------------------ | ---------------- | -------------------- | ----------------- |',
     ...results.map(
       (r) =>
         `| ${r.service.padEnd(9)} | ${String(r.instances).padEnd(9)} | ${Math.round(r.eventsPerSec).toLocaleString().padEnd(14)} | ${r.perInstance
           .map((p) => Math.round(p.eventsPerSec).toLocaleString())
           .join(' / ')
-          .padEnd(30)} | ${r.perInstance
+          .padEnd(30)} | ${r.cpuMicrosPerEvent.toFixed(0).padEnd(16)} | ${r.perInstance
           .map((p) => p.rssMiB.toFixed(0))
           .join(' / ')
           .padEnd(20)} | ${r.load.padEnd(17)} |`,
@@ -378,7 +388,7 @@ async function main(): Promise<void> {
       eventsPerSec: r.eventsPerSec,
       rssMiB: Math.max(...r.perInstance.map((p) => p.rssMiB)),
       heapMiB: Math.max(...r.perInstance.map((p) => p.heapMiB)),
-      note: `per instance ${r.perInstance.map((p) => `${(p.eventsPerSec / 1000).toFixed(1)} k`).join(' / ')}; load ${r.load}`,
+      note: `per instance ${r.perInstance.map((p) => `${(p.eventsPerSec / 1000).toFixed(1)} k`).join(' / ')}; ${r.cpuMicrosPerEvent.toFixed(0)} µs CPU/event; load ${r.load}`,
     });
   }
 }
