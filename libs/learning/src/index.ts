@@ -23,7 +23,15 @@ export type {
 } from './network/optimizer';
 export type { NetworkEngine, TrainBatch, FullBatchObjective } from './network/engine';
 export { JsNetwork } from './network/js-network';
-export { type EngineChoice, MLP_TFJS_THRESHOLD } from './network/create-engine';
+export {
+  type AutoEngine,
+  chooseAutoEngine,
+  type EngineChoice,
+  MLP_NATIVE_MIN_PARAMETERS,
+  MLP_NATIVE_SMALL_THRESHOLD,
+  MLP_NATIVE_THRESHOLD,
+  MLP_TFJS_THRESHOLD,
+} from './network/create-engine';
 export { minimizeLbfgs, type LbfgsOptions, type LbfgsResult } from './network/lbfgs';
 export { LabelCodec, type Task } from './models/labels';
 export * from './models/model';

@@ -29,15 +29,16 @@ export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'js', 'tfjs', 't
 export const MLP_TFJS_THRESHOLD = 256;
 
 /**
- * The native backend (tfjs-node) against wasm and the TypeScript engine, from
- * `npm run bench -w @continuum/learning -- --crossover` (README): from MLP_NATIVE_MIN_PARAMETERS
- * parameters it trains fastest of all engines from MLP_NATIVE_THRESHOLD rows per call (2-10x
- * wasm at 1,000-4,000 rows); smaller MLPs gain nothing from it below MLP_NATIVE_SMALL_THRESHOLD
- * rows (its fixed cost per call, ~0.2-1 ms, is larger than their whole forward pass).
+ * The native backend (tfjs-node) against the TypeScript engine, one training step, from
+ * `npm run bench -w @continuum/learning -- --crossover` (README, bench/RESULTS.md; CPU time per
+ * call, the steadier figure on the shared machine): MLPs of at least MLP_NATIVE_MIN_PARAMETERS
+ * parameters (20→256→1 and larger) train cheaper on native from MLP_NATIVE_THRESHOLD rows per
+ * call; smaller ones (up to 20→64→32→1) only from MLP_NATIVE_SMALL_THRESHOLD rows, since
+ * native pays ~0.25–0.3 ms per call whatever the size. Below, `js` wins everywhere.
  */
-export const MLP_NATIVE_MIN_PARAMETERS = 2500;
+export const MLP_NATIVE_MIN_PARAMETERS = 5000;
 export const MLP_NATIVE_THRESHOLD = 256;
-export const MLP_NATIVE_SMALL_THRESHOLD = 4096;
+export const MLP_NATIVE_SMALL_THRESHOLD = 1024;
 
 /** What `engine: 'auto'` runs a network on. */
 export type AutoEngine =
