@@ -317,7 +317,7 @@ defaults:
     metric: accuracy
     threshold: 0.8
     consecutiveWindows: 2
-    estimated: { labelsMissingFor: 3s }
+    estimated: { labelsMissingFor: 5s }
 models:
   churn: {}
   fraud: {}
