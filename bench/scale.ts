@@ -21,9 +21,10 @@
  *   BENCH_SCALE_COUNTS   instance counts, default 1,2,3
  *   BENCH_SCALE_SERVICES default monitor,evaluator
  *   BENCH_SCALE_CPU_PROF a directory: every instance writes a V8 CPU profile there when it stops
+ *   BENCH_SCALE_LOG_DIR  a directory: every instance's output (JSON logs) is written there when it stops
  */
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Label,
@@ -343,6 +344,13 @@ async function run(
   } finally {
     await Promise.all(instances.map((i) => i.stop()));
     for (const instance of instances) live.delete(instance);
+    const logs = process.env.BENCH_SCALE_LOG_DIR;
+    if (logs) {
+      mkdirSync(logs, { recursive: true });
+      instances.forEach((instance, k) =>
+        writeFileSync(join(logs, `${service}-x${count}-${k}.log`), `${instance.output.join('\n')}\n`),
+      );
+    }
     await deleteTopics(kafka, runTopics(env, inputs));
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
