@@ -55,6 +55,8 @@ export const EXPECTED_EMPTY: Record<string, string> = {
     'no signal, so none held back by a guard',
   'sum by (model_id, model_version) (increase(continuum_evaluator_concept_drift_detections_total{model_id=~".*"}[1h]))':
     'no concept drift in this traffic: the counter has no series until a detection',
+  'continuum_evaluator_estimated_performance{model_id=~".*"}':
+    'no version here is registered with a performance-estimation reference (services/evaluator/test/estimated-performance.int-spec.ts checks the gauge)',
   'continuum_promoter_test_lower_bound{model_id=~".*"}':
     'no challenger is under test (no retrain happens here); the e2e loop drives promotions',
   'continuum_promoter_test_upper_bound{model_id=~".*"}': 'as the lower bound',

@@ -103,6 +103,11 @@ export const DASHBOARDS: Dashboard[] = [
             legend: '{{model_id}} v{{model_version}} {{metric}}',
           },
           {
+            title: 'Estimated before labels (CBPE / DLE: value and ±3σ band)',
+            expr: `continuum_evaluator_estimated_performance{${MODEL}}`,
+            legend: '{{model_id}} v{{model_version}} {{metric}} {{bound}}',
+          },
+          {
             title: 'Persistence baseline',
             expr: `continuum_evaluator_baseline_performance{${MODEL}}`,
             legend: '{{model_id}} v{{model_version}} {{metric}}',
