@@ -42,6 +42,7 @@ import {
   waitFor,
 } from '@continuum/testing';
 import { reportResult } from '../../../bench/lib/results';
+import { stageOneBench } from './stage-one.bench';
 import {
   SeededRandom,
   T0,
@@ -133,6 +134,8 @@ async function rawRead(kafka: ReturnType<typeof testKafka>, topic: string, count
 }
 
 async function main(): Promise<void> {
+  // Stage 1's per-event CPU path in memory first, while the machine has nothing else of ours running.
+  stageOneBench(Number(process.env.BENCH_STAGE_ONE_EVENTS ?? 100_000), 'monitor');
   const kafka = testKafka('monitor-bench');
   const { names, env } = privateTopics('monitor-bench');
   const partitions = Topics.predictions.partitions;

@@ -5,8 +5,9 @@ import {
   Server,
 } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { Topics, type TopicKey, topicName } from '@continuum/events';
+import { type RowScreen, Topics, type TopicKey, topicName } from '@continuum/events';
 import { type BatchConsumer, type BatchContext, type ConsumedRecord } from '../batch-consumer';
+import { type ColumnarBatch } from '../columnar-batch';
 import { KafkaRuntimeError, KafkaUsageError } from '../errors';
 
 /**
@@ -28,6 +29,13 @@ export interface BatchPatternOptions<T = never> {
    * (the handler calls `context.commitOffsets`).
    */
   manualCommit?: boolean;
+  /**
+   * The handler takes the batch as columns: `@Payload()` is one ColumnarBatch (see
+   * BatchConsumer.subscribeColumnar) instead of an array of records; same validation, dead letters
+   * and commits. `screen` (libs/events' screen* functions) limits validation to the rows it flags;
+   * `seedKeys` orders the map columns (e.g. `{ numeric: featureList }`).
+   */
+  columnar?: boolean | { screen?: RowScreen<T>; seedKeys?: Record<string, readonly string[]> };
 }
 
 /**
@@ -132,20 +140,33 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         throw new KafkaUsageError(`'${pattern}' is not a topic key of the catalog (libs/events topics.ts)`);
       }
       const key = pattern as TopicKey;
-      this.consumer.subscribe({
+      const common = {
         topic: topicName(key),
         contract: Topics[key].contract as never,
         validate: options.validate as
           ((value: unknown, key: string | null) => string | undefined) | undefined,
         manualCommit: options.manualCommit,
-        handler: (records, context) => this.run(handler, records, context),
-      });
+      };
+      if (options.columnar) {
+        const { screen, seedKeys } = options.columnar === true ? {} : options.columnar;
+        this.consumer.subscribeColumnar({
+          ...common,
+          screen,
+          seedKeys,
+          handler: (batch, context) => this.run(handler, batch, context),
+        });
+      } else {
+        this.consumer.subscribe({
+          ...common,
+          handler: (records, context) => this.run(handler, records, context),
+        });
+      }
     }
   }
 
   private async run(
     handler: MessageHandler,
-    records: Array<ConsumedRecord<unknown>>,
+    records: Array<ConsumedRecord<unknown>> | ColumnarBatch<unknown>,
     context: BatchContext,
   ): Promise<void | { commit: false }> {
     const result: unknown = await handler(records, new KafkaBatchContext(context));

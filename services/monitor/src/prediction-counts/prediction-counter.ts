@@ -25,7 +25,7 @@ export class PredictionCounter {
     );
   }
 
-  count(predictions: readonly Prediction[]): void {
+  count(predictions: ReadonlyArray<Pick<Prediction, 'modelId'>>): void {
     const perModel = new Map<string, number>();
     for (const p of predictions) perModel.set(p.modelId, (perModel.get(p.modelId) ?? 0) + 1);
     for (const [modelId, n] of perModel) this.predictions.inc({ model_id: this.label(modelId) }, n);

@@ -1,4 +1,4 @@
-import { type TimedEvent } from '@continuum/drift';
+import { type EventColumns, type TimedEvent } from '@continuum/drift';
 import { type FeatureObservation, type Prediction } from '@continuum/events';
 
 /** What stage 1 needs of a prediction or a feature observation. */
@@ -9,6 +9,9 @@ export interface MonitoredEvent extends TimedEvent {
   readonly eventId: string;
   readonly timestamp: number;
   readonly segments: Readonly<Record<string, string>>;
+  /** Set when the event is row `row` of a columnar batch: windows observe it from these columns. */
+  readonly columns?: EventColumns;
+  readonly row?: number;
 }
 
 /** The model's output as one value: the score, else the class, else the most probable class. */

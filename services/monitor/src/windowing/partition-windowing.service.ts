@@ -11,7 +11,7 @@ import {
   type Assignment,
   BatchConsumer,
   type BatchContext,
-  type ConsumedRecord,
+  type ColumnarBatch,
   ConsumerAssignments,
   type EventProducer,
   KAFKA_CLIENT,
@@ -23,7 +23,8 @@ import { LATE_EVENTS_METRIC } from '../combining/drift-metrics';
 import { type MonitorConfig } from '../monitor.config';
 import { PredictionCounter } from '../prediction-counts/prediction-counter';
 import { ReferenceCatalog } from '../references/reference-catalog';
-import { type MonitoredEvent, fromFeatureObservation, fromPrediction } from '../streams/monitored-event';
+import { SourceColumns } from '../streams/columnar-events';
+import { type MonitoredEvent } from '../streams/monitored-event';
 import { type Source } from '../streams/stream-identity';
 import { MONITOR_CONFIG } from '../tokens';
 import { readAnnouncedProgress } from './announced-progress';
@@ -171,25 +172,29 @@ export class PartitionWindowing {
   }
 
   /** A batch of ct.predictions (see SourceBatches for how it is consumed). */
-  async onPredictions(records: Array<ConsumedRecord<Prediction>>, context: BatchContext): Promise<void> {
-    const counted: Prediction[] = [];
-    await this.handle(context, 'PREDICTIONS', records, (r) => {
-      counted.push(r.value);
-      return fromPrediction(r.value);
+  async onPredictions(batch: ColumnarBatch<Prediction>, context: BatchContext): Promise<void> {
+    const counted: MonitoredEvent[] = [];
+    const columns = SourceColumns.ofPredictions(batch.records);
+    await this.handle(context, 'PREDICTIONS', batch, (row) => {
+      const event = columns.event(row);
+      if (event) counted.push(event);
+      return event;
     });
     this.counter.count(counted);
   }
 
   /** A batch of ct.features. */
-  async onFeatures(records: Array<ConsumedRecord<FeatureObservation>>, context: BatchContext): Promise<void> {
-    await this.handle(context, 'FEATURES', records, (r) => fromFeatureObservation(r.value));
+  async onFeatures(batch: ColumnarBatch<FeatureObservation>, context: BatchContext): Promise<void> {
+    const columns = SourceColumns.ofFeatures(batch.records);
+    await this.handle(context, 'FEATURES', batch, (row) => columns.event(row));
   }
 
+  /** `eventOf(row)`: the row as stage 1's event, undefined when it belongs to no model. */
   private async handle<T>(
     context: BatchContext,
     kind: Source,
-    records: Array<ConsumedRecord<T>>,
-    convert: (record: ConsumedRecord<T>) => MonitoredEvent | undefined,
+    batch: ColumnarBatch<T>,
+    eventOf: (row: number) => MonitoredEvent | undefined,
   ): Promise<void> {
     const pc = await this.contextFor(context.topic, context.partition, kind);
     await this.queue.run(this.key(context.topic, context.partition), async () => {
@@ -200,18 +205,20 @@ export class PartitionWindowing {
           {
             topic: runtime.source.topic,
             partition: runtime.source.partition,
-            firstOffset: records[0]?.offset ?? context.lastOffset,
+            firstOffset: batch.size > 0 ? batch.offset(0) : context.lastOffset,
             nextOffset: runtime.state.nextOffset,
           },
           'first batch after assignment',
         );
       }
       // Records below the restored offset were counted before the restart: not converted again.
-      const batch: BatchRecord[] = records
-        .filter((r) => Number(r.offset) >= runtime.state.nextOffset)
-        .map((r) => ({ offset: Number(r.offset), event: convert(r) }));
-      const unattributed = batch.filter((r) => !r.event).length;
-      const out = await runtime.handleBatch(batch, Number(context.lastOffset), Date.now());
+      const records: BatchRecord[] = [];
+      for (let row = 0; row < batch.size; row++) {
+        const offset = Number(batch.offset(row));
+        if (offset >= runtime.state.nextOffset) records.push({ offset, event: eventOf(row) });
+      }
+      const unattributed = records.filter((r) => !r.event).length;
+      const out = await runtime.handleBatch(records, Number(context.lastOffset), Date.now());
       this.count(kind, out, unattributed);
     });
   }

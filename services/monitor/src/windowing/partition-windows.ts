@@ -344,7 +344,11 @@ export class PartitionWindows {
     const slot = (role === 'current' ? st.current : st.previous) as Slot;
     const w = slot.windows;
     if (w.watermark < this.wm) this.emit(st, role, w.advanceWatermark(this.wm), out);
-    this.emit(st, role, w.observe(event), out);
+    // A row of a columnar batch is observed from its columns (column-wise, same state).
+    const closed = event.columns
+      ? w.observeRow(event.columns, event.row as number, event.timestamp)
+      : w.observe(event);
+    this.emit(st, role, closed, out);
   }
 
   /** Observes one valid record; `offset` must be at least nextOffset. */
