@@ -506,4 +506,32 @@ describe('PartitionEvaluator label-free estimation', () => {
     // Without the reference (not registered any more) the report says nothing estimated.
     expect(merged.toReport(ids, null)).toMatchObject({ estimationMethod: null, estimatedMetrics: {} });
   });
+
+  it('a regression version with a DLE reference estimates MAE and RMSE from its predictions’ features', async () => {
+    const rows = Array.from({ length: 600 }, (_, i) => ({ score: i % 50, numeric: { x: (i % 10) / 10 } }));
+    // The error grows with x: the loss model learns it from the feature.
+    const dle = PerformanceEstimation.fitRegression(
+      rows,
+      rows.map((r, i) => r.score + (i % 2 === 0 ? 1 : -1) * 10 * r.numeric.x),
+    );
+    const h = new Harness(new MemoryStore(), {
+      ...settings,
+      taskOverrides: new Map([['m', 'REGRESSION']]),
+      estimation: { prepare: async () => undefined, get: () => dle },
+    });
+    const at = (x: number, i: number, t: number) => ({
+      ...prediction(`r${t}-${i}`, t + i, 0.5),
+      numeric: { x },
+    });
+    await h.predictions(...Array.from({ length: 40 }, (_, i) => at(0.1, i, T0)));
+    await h.predictions(...Array.from({ length: 40 }, (_, i) => at(0.9, i, T0 + H)));
+    await h.tick(T0 + 3 * H);
+    const [calm, noisy] = h.closed.filter((c) => c.modelId === 'm');
+    expect([calm.state.estimation?.method, calm.state.estimation?.window.count]).toEqual(['DLE', 40]);
+    const ids = { modelId: 'm', modelVersion: '1', windowEnd: 0, producedAt: 0 };
+    const mae = (c: ClosedWindow) =>
+      c.state.toReport({ ...ids, windowStart: c.windowStart }, dle).estimatedMetrics.mae.value;
+    expect(mae(calm)).toBeGreaterThan(0);
+    expect(mae(noisy)).toBeGreaterThan(3 * mae(calm));
+  });
 });
