@@ -1,4 +1,10 @@
-import { KafkaClientError, loadConfluentKafka, memberAssignment, toRuntimeError } from './confluent-client';
+import {
+  KafkaClientError,
+  byteBoundedRuns,
+  loadConfluentKafka,
+  memberAssignment,
+  toRuntimeError,
+} from './confluent-client';
 import { KafkaRuntimeError, KafkaTimeoutError, KafkaUsageError } from './errors';
 import { loadKafkaConfig } from './kafka-config';
 
@@ -74,5 +80,23 @@ describe('KAFKA_CLIENT=confluent without the package', () => {
       /^Invalid configuration for svc: KAFKA_CLIENT=confluent needs @confluentinc\/kafka-javascript.*run tools\/librdkafka-install/,
     );
     expect(loadKafkaConfig('svc', { ...missing, KAFKA_CLIENT: 'kafkajs' }).client).toBe('kafkajs');
+  });
+});
+
+describe('byteBoundedRuns', () => {
+  const message = (bytes: number) => ({ key: Buffer.alloc(1), value: Buffer.alloc(bytes - 1) });
+
+  it('keeps order and every record, each run within the bound unless one record exceeds it', () => {
+    const sizes = [10, 30, 50, 5, 200, 1, 1, 60, 40];
+    const messages = sizes.map(message);
+    const runs = byteBoundedRuns(messages, 100);
+    expect(runs.flat()).toEqual(messages);
+    for (const run of runs) {
+      const bytes = run.reduce((n, m) => n + m.key.length + m.value.length, 0);
+      expect(run.length === 1 || bytes <= 100).toBe(true);
+    }
+    // Greedy: a run ends only where the next record would cross the bound.
+    expect(runs.map((r) => r.length)).toEqual([4, 1, 3, 1]);
+    expect(byteBoundedRuns([], 100)).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import {
   type ConsumerSubscribeTopics,
   type EachBatchPayload,
   type ITopicConfig,
+  type KafkaMessage,
   type Offsets,
   type Producer,
   type ProducerConfig,
@@ -39,7 +40,8 @@ import { type KafkaClient } from './kafka-client';
  * - custom partition assigners do not exist: the co-partitioned one becomes librdkafka's `range`
  *   assignor, which also gives partition p of every topic with the same partition count to one
  *   member, but orders members by their random member id rather than by instance id;
- * - `commitOffsetsIfNecessary(offsets)` of a batch commits exactly those offsets;
+ * - `commitOffsetsIfNecessary(offsets)` of a batch commits exactly those offsets, and batches are
+ *   handed over in runs of at most maxBytesPerPartition, as kafkajs fetches them;
  * - admin answers are reshaped (fetchTopicMetadata → `{ topics }`) and the two calls the layer
  *   lacks, describeConfigs and alterConfigs, go through a kafkajs admin;
  * - errors become KafkaClientError with a `retriable` flag from librdkafka's error code (the
@@ -341,10 +343,23 @@ class ProducerWrapper {
 /** The eachBatch payload kafkajs gives, over the layer's (which commits only what was resolved). */
 function kafkajsBatchPayload(
   payload: EachBatchPayload,
+  messages: KafkaMessage[],
   commit: (offsets: Array<{ topic: string; partition: number; offset: string }>) => Promise<void>,
 ): EachBatchPayload {
+  const { batch } = payload;
+  const last = messages[messages.length - 1].offset;
+  const lag = (offset: string) => String(Math.max(0, Number(batch.highWatermark) - 1 - Number(offset)));
   return {
     ...payload,
+    batch: {
+      ...batch,
+      messages,
+      isEmpty: () => messages.length === 0,
+      firstOffset: () => messages[0].offset,
+      lastOffset: () => last,
+      offsetLag: () => lag(last),
+      offsetLagLow: () => lag(messages[0].offset),
+    },
     commitOffsetsIfNecessary: async (offsets?: Offsets) => {
       if (!offsets) return payload.commitOffsetsIfNecessary();
       await commit(
@@ -354,6 +369,32 @@ function kafkajsBatchPayload(
       );
     },
   };
+}
+
+/**
+ * Splits a batch into consecutive runs of at most `maxBytes` of keys and values (at least one
+ * record each). kafkajs' batches are bounded by maxBytesPerPartition; the layer's only by a record
+ * count, so a batch handler would otherwise see far larger batches than it asked for.
+ */
+export function byteBoundedRuns<M extends { key?: Buffer | null; value: Buffer | null }>(
+  messages: M[],
+  maxBytes: number,
+): M[][] {
+  const runs: M[][] = [];
+  let run: M[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = (message.key?.length ?? 0) + (message.value?.length ?? 0);
+    if (run.length > 0 && bytes + size > maxBytes) {
+      runs.push(run);
+      run = [];
+      bytes = 0;
+    }
+    run.push(message);
+    bytes += size;
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
 }
 
 /** Groups a flat assignment by topic, as kafkajs' memberAssignment. */
@@ -373,6 +414,8 @@ class ConsumerWrapper {
   private topics: Array<string | RegExp> = [];
   private fromBeginning: boolean | undefined;
   private consecutiveFailures = 0;
+  /** Seeks made while GROUP_JOIN listeners run, by `topic:partition`. */
+  private rebalanceSeeks: Map<string, string> | undefined;
 
   constructor(
     private readonly context: Context,
@@ -436,13 +479,21 @@ class ConsumerWrapper {
     };
     const consumer = this.context.kafka.consumer({
       kafkaJS,
-      // The layer's default batch is 32 records; kafkajs hands over what one fetch brought
-      // (bounded by maxBytesPerPartition). A bound in records keeps memory comparable.
+      // The layer's default batch is 32 records; kafkajs hands over what one fetch brought, bounded
+      // by maxBytesPerPartition (byteBoundedRuns restores that bound on the batches taken here).
       'js.consumer.max.batch.size': 10_000,
       rebalance_cb: (error: { code: number }, assignment: Array<{ topic: string; partition: number }>) => {
         const codes = this.context.module.KafkaJS.ErrorCodes;
-        if (error.code === codes.ERR__ASSIGN_PARTITIONS) {
-          // Runs before the layer applies the assignment: a seek() in a listener takes effect.
+        if (error.code !== codes.ERR__ASSIGN_PARTITIONS) {
+          this.instrumentation.emit(CONSUMER_EVENTS.REBALANCING, { groupId, memberId: '' });
+          return undefined;
+        }
+        // Runs before the layer applies the assignment. Seeks made by the listeners start the
+        // assignment at those offsets (a seek queued behind it could let a fetch from the committed
+        // or earliest offset through first).
+        const seeks = new Map<string, string>();
+        this.rebalanceSeeks = seeks;
+        try {
           this.instrumentation.emit(CONSUMER_EVENTS.GROUP_JOIN, {
             groupId,
             memberId: '',
@@ -452,9 +503,14 @@ class ConsumerWrapper {
             groupProtocol: kafkaJS.partitionAssigners?.[0] ?? 'roundrobin',
             duration: 0,
           });
-        } else {
-          this.instrumentation.emit(CONSUMER_EVENTS.REBALANCING, { groupId, memberId: '' });
+        } finally {
+          this.rebalanceSeeks = undefined;
         }
+        if (seeks.size === 0) return undefined;
+        return assignment.map((tp) => {
+          const offset = seeks.get(`${tp.topic}:${tp.partition}`);
+          return offset === undefined ? tp : { ...tp, offset: Number(offset) };
+        });
       },
     });
     this.consumer = consumer;
@@ -477,7 +533,14 @@ class ConsumerWrapper {
           ...(eachBatch
             ? {
                 eachBatch: (payload: EachBatchPayload) =>
-                  this.afterFailures(() => eachBatch(kafkajsBatchPayload(payload, (o) => this.commit(o)))),
+                  this.afterFailures(async () => {
+                    const maxBytes = this.config.maxBytesPerPartition ?? 1024 * 1024;
+                    for (const run of byteBoundedRuns(payload.batch.messages, maxBytes)) {
+                      // A seek, pause or rebalance: the layer redelivers from the last resolved offset.
+                      if (payload.isStale()) return;
+                      await eachBatch(kafkajsBatchPayload(payload, run, (o) => this.commit(o)));
+                    }
+                  }),
               }
             : {}),
           ...(eachMessage
@@ -526,7 +589,8 @@ class ConsumerWrapper {
   }
 
   seek(target: { topic: string; partition: number; offset: string }): void {
-    this.running('seek').seek(target);
+    if (this.rebalanceSeeks) this.rebalanceSeeks.set(`${target.topic}:${target.partition}`, target.offset);
+    else this.running('seek').seek(target);
   }
 
   pause(topics: Array<{ topic: string; partitions?: number[] }>): void {

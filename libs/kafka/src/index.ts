@@ -9,6 +9,7 @@ export { KafkaRuntimeError, KafkaUsageError, KafkaTimeoutError, TopicLayoutError
 
 // Client seam and configuration
 export { type KafkaClient, createKafkaClient, KAFKA_CLIENT } from './kafka-client';
+export { KafkaClientError } from './confluent-client';
 export { type KafkaConfig, kafkaConfigSpec, loadKafkaConfig } from './kafka-config';
 export type { IHeaders as RecordHeaders } from 'kafkajs';
 
