@@ -60,6 +60,23 @@ describe('changePointOf', () => {
     expect(changePointOf(r)).toBe(5 * HOUR);
   });
 
+  it('reads estimated-performance evidence: a run judged (partly) before its labels came', () => {
+    const r = request({
+      reason: 'PERFORMANCE',
+      evidence: [
+        evidence('ESTIMATED_PERFORMANCE', { windowStart: 4 * HOUR, lower: 0.6, upper: 0.7 }),
+        evidence('PERFORMANCE_REPORT', { windowStart: 6 * HOUR }),
+        evidence('ESTIMATED_PERFORMANCE', { windowStart: 5 * HOUR }),
+      ],
+    });
+    expect(changePointOf(r)).toBe(4 * HOUR);
+    const estimatedOnly = request({
+      reason: 'PERFORMANCE',
+      evidence: [evidence('ESTIMATED_PERFORMANCE', { windowStart: 8 * HOUR })],
+    });
+    expect(changePointOf(estimatedOnly)).toBe(8 * HOUR);
+  });
+
   it('reads concept-drift evidence', () => {
     const r = request({
       reason: 'CONCEPT_DRIFT',

@@ -32,12 +32,18 @@ const CHANGE_REASONS: ReadonlySet<RetrainRequest['reason']> = new Set([
   'CONCEPT_DRIFT',
   'PERFORMANCE',
 ]);
-const CHANGE_EVIDENCE: ReadonlySet<string> = new Set(['DRIFT_REPORT', 'CONCEPT_DRIFT', 'PERFORMANCE_REPORT']);
+/** ESTIMATED_PERFORMANCE: a window of predictions judged on its estimate (labels still missing). */
+const CHANGE_EVIDENCE: ReadonlySet<string> = new Set([
+  'DRIFT_REPORT',
+  'CONCEPT_DRIFT',
+  'PERFORMANCE_REPORT',
+  'ESTIMATED_PERFORMANCE',
+]);
 
 /**
  * When the change a request answers began: the earliest `windowStart` of its drift, concept-drift
- * or performance evidence (the controller records each report's window there; for consecutive
- * performance breaches the earliest is the first breaching window). Null for requests that do not
+ * or performance evidence, realised or estimated (the controller records each report's window
+ * there; for consecutive performance breaches the earliest is the first breaching window). Null for requests that do not
  * answer a change (schedule, manual, contract) or whose evidence carries no window.
  */
 export function changePointOf(request: RetrainRequest): number | null {
