@@ -266,8 +266,11 @@ async function run(
     Array.from({ length: count }, (_, k) => {
       const own: Record<string, string> = {};
       const profiles = process.env.BENCH_SCALE_CPU_PROF;
-      if (profiles)
-        own.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profiles}`;
+      if (profiles) {
+        // Node refuses --cpu-prof in NODE_OPTIONS: a preload starts the profiler instead.
+        own.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'lib', 'cpu-profile.cjs')}`;
+        own.CPU_PROFILE_DIR = profiles;
+      }
       if (service === 'evaluator') {
         const dir = mkdtempSync(join(tmpdir(), 'scale-evaluator-'));
         dirs.push(dir);
