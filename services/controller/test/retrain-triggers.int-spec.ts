@@ -375,14 +375,19 @@ models:
       await c.process.metric('continuum_controller_windows_awaiting_labels', { model_id: 'churn' }),
     ).toBe(0);
 
-    // The labels of churn's window 2 arrive: its realised report (same id) takes the estimate's place.
-    const labelled = performanceReport('churn', 2, { accuracy: 0.9 });
-    await publishPerformanceReports(kafka, c, [{ ...labelled, windowStart: end - SEC, windowEnd: end }]);
+    // The evaluator publishes a window's report once, at its close; after a crash it may publish
+    // it again under the same reportId: the replay changes nothing.
+    await publishPerformanceReports(kafka, c, [window('churn', 2, 0.67, 0.01)]);
     await waitFor(
-      'the realised report to replace the estimate',
-      async () => (await estimated('churn', 'replaced_by_realised')) === 1,
+      'the replayed report to be ignored',
+      async () =>
+        (await c.process.metric('continuum_controller_reports_total', {
+          topic: 'performance',
+          outcome: 'stale_window',
+        })) === 1,
     );
     await settled(kafka, c);
     expect(await retrainRequests(kafka, c.names.retrainRequests)).toHaveLength(1);
+    expect(await estimated('churn', 'breach')).toBe(2);
   });
 });

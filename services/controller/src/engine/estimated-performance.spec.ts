@@ -40,11 +40,28 @@ const at = (i: number, late = 2 * HOUR) => windowEnd(i) + late;
 /** No labels; estimated accuracy `value` ± 3 `se`. */
 const est = (i: number, value: number, se = 0.01, options: { labelled?: number } = {}) =>
   estimatedReport('churn', i, { accuracy: estimatedMetric(value, se) }, options);
-/** The realised report of window i (500 of 1000 labelled), as the evaluator re-emits it under the same id. */
-const realised = (i: number, accuracy: number): PerformanceReport => ({
-  ...performanceReport('churn', i, { accuracy }),
+/** A label delay distribution whose median is `p50` ms. */
+const delay = (p50: number) => ({ p50, p90: 1.5 * p50, p99: 2 * p50, max: 2 * p50, mean: p50 });
+
+/**
+ * Window i's report as the evaluator publishes it (once, at close): `labelled` of its 1000
+ * predictions' worth of pairs labelled in it, `labelsLate` after their predictions at the median,
+ * with realised `accuracy`, and the estimate of the predictions made in it.
+ */
+const realised = (
+  i: number,
+  accuracy: number,
+  options: { estimate?: number; labelsLate?: number; labelled?: number; conceptDrift?: number } = {},
+): PerformanceReport => ({
+  ...performanceReport(
+    'churn',
+    i,
+    { accuracy },
+    { labelled: options.labelled ?? 500, conceptDrift: options.conceptDrift },
+  ),
+  labelDelay: delay(options.labelsLate ?? 10 * MIN),
   estimationMethod: 'CBPE',
-  estimatedMetrics: est(i, 0.7).estimatedMetrics,
+  estimatedMetrics: est(i, options.estimate ?? 0.7).estimatedMetrics,
 });
 
 function flush(engine: RetrainEngine, now: number): RetrainRequest[] {
@@ -111,7 +128,7 @@ describe('performance trigger on estimated performance', () => {
     expect(run(engine)).toBe(1);
   });
 
-  it('waits labelsMissingFor after the window end before the estimate counts (clock passed in)', () => {
+  it('no labels at all (no pair, labelDelay null): waits labelsMissingFor after the window end, then the estimate counts (clock passed in)', () => {
     const engine = engineFor({ ...POLICY.performance, estimated: { labelsMissingFor: '3h' } });
     expect(engine.onPerformanceReport(est(0, 0.7), windowEnd(0) + MIN)).toMatchObject({
       signals: [],
@@ -134,43 +151,111 @@ describe('performance trigger on estimated performance', () => {
     expect(engine.onLabelHorizon('churn', windowEnd(1) + 4 * HOUR)).toBeNull();
   });
 
-  it('labels arriving before the horizon take the place of the estimate: it never counts', () => {
+  it('labels steadily later than the horizon, coverage ~1: each window is judged on its estimate, never on its realised metric', () => {
     const engine = engineFor();
-    engine.onPerformanceReport(est(0, 0.7), windowEnd(0) + MIN);
-    engine.onPerformanceReport(est(1, 0.7), windowEnd(1) + MIN);
-    engine.onPerformanceReport(realised(0, 0.9), windowEnd(1) + 2 * MIN);
-    expect(engine.onLabelHorizon('churn', windowEnd(1) + HOUR)).toMatchObject({ estimates: ['breach'] });
-    expect(run(engine)).toBe(1); // window 1 only: window 0 is clean on its labels
-    expect(engine.stateOf('churn')!.performance[0].windows.map((w) => w.basis)).toEqual([
-      'REALISED',
-      'ESTIMATED',
+    // Labels come 3 h after their predictions (horizon 1 h): every window has as many labelled
+    // pairs as predictions, but they are those of the predictions made 3 windows earlier.
+    const late = (i: number, estimate: number, accuracy: number) =>
+      realised(i, accuracy, { estimate, labelsLate: 3 * HOUR, labelled: 1000 });
+    // The predictions of windows 0-2 are fine; those of 3 and 4 are not (their estimate falls).
+    // The realised accuracy of 3 and 4 is that of 0 and 1's predictions: fine.
+    const stream = [
+      late(0, 0.9, 0.9),
+      late(1, 0.9, 0.9),
+      late(2, 0.9, 0.9),
+      late(3, 0.7, 0.9),
+      late(4, 0.7, 0.9),
+    ];
+    // Reported at close, the window's labels are missing, though it has 1000 labelled pairs.
+    expect(engine.onPerformanceReport(stream[0], windowEnd(0) + MIN)).toMatchObject({
+      skipped: [],
+      signals: [],
+    });
+    const ledger = () => engine.stateOf('churn')!.performance[0].windows;
+    expect(ledger().map((w) => w.basis)).toEqual(['AWAITING_LABELS']);
+    expect(engine.onLabelHorizon('churn', at(0, HOUR))).toMatchObject({ estimates: ['clean'] });
+    for (const i of [1, 2, 3]) engine.onPerformanceReport(stream[i], at(i));
+    expect(run(engine)).toBe(1);
+    const out = engine.onPerformanceReport(stream[4], at(4));
+    expect(out).toMatchObject({ estimates: ['breach'] });
+    expect(out.signals).toEqual([expect.objectContaining({ reason: 'PERFORMANCE', disposition: 'opened' })]);
+    expect(ledger().every((w) => w.basis === 'ESTIMATED')).toBe(true);
+    const [request] = flush(engine, at(4));
+    expect(request.evidence.map((e) => `${e.kind}:${e.reference}`)).toEqual([
+      'ESTIMATED_PERFORMANCE:perf-churn-1-3',
+      'ESTIMATED_PERFORMANCE:perf-churn-1-4',
+    ]);
+    expect(request.evidence[1].values).toMatchObject({
+      labelledCount: 1000,
+      labelCoverage: 1,
+      labelDelayP50Ms: 3 * HOUR,
+    });
+    expect(request.evidence[1].summary).toContain(
+      "labels missing 1h after the window's end; the 1000 pairs labelled in it came 3h after their predictions at the median",
+    );
+    // Labels of 3 and 4's predictions land in windows 6 and 7: bad realised accuracy, but those
+    // predictions were judged on their estimates already; windows 5-7's own predictions are fine.
+    for (const i of [5, 6, 7]) {
+      expect(engine.onPerformanceReport(late(i, 0.9, 0.6), at(i))).toMatchObject({
+        estimates: ['clean'],
+        signals: [],
+      });
+    }
+    expect(run(engine)).toBe(0);
+    // Nor does a window with late labels and no estimate fall back on its realised metric.
+    const noEstimate = { ...late(8, 0.9, 0.5), estimationMethod: null, estimatedMetrics: {} };
+    expect(engine.onPerformanceReport(noEstimate, at(8)).skipped).toEqual(['labels-late']);
+    expect(run(engine)).toBe(0);
+  });
+
+  it('labels within the horizon: the window is judged on its realised metric as before, its estimate unused', () => {
+    const engine = engineFor();
+    // Labels 10 min after their predictions, 90 % of a window's predictions' worth labelled in it.
+    const fast = (i: number) => realised(i, 0.7, { estimate: 0.95, labelsLate: 10 * MIN, labelled: 900 });
+    expect(engine.onPerformanceReport(fast(0), windowEnd(0) + MIN)).toMatchObject({ signals: [] });
+    expect(engine.stateOf('churn')!.performance[0].windows.map((w) => w.basis)).toEqual(['REALISED']);
+    const out = engine.onPerformanceReport(fast(1), windowEnd(1) + MIN);
+    expect(out.estimates).toBeUndefined();
+    expect(out.signals).toEqual([expect.objectContaining({ reason: 'PERFORMANCE', disposition: 'opened' })]);
+    expect(flush(engine, windowEnd(1) + MIN)[0].evidence.map((e) => `${e.kind}:${e.reference}`)).toEqual([
+      'PERFORMANCE_REPORT:perf-churn-1-0',
+      'PERFORMANCE_REPORT:perf-churn-1-1',
+    ]);
+    // The horizon itself is the boundary: a median delay of exactly labelsMissingFor is in time.
+    const edge = engineFor();
+    edge.onPerformanceReport(realised(0, 0.7, { labelsLate: HOUR }), windowEnd(0) + MIN);
+    expect(edge.stateOf('churn')!.performance[0].windows[0].basis).toBe('REALISED');
+  });
+
+  it('late labels still feed the concept-drift trigger: their errors are the error stream', () => {
+    const engine = engineFor();
+    const withConcept = new RetrainEngine(
+      validatePolicy({ models: { churn: { ...POLICY, conceptDrift: { rearmCleanReports: 1 } } } }, 'test'),
+    );
+    const report = realised(0, 0.9, { estimate: 0.9, labelsLate: 3 * HOUR, labelled: 1000, conceptDrift: 2 });
+    expect(engine.onPerformanceReport(report, windowEnd(0) + MIN).signals).toEqual([]);
+    expect(withConcept.onPerformanceReport(report, windowEnd(0) + MIN).signals).toEqual([
+      expect.objectContaining({ reason: 'CONCEPT_DRIFT', disposition: 'opened' }),
     ]);
   });
 
-  it('the realised report replaces a counted estimate: the window counts once, on its labels', () => {
+  it('a report published twice (the same reportId after an evaluator crash) counts once', () => {
     const engine = engineFor({ ...POLICY.performance, consecutiveWindows: 3 });
     engine.onPerformanceReport(est(0, 0.7), at(0));
-    engine.onPerformanceReport(est(1, 0.7), at(1));
+    expect(engine.onPerformanceReport(est(0, 0.7), at(0)).ignored).toBe('stale-window');
+    // Window 1 waits for its horizon; its replay before and after the horizon changes nothing.
+    engine.onPerformanceReport(est(1, 0.7), windowEnd(1) + MIN);
+    expect(engine.onPerformanceReport(est(1, 0.7), windowEnd(1) + 2 * MIN).ignored).toBe('stale-window');
+    expect(engine.onLabelHorizon('churn', at(1))).toMatchObject({ estimates: ['breach'] });
+    expect(engine.onPerformanceReport(est(1, 0.7), at(1)).ignored).toBe('stale-window');
     expect(run(engine)).toBe(2);
-    // Window 0's labels confirm the breach: still two windows, not three.
-    expect(engine.onPerformanceReport(realised(0, 0.71), at(1))).toMatchObject({
-      estimates: ['replaced-by-realised'],
-      signals: [],
-    });
+    // A differing report of a judged window is not the evaluator's (it publishes a window once): ignored too.
+    expect(engine.onPerformanceReport(realised(1, 0.95), at(1)).ignored).toBe('stale-window');
     expect(run(engine)).toBe(2);
-    // Window 1's labels contradict its estimate: the run is broken.
-    engine.onPerformanceReport(realised(1, 0.85), at(1));
-    expect(run(engine)).toBe(0);
-    expect(engine.onPerformanceReport(est(2, 0.7), at(2)).signals).toEqual([]);
-    expect(run(engine)).toBe(1);
-    // A late estimate re-emitted for a window already judged on its labels changes nothing.
-    expect(engine.onPerformanceReport(est(1, 0.5), at(2)).ignored).toBe('stale-window');
-    expect(engine.stateOf('churn')!.performance[0].windows[1].basis).toBe('REALISED');
   });
 
-  it('a run mixing realised and estimated windows fires, each window cited on its best evidence', () => {
+  it('a run mixing realised and estimated windows fires, each window cited on the evidence that judged it', () => {
     const engine = engineFor();
-    engine.onPerformanceReport(est(0, 0.7), at(0));
     engine.onPerformanceReport(realised(0, 0.75), at(0));
     engine.onPerformanceReport(est(1, 0.7), at(1));
     const [request] = flush(engine, at(1));
@@ -180,21 +265,32 @@ describe('performance trigger on estimated performance', () => {
     ]);
   });
 
-  it('windows of a run that fired never count toward another request', () => {
-    const engine = engineFor();
-    engine.onPerformanceReport(est(0, 0.7), at(0));
-    engine.onPerformanceReport(est(1, 0.7), at(1));
-    expect(flush(engine, at(1))).toHaveLength(1);
-    // A straddling window re-arms (cleanWindows 1); its labels then show a breach, which joins
-    // the fired run — but windows 0 and 1 already went into a request.
-    engine.onPerformanceReport(est(2, 0.79), at(2));
+  it('windows of a run that fired never count toward another request, even one decided after it fired', () => {
+    const engine = engineFor({ ...POLICY.performance, estimated: { labelsMissingFor: '3h' } });
+    // Window 0 has no labels and waits for its horizon; windows 1 and 2 breach on fresh labels.
+    engine.onPerformanceReport(est(0, 0.7), windowEnd(0) + MIN);
+    engine.onPerformanceReport(realised(1, 0.7), windowEnd(1) + MIN);
+    expect(engine.onPerformanceReport(realised(2, 0.7), windowEnd(2) + MIN).signals).toHaveLength(1);
+    expect(flush(engine, windowEnd(2) + MIN)).toHaveLength(1);
+    // Window 0's horizon passes: its estimate breaches and joins the fired run, which counts no
+    // more (held by hysteresis: no new request).
+    expect(engine.onLabelHorizon('churn', windowEnd(0) + 3 * HOUR)).toMatchObject({
+      estimates: ['breach'],
+      signals: [{ reason: 'PERFORMANCE', disposition: 'hysteresis' }],
+    });
+    expect(engine.dueRequests(windowEnd(0) + 3 * HOUR)).toEqual([]);
+    expect(run(engine)).toBe(3);
+    expect(engine.stateOf('churn')!.performance[0].breachEvidence).toEqual([]);
+    // A clean window re-arms (cleanWindows 1); the next two breaches fire again, citing only themselves.
+    engine.onPerformanceReport(realised(3, 0.9), at(3));
     expect(engine.stateOf('churn')!.performance[0].armed).toBe(true);
-    expect(engine.onPerformanceReport(realised(2, 0.7), at(2)).signals).toEqual([]);
-    expect(engine.stateOf('churn')!.performance[0].breachEvidence.map((e) => e.reference)).toEqual([
-      'perf-churn-1-2',
-    ]);
-    expect(engine.onPerformanceReport(realised(3, 0.7), at(3)).signals).toEqual([
+    engine.onPerformanceReport(realised(4, 0.7), at(4));
+    expect(engine.onPerformanceReport(realised(5, 0.7), at(5)).signals).toEqual([
       expect.objectContaining({ disposition: 'opened' }),
+    ]);
+    expect(flush(engine, at(5))[0].evidence.map((e) => e.reference)).toEqual([
+      'perf-churn-1-4',
+      'perf-churn-1-5',
     ]);
   });
 
@@ -224,20 +320,20 @@ describe('performance trigger on estimated performance', () => {
     );
   });
 
-  it('without an estimated block, labels-missing windows are skipped, and their late realised report still counts', () => {
+  it('without an estimated block, windows with too few labels are skipped and late labels are judged on their realised metric', () => {
     const engine = engineFor({ ...POLICY.performance, estimated: false });
     expect(engine.onPerformanceReport(est(0, 0.5), at(0)).skipped).toEqual(['too-few-labels']);
-    engine.onPerformanceReport(realised(1, 0.7), at(1));
-    const out = engine.onPerformanceReport(realised(0, 0.7), at(1));
+    engine.onPerformanceReport(realised(1, 0.7, { labelsLate: 3 * 24 * HOUR }), at(1));
+    const out = engine.onPerformanceReport(realised(2, 0.7, { labelsLate: 3 * 24 * HOUR }), at(2));
     expect(out.signals).toEqual([expect.objectContaining({ disposition: 'opened' })]);
   });
 
   it('resumes the same count after a restart from the Avro checkpoint; replays change nothing', () => {
     const before = engineFor({ ...POLICY.performance, consecutiveWindows: 3 });
-    before.onPerformanceReport(est(0, 0.7), at(0));
-    before.onPerformanceReport(realised(0, 0.7), at(0));
-    before.onPerformanceReport(est(1, 0.7), at(1));
-    before.onPerformanceReport(est(2, 0.7), windowEnd(2) + MIN); // awaiting its horizon at the crash
+    const late = (i: number) => realised(i, 0.95, { estimate: 0.7, labelsLate: 3 * HOUR, labelled: 1000 });
+    before.onPerformanceReport(realised(0, 0.7), at(0)); // fresh labels: realised
+    before.onPerformanceReport(late(1), at(1)); // late labels: its estimate
+    before.onPerformanceReport(late(2), windowEnd(2) + MIN); // awaiting its horizon at the crash
     const checkpoint = before
       .takeDirty()
       .map((s) => ModelStateContract.type.fromBuffer(ModelStateContract.type.toBuffer(s)) as ModelState);
@@ -246,7 +342,12 @@ describe('performance trigger on estimated performance', () => {
     after.restore(checkpoint, [], at(2));
     expect(run(after)).toBe(2);
     // The batch after the checkpoint is read again: nothing counts twice.
-    for (const replay of [est(0, 0.7), realised(0, 0.7), est(1, 0.7)]) {
+    expect(after.stateOf('churn')!.performance[0].windows.map((w) => w.basis)).toEqual([
+      'REALISED',
+      'ESTIMATED',
+      'AWAITING_LABELS',
+    ]);
+    for (const replay of [realised(0, 0.7), late(1), late(2)]) {
       expect(after.onPerformanceReport(replay, windowEnd(2) + 2 * MIN).ignored).toBe('stale-window');
     }
     expect(run(after)).toBe(2);

@@ -37,9 +37,9 @@ export interface PerformanceTriggerState {
   conceptArmed: boolean;
   conceptCleanReports: number;
   /**
-   * Recent windows in window order, each judged once on its best evidence (performance-trigger.ts):
-   * the run of breaches is counted from these, so a window whose estimate a realised report
-   * replaced is still one window.
+   * Recent windows in window order, each judged once, on its first report (performance-trigger.ts):
+   * the run of breaches is counted from these, so a replayed report, or an estimate decided at its
+   * labels' horizon after newer windows came, counts its window once.
    */
   windows: PerformanceWindowState[];
   /** Reports of windows ending at or before this are stale (null: lastWindowEnd, an older checkpoint). */
@@ -49,7 +49,7 @@ export interface PerformanceTriggerState {
 }
 
 /**
- * What a window was judged on: its realised metric (enough labels), its estimate (labels missing
+ * What a window was judged on: its realised metric (enough fresh labels), its estimate (labels missing
  * past the policy's horizon), or nothing yet (an estimate waiting for that horizon).
  */
 export type WindowBasis = 'REALISED' | 'ESTIMATED' | 'AWAITING_LABELS';

@@ -3,7 +3,8 @@ import { type BreachDirection, type ConceptDriftPolicy, type PerformancePolicy }
 import { type TriggerStep } from './data-drift-trigger';
 import { type PerformanceTriggerState, type PerformanceWindowState } from './model-state';
 
-export type PerformanceSkip = 'too-few-labels' | 'metric-missing';
+/** Why a window could not be judged (`labels-late`: its labels are late and it has no estimate). */
+export type PerformanceSkip = 'too-few-labels' | 'labels-late' | 'metric-missing';
 
 /** How an estimate's band stands against its threshold. */
 export type BandVerdict = 'breach' | 'band-straddles' | 'clean';
@@ -44,20 +45,36 @@ export function bandVerdict(
 }
 
 /**
- * Whether the report's labels are missing under the policy: too few labelled predictions to
- * judge, or (with an `estimated` block) a labelled share under `minLabelCoverage`, whose realised
- * metric is a sample of whichever labels came first.
+ * Why the labels of the predictions made in the report's window count as missing, or null when its
+ * realised metric judges it. The evaluator's report of window W estimates the predictions made in
+ * W, but its realised metric, counts and `labelDelay` describe the pairs whose label arrived in W
+ * (predictions made `labelDelay` earlier), and it is published once. So labels are missing when
+ * too few pairs were labelled in W (`minLabelled`; with an `estimated` block, `minLabelCoverage`
+ * of its predictions — the labels that come first are not a fair sample), or, with an `estimated`
+ * block, when the pairs labelled in W are older than the horizon at the median (`labels-late`):
+ * W's realised metric then describes an earlier window's predictions, which that window's own
+ * estimate judged, and counting it would judge those predictions twice. A window without pairs has
+ * no `labelDelay`: the counts decide.
  */
-function labelsMissing(report: PerformanceReport, policy: PerformancePolicy): boolean {
-  if (report.labelledCount < policy.minLabelled) return true;
-  return policy.estimated !== null && report.labelCoverage < policy.estimated.minLabelCoverage;
+export function labelsMissing(
+  report: PerformanceReport,
+  policy: PerformancePolicy,
+): 'too-few-labels' | 'labels-late' | null {
+  if (report.labelledCount < policy.minLabelled) return 'too-few-labels';
+  const estimated = policy.estimated;
+  if (estimated === null) return null;
+  if (report.labelCoverage < estimated.minLabelCoverage) return 'too-few-labels';
+  if (report.labelDelay !== null && report.labelDelay.p50 > estimated.labelsMissingForMs)
+    return 'labels-late';
+  return null;
 }
 
 /**
  * The window one report shows, judged under the policy at wall-clock `now`: on its realised metric
- * when its labels are there; else on its estimate — standing in from `labelsMissingFor` after the
- * window's end (before that, AWAITING_LABELS) — when the policy has an `estimated` block and the
- * report an estimate of its metric; else not at all (a skip, which neither counts nor breaks a run).
+ * when its labels are there (labelsMissing); else on its estimate — standing in from
+ * `labelsMissingFor` after the window's end (before that, AWAITING_LABELS) — when the policy has an
+ * `estimated` block and the report an estimate of its metric; else not at all (a skip, which
+ * neither counts nor breaks a run).
  */
 export function judgeWindow(
   report: PerformanceReport,
@@ -66,7 +83,8 @@ export function judgeWindow(
 ): PerformanceWindowState | PerformanceSkip {
   const window = { windowStart: report.windowStart, windowEnd: report.windowEnd };
   const below = policy.direction === 'below';
-  if (!labelsMissing(report, policy)) {
+  const missing = labelsMissing(report, policy);
+  if (missing === null) {
     const value = report.metrics[policy.metric];
     if (value === undefined || !Number.isFinite(value)) return 'metric-missing';
     const breach = below ? value < policy.threshold : value > policy.threshold;
@@ -97,14 +115,18 @@ export function judgeWindow(
     });
   }
   const estimated = policy.estimated;
-  if (!estimated) return 'too-few-labels';
+  if (!estimated) return missing;
   const estimate = report.estimatedMetrics[estimated.metric];
   if (
     estimate === undefined ||
     ![estimate.value, estimate.lower, estimate.upper, estimate.samplingError].every(Number.isFinite)
   ) {
-    return 'too-few-labels';
+    return missing;
   }
+  const late =
+    missing === 'labels-late' && report.labelDelay !== null
+      ? `; the ${report.labelledCount} pairs labelled in it came ${hours(report.labelDelay.p50)} after their predictions at the median`
+      : '';
   const verdict = bandVerdict(
     estimated.direction,
     estimated.threshold,
@@ -127,7 +149,7 @@ export function judgeWindow(
       summary:
         `estimated ${estimated.metric} ${fmt(estimate.value)} [${fmt(estimate.lower)}, ${fmt(estimate.upper)}] ` +
         `(${report.estimationMethod ?? 'estimate'}, whole band ${verdict === 'breach' ? '' : 'not '}${side} threshold ${fmt(estimated.threshold)}: ${bound} bound ${fmt(estimate[bound])}; ` +
-        `labels missing ${hours(estimated.labelsMissingForMs)} after the window's end, version ${report.modelVersion}, ` +
+        `labels missing ${hours(estimated.labelsMissingForMs)} after the window's end${late}, version ${report.modelVersion}, ` +
         `${report.labelledCount} of ${report.predictionCount} labelled`,
       values: {
         [estimated.metric]: estimate.value,
@@ -138,6 +160,7 @@ export function judgeWindow(
         labelledCount: report.labelledCount,
         labelCoverage: report.labelCoverage,
         labelsMissingForMs: estimated.labelsMissingForMs,
+        ...(late && report.labelDelay !== null ? { labelDelayP50Ms: report.labelDelay.p50 } : {}),
         windowStart: report.windowStart,
         windowEnd: report.windowEnd,
       },
@@ -165,34 +188,19 @@ function floorOf(state: PerformanceTriggerState): number {
   return state.forgottenThrough ?? state.lastWindowEnd;
 }
 
-function sameWindow(a: PerformanceWindowState, b: PerformanceWindowState): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-export type WindowRecord =
-  | { recorded: false }
-  /** `replaced`: the judgement this one took the place of (a realised report replacing an estimate). */
-  | { recorded: true; replaced: PerformanceWindowState | null };
-
 /**
- * Puts a window's judgement into the version's ledger. A window has one entry: a realised
- * judgement replaces an estimate (or an earlier realised one, when more labels came); an estimate
- * never replaces a realised judgement, nor an estimate already standing in. A replay (the same
- * judgement), or a window older than what the ledger remembers, is not recorded.
+ * Puts a window's judgement into the version's ledger; true when it was recorded. A window has one
+ * entry, its first judgement: the evaluator publishes a window's report once (a re-publication
+ * after a crash carries the same reportId and content), and a later window's labels describe this
+ * window's predictions only through that later window (labelsMissing). So a report of a window
+ * already in the ledger, or older than what the ledger remembers, is a replay and not recorded.
  */
-export function recordWindow(state: PerformanceTriggerState, window: PerformanceWindowState): WindowRecord {
-  if (window.windowEnd <= floorOf(state)) return { recorded: false };
-  const i = state.windows.findIndex((w) => w.windowEnd === window.windowEnd);
-  if (i < 0) {
-    state.windows.push(window);
-    state.windows.sort((a, b) => a.windowEnd - b.windowEnd);
-    return { recorded: true, replaced: null };
-  }
-  const current = state.windows[i];
-  if (sameWindow(current, window)) return { recorded: false };
-  if (window.basis !== 'REALISED' && current.basis !== 'AWAITING_LABELS') return { recorded: false };
-  state.windows[i] = window;
-  return { recorded: true, replaced: current };
+export function recordWindow(state: PerformanceTriggerState, window: PerformanceWindowState): boolean {
+  if (window.windowEnd <= floorOf(state)) return false;
+  if (state.windows.some((w) => w.windowEnd === window.windowEnd)) return false;
+  state.windows.push(window);
+  state.windows.sort((a, b) => a.windowEnd - b.windowEnd);
+  return true;
 }
 
 /** Awaiting windows whose labels' horizon has passed at `now`: their estimates now stand in. */

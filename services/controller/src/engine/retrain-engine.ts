@@ -64,16 +64,16 @@ export type ReportIgnored =
 
 /**
  * An estimated window as the performance trigger saw it: decided on its band (`breach`: the whole
- * band past the threshold; `band-straddles`; `clean`), or its estimate replaced by the realised metric.
+ * band past the threshold; `band-straddles`; `clean`).
  */
-export type EstimateOutcome = 'breach' | 'band-straddles' | 'clean' | 'replaced-by-realised';
+export type EstimateOutcome = 'breach' | 'band-straddles' | 'clean';
 
 export interface ReportOutcome {
   modelId: string;
   ignored?: ReportIgnored;
   /** Parts of a performance report that could not be judged. */
   skipped: PerformanceSkip[];
-  /** Estimated windows decided (their labels' horizon passed) or replaced by this event. */
+  /** Estimated windows decided by this event (their labels' horizon passed). */
   estimates?: EstimateOutcome[];
   signals: SignalOutcome[];
 }
@@ -291,7 +291,8 @@ export class RetrainEngine {
       state.performance.push(trigger);
     }
     // Concept drift is read once per window (the newest seen); the performance trigger keeps its
-    // own ledger of windows, because a window's realised report may follow its estimate.
+    // own ledger of recent windows, because an estimate is decided at its labels' horizon, after
+    // newer windows may have been reported.
     const newWindow = report.windowEnd > trigger.lastWindowEnd;
     let performanceChanged = false;
     if (policy.performance) {
@@ -300,11 +301,9 @@ export class RetrainEngine {
         if (newWindow) outcome.skipped.push(judged);
       } else {
         const changed = decideOverdue(trigger, now);
-        const record = recordWindow(trigger, judged);
-        if (record.recorded) {
+        if (recordWindow(trigger, judged)) {
           performanceChanged = true;
           if (judged.basis !== 'AWAITING_LABELS') changed.push(judged);
-          if (record.replaced?.basis === 'ESTIMATED') outcome.estimates = ['replaced-by-realised'];
         }
         if (changed.length > 0) {
           performanceChanged = true;

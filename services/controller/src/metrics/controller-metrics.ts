@@ -57,7 +57,7 @@ export class ControllerMetrics {
     );
     this.windowsSkipped = metrics.counter(
       'continuum_controller_windows_skipped_total',
-      'Performance windows the metric rule could not judge (too_few_labels, metric_missing).',
+      'Performance windows the metric rule could not judge (too_few_labels; labels_late: its labelled pairs older than labelsMissingFor and no estimate; metric_missing).',
       ['model_id', 'why'],
     );
     this.consecutiveBreaches = metrics.gauge(
@@ -67,7 +67,7 @@ export class ControllerMetrics {
     );
     this.estimatedWindows = metrics.counter(
       'continuum_controller_estimated_windows_total',
-      'Windows judged on estimated performance because their labels were missing past the policy horizon, by outcome: breach (the whole band past the threshold), band_straddles, clean; and replaced_by_realised (labels came later and took the place of a counted estimate).',
+      'Windows judged on estimated performance because their labels were missing past the policy horizon, by outcome: breach (the whole band past the threshold), band_straddles, clean.',
       ['model_id', 'outcome'],
     );
     this.windowsAwaitingLabels = metrics.gauge(

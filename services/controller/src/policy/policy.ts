@@ -45,9 +45,12 @@ export interface EstimatedPerformancePolicy {
   /** below: the band's upper bound under the threshold is a breach; above: its lower bound over it. */
   direction: BreachDirection;
   threshold: number;
-  /** How long after a window's end its labels may be missing before the estimate is used. */
+  /**
+   * How long after a window's end its labels may be missing before the estimate is used; labels
+   * that come later than this after their predictions (a window's `labelDelay.p50`) count as missing.
+   */
   labelsMissingForMs: number;
-  /** Labels are missing while fewer than this share of the window's predictions are labelled. */
+  /** Labels are missing while fewer than this share of the window's predictions' worth are labelled. */
   minLabelCoverage: number;
 }
 
