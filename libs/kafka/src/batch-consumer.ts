@@ -14,7 +14,6 @@ import { ConsumerMetrics } from './consumer-metrics';
 import { KafkaUsageError } from './errors';
 import { type DeadLetterPublisher, type FailedRecord } from './dead-letter';
 import { type KafkaClient } from './kafka-client';
-import { type CommitRequest, OffsetCommitQueue } from './offset-commit-queue';
 
 /** A decoded record with where it came from. */
 export interface ConsumedRecord<T> {
@@ -113,11 +112,9 @@ interface Decoded {
 /**
  * Kafka batch consumer runtime. For every fetched batch of a partition: decode all records,
  * hand the valid ones to the topic's handler as one typed array, dead-letter the rest, and only
- * then commit the batch's offsets. The commit is queued (OffsetCommitQueue) and the next batch is
- * handed over while it is in flight; while stopping, a batch waits for its commit. A crash
- * anywhere before the commit replays the batch, so delivery is at-least-once with duplicates
- * limited to the batches whose commit had not yet been answered (per partition, the last one or
- * two); a bad record never stops a partition.
+ * then commit the batch's offsets. A crash anywhere before the commit replays the batch, so
+ * delivery is at-least-once with duplicates limited to the last uncommitted batch per partition;
+ * a bad record never stops a partition.
  */
 export class BatchConsumer {
   private readonly consumer: Consumer;
@@ -126,8 +123,6 @@ export class BatchConsumer {
   private joined = false;
   private crashed: string | undefined;
   private running = false;
-  private stopping = false;
-  private readonly commits: OffsetCommitQueue;
   private readonly stopHooks: Array<() => Promise<void>> = [];
 
   private assignedPartitions: Array<{ topic: string; partition: number }> = [];
@@ -141,14 +136,6 @@ export class BatchConsumer {
     readonly options: BatchConsumerOptions,
   ) {
     this.metrics = new ConsumerMetrics(metrics);
-    this.commits = new OffsetCommitQueue(
-      () => Promise.reject(new KafkaUsageError('no batch has been consumed yet')),
-      (error, request) =>
-        this.logger.warn(
-          { err: error, offsets: request.topics },
-          'offset commit failed; the next commit covers these batches (a restart before it replays them)',
-        ),
-    );
     this.consumer = client.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
@@ -243,8 +230,10 @@ export class BatchConsumer {
       eachBatch: async ({ batch, resolveOffset, heartbeat, isStale, commitOffsetsIfNecessary }) => {
         // Commit through the batch payload: consumer.commitOffsets() silently does nothing once
         // stop() has begun, which would lose the commit of the batch a SIGTERM lets finish.
-        const send = (request: CommitRequest) => commitOffsetsIfNecessary(request);
-        const commit = (offset: string) => this.commits.commit(batch.topic, batch.partition, offset, send);
+        const commit = (offset: string) =>
+          commitOffsetsIfNecessary({
+            topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
+          });
         await this.handleBatch(batch, heartbeat, isStale, commit);
         resolveOffset(batch.lastOffset());
       },
@@ -332,13 +321,7 @@ export class BatchConsumer {
       // A revoked partition's offsets belong to its new owner, which replays from the last commit.
       if (isStale()) return;
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
-      if (commit) {
-        const committed = commitBatch(next);
-        // Off the batch path (failures are logged by the queue), except while stopping: the
-        // consumer leaves the group once this batch returns.
-        if (this.stopping) await committed;
-        else committed.catch(() => undefined);
-      }
+      if (commit) await commitBatch(next);
       this.metrics.recordsIn.inc(labels, decoded.count);
       this.metrics.lag.set(
         { ...labels, partition: String(batch.partition) },
@@ -478,14 +461,10 @@ export class BatchConsumer {
     this.stopHooks.push(hook);
   }
 
-  /**
-   * Runs the stop hooks, waits for the queued commits, finishes the batch in flight (which commits
-   * it), then leaves the group.
-   */
+  /** Runs the stop hooks, finishes the batch in flight (which commits it), then leaves the group. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.stopping = true;
     for (const hook of this.stopHooks) {
       try {
         await hook();
@@ -493,7 +472,6 @@ export class BatchConsumer {
         this.logger.error({ err: error }, 'stop hook failed; stopping the consumer anyway');
       }
     }
-    await this.commits.drain();
     await this.consumer.stop();
     await this.consumer.disconnect();
   }
