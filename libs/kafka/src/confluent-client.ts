@@ -15,12 +15,11 @@ import {
   type ProducerConfig,
   type ProducerRecord,
   type RecordMetadata,
-  type SASLOptions,
   type TopicPartitionOffsetAndMetadata,
 } from 'kafkajs';
 import { type Logger } from '@continuum/observability';
 import { KafkaRuntimeError, KafkaUsageError } from './errors';
-import { type KafkaConfig } from './kafka-config';
+import { type KafkaConfig, saslOptions } from './kafka-config';
 import { type KafkaClient } from './kafka-client';
 
 /**
@@ -682,7 +681,7 @@ class AdminWrapper {
         clientId,
         brokers: config.brokers,
         ssl: config.ssl,
-        sasl: saslOf(config),
+        sasl: saslOptions(config),
         logLevel: 0,
       }).admin();
       await admin.connect();
@@ -690,16 +689,6 @@ class AdminWrapper {
     }
     return this.kafkajsAdmin;
   }
-}
-
-function saslOf(config: KafkaConfig): SASLOptions | undefined {
-  return config.saslMechanism && config.saslUsername && config.saslPassword
-    ? ({
-        mechanism: config.saslMechanism,
-        username: config.saslUsername,
-        password: config.saslPassword,
-      } as SASLOptions)
-    : undefined;
 }
 
 /** librdkafka's log lines, at their level, with the facility that wrote them. */
@@ -727,7 +716,7 @@ export function createConfluentKafkaClient(
 ): KafkaClient {
   const module = loadConfluentKafka();
   const { Kafka, logLevel, ErrorCodes } = module.KafkaJS;
-  const sasl = saslOf(config);
+  const sasl = saslOptions(config);
   const kafka = new Kafka({
     kafkaJS: {
       clientId,

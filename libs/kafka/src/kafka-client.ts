@@ -8,11 +8,10 @@ import {
   logLevel,
   type Producer,
   type ProducerConfig,
-  type SASLOptions,
 } from 'kafkajs';
 import { type Logger } from '@continuum/observability';
 import { createConfluentKafkaClient } from './confluent-client';
-import { type KafkaConfig } from './kafka-config';
+import { type KafkaConfig, saslOptions } from './kafka-config';
 
 /**
  * The narrow seam between Continuum and a Kafka client library. The runtime only uses these
@@ -77,14 +76,7 @@ function kafkajsLogCreator(logger: Logger) {
 /** The client KAFKA_CLIENT selects: kafkajs (default) or librdkafka (`confluent`, opt-in install). */
 export function createKafkaClient(config: KafkaConfig, clientId: string, logger: Logger): KafkaClient {
   if (config.client === 'confluent') return createConfluentKafkaClient(config, clientId, logger);
-  const sasl =
-    config.saslMechanism && config.saslUsername && config.saslPassword
-      ? ({
-          mechanism: config.saslMechanism,
-          username: config.saslUsername,
-          password: config.saslPassword,
-        } as SASLOptions)
-      : undefined;
+  const sasl = saslOptions(config);
   const kafka = new Kafka({
     clientId,
     brokers: config.brokers,

@@ -11,6 +11,7 @@ import {
   url,
   type ConfigOf,
 } from '@continuum/config';
+import { type SASLOptions } from 'kafkajs';
 import { loadConfluentKafka } from './confluent-client';
 
 /** Environment variables every Kafka-connected service reads. */
@@ -71,6 +72,17 @@ export const kafkaConfigSpec = {
 };
 
 export type KafkaConfig = ConfigOf<typeof kafkaConfigSpec>;
+
+/** SASL credentials for either client, when all three settings are given. */
+export function saslOptions(config: KafkaConfig): SASLOptions | undefined {
+  return config.saslMechanism && config.saslUsername && config.saslPassword
+    ? ({
+        mechanism: config.saslMechanism,
+        username: config.saslUsername,
+        password: config.saslPassword,
+      } as SASLOptions)
+    : undefined;
+}
 
 export function loadKafkaConfig(service: string, env: NodeJS.ProcessEnv = process.env): KafkaConfig {
   const config = loadConfig(service, kafkaConfigSpec, env);
