@@ -12,6 +12,7 @@ import {
 } from './join-state';
 import { type PartitionBatch } from './partition-batch';
 import { type SourceRecord } from './partition-progress';
+import { predictionExpiresAt } from './waiting-expiry';
 
 /** A batch's records not yet in the state, with their index in the batch (for dead-lettering). */
 export type FreshRecords<T> = Array<{ index: number; record: SourceRecord<T> }>;
@@ -48,11 +49,14 @@ export async function joinPredictions(
     if (advancesEventTime)
       meta.maxPredictionTime = Math.max(meta.maxPredictionTime ?? x.timestamp, x.timestamp);
     const pKey = keys.prediction(p, x.eventId, x.modelId);
-    const entry = state.get<PredictionEntry>(pKey) ?? { v: {} };
+    const stored = state.get<PredictionEntry>(pKey);
+    const entry = stored ?? { v: {} };
     if (entry.v[x.modelVersion] !== undefined) {
       stats.duplicatePredictions++;
       continue;
     }
+    // The TTL index follows the entry's earliest version (predictionExpiresAt).
+    const expiresBefore = stored ? predictionExpiresAt(stored, settings.horizonMs) : undefined;
     const label = state.get<LabelEntry>(keys.label(p, x.eventId, x.modelId));
     if (label && batch.withinHorizon(x.timestamp, label.t)) {
       const problem = joinPair(batch, x.eventId, x.modelId, x.modelVersion, storedPrediction(x), label);
@@ -68,8 +72,11 @@ export async function joinPredictions(
       meta.waitingPredictions++;
     }
     countPrediction(batch, x);
-    if (Object.keys(entry.v).length === 1)
-      state.set(keys.expiry(p, x.timestamp + settings.horizonMs, 'P', x.eventId, x.modelId), 1);
+    const expiresAt = predictionExpiresAt(entry, settings.horizonMs);
+    if (expiresAt !== expiresBefore) {
+      if (expiresBefore !== undefined) state.delete(keys.expiry(p, expiresBefore, 'P', x.eventId, x.modelId));
+      state.set(keys.expiry(p, expiresAt, 'P', x.eventId, x.modelId), 1);
+    }
     state.set(pKey, entry);
   }
 }

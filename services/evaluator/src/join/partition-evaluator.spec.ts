@@ -3,8 +3,10 @@ import { type Label, type LabelledExample, type Prediction } from '@continuum/ev
 import { type CbpeWindow } from '@continuum/stats';
 import { type EstimationSource } from '../evaluation/estimation';
 import { WindowState } from '../evaluation/window-state';
-import { MemoryStore } from '../state/key-value-store';
+import { ChangelogStore } from '../state/changelog-store';
+import { type KeyValueStore, MemoryStore } from '../state/key-value-store';
 import { keys } from '../state/keys';
+import { MemoryChangelog } from '../state/memory-changelog';
 import {
   type BatchResult,
   type ClosedWindow,
@@ -12,6 +14,7 @@ import {
   PartitionEvaluator,
   type SourceRecord,
 } from './partition-evaluator';
+import { rebuildExpiryIndex } from './waiting-expiry';
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -372,6 +375,109 @@ describe('PartitionEvaluator exactly-once', () => {
     await restarted.sweep();
     expect(h.store.entries.has(pairKey)).toBe(false);
     expect(h.store.entries.has(keys.meta(0))).toBe(true);
+  });
+});
+
+describe('PartitionEvaluator over the changelog (TTL index local only)', () => {
+  // A short horizon so that entries expire: unlabelled predictions, unmatched labels, versions of
+  // one event read out of time order (by less than the allowed lateness).
+  const short: EvaluatorSettings = { ...settings, horizonMs: 2 * H, allowedLatenessMs: 5 * 60_000 };
+
+  function stream() {
+    const preds: Prediction[] = [];
+    const labs: Label[] = [];
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 300; i++) {
+      const pt = T0 + i * 120_000;
+      const s = rnd();
+      preds.push(prediction(`e${i}`, pt, s, '1'));
+      // A shadow version stamped up to a minute earlier, read after the champion.
+      if (i % 4 === 0) preds.push(prediction(`e${i}`, pt - Math.floor(rnd() * 60_000) - 1, s, '2'));
+      if (i % 9 === 0) continue; // never labelled: expires unlabelled
+      const delay = i % 7 === 0 ? -Math.floor(rnd() * 30 * 60_000) : Math.floor(rnd() * 90 * 60_000);
+      labs.push(label(`e${i}`, pt + delay, rnd() < s ? 1 : 0));
+      if (i % 11 === 0) labs.push(label(`orphan${i}`, pt + delay, 1)); // expires unmatched
+    }
+    // Each topic in time order but for the shadow versions' minute.
+    const readAt = (p: Prediction) => p.timestamp + (p.modelVersion === '2' ? 60_001 : 0);
+    preds.sort((a, b) => readAt(a) - readAt(b));
+    labs.sort((a, b) => a.timestamp - b.timestamp);
+    preds.push(prediction('tick', T0 + 2 * DAY, 0.5, '1', 'tick'));
+    labs.push(label('tick', T0 + 2 * DAY, 1, 'tick'));
+    return { preds, labs };
+  }
+
+  const instance = (changelog: MemoryChangelog, local = new MemoryStore()) => {
+    const store = new ChangelogStore(local, changelog, {
+      rebuildLocalIndex: (p, s, beat) => rebuildExpiryIndex(s, p, short.horizonMs, beat),
+    });
+    return { local, store, evaluator: new PartitionEvaluator(0, store, short) };
+  };
+
+  /** The partition's TTL index keys as `store` holds them. */
+  async function indexOf(store: KeyValueStore): Promise<string[]> {
+    const r = keys.partition('X', 0);
+    const out: string[] = [];
+    for await (const [k] of store.range(r.gte, r.lt)) out.push(k);
+    return out;
+  }
+
+  /** The TTL index rebuilt from the P and L entries alone. */
+  async function derivedIndex(local: MemoryStore): Promise<string[]> {
+    const copy = local.snapshot();
+    const r = keys.partition('X', 0);
+    await copy.clearRange(r.gte, r.lt);
+    await rebuildExpiryIndex(copy, 0, short.horizonMs);
+    return indexOf(copy);
+  }
+
+  it('the same windows, expiries included, whatever the batching, restarts and moves to an instance restored from the changelog; the index is always the one derived from P and L', async () => {
+    const { preds, labs } = stream();
+    async function run(batch: number, seedOrder: number, moveEvery: number) {
+      const changelog = new MemoryChangelog();
+      let i = instance(changelog);
+      const pr = preds.map((value, k) => ({ offset: String(k), value }));
+      const lr = labs.map((value, k) => ({ offset: String(k), value }));
+      let [a, b, n, order, unmatched] = [0, 0, 0, seedOrder, 0];
+      const closed: ClosedWindow[] = [];
+      while (a < pr.length || b < lr.length) {
+        order = (order * 48271) % 2147483647;
+        const result =
+          b >= lr.length || (a < pr.length && order % 2 === 0)
+            ? await i.evaluator.processPredictions(pr.slice(a, (a += batch)))
+            : await i.evaluator.processLabels(lr.slice(b, (b += batch)));
+        await i.store.write(result.ops);
+        i.evaluator.committed(result);
+        for (const g of result.garbage) await i.store.clearRange(g.gte, g.lt);
+        closed.push(...result.closed);
+        unmatched += result.stats.expiredLabelsUnmatched;
+        if (++n % 4 === 0) expect(await indexOf(i.local)).toEqual(await derivedIndex(i.local));
+        if (n % moveEvery === 0) i = instance(changelog); // a new instance, nothing on its disk
+      }
+      const mirrored = [...changelog.partitions.values()].flat();
+      expect(mirrored.filter((e) => e.key.startsWith('X'))).toEqual([]);
+      return {
+        windows: JSON.stringify(
+          closed
+            .filter((c) => c.modelId === 'm')
+            .map((c) => [c.modelVersion, c.windowStart, c.state.toJSON()]),
+        ),
+        unmatched,
+      };
+    }
+    const reference = await run(1000, 1, 1_000_000);
+    const windows = JSON.parse(reference.windows) as Array<[string, number, { expiredUnlabelled: number }]>;
+    // The stream exercises expiry: every prediction of the 34 events never labelled.
+    expect(windows.reduce((s, [, , st]) => s + st.expiredUnlabelled, 0)).toBe(34 + 9);
+    expect(reference.unmatched).toBeGreaterThan(0);
+    for (const [batch, order, move] of [
+      [7, 3, 5],
+      [29, 11, 2],
+      [13, 17, 1],
+    ]) {
+      expect(await run(batch, order, move)).toEqual(reference);
+    }
   });
 });
 

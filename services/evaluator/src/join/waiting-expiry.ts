@@ -1,9 +1,48 @@
+import { type KeyValueStore, type WriteOp } from '../state/key-value-store';
 import { type EntryKind, keys, parts } from '../state/keys';
 import { type LabelEntry, type PredictionEntry } from './join-state';
 import { type PartitionBatch } from './partition-batch';
 
 /** Index keys handled per state round trip. */
 const CHUNK = 1000;
+
+/**
+ * When a waiting prediction entry's TTL index fires: at its earliest version's time + horizon.
+ * The TTL index (X) is a function of the P and L entries alone — this and `label.t + horizon` —
+ * so it is kept on the local disk only and rebuilt from them after a restore.
+ */
+export function predictionExpiresAt(entry: PredictionEntry, horizonMs: number): number {
+  let earliest = Infinity;
+  for (const version in entry.v) earliest = Math.min(earliest, entry.v[version].t);
+  return earliest + horizonMs;
+}
+
+/** Rebuilds a partition's TTL index (X) from its P and L entries, e.g. after a restore. */
+export async function rebuildExpiryIndex(
+  store: KeyValueStore,
+  partition: number,
+  horizonMs: number,
+  heartbeat: () => Promise<void> = async () => undefined,
+): Promise<void> {
+  for (const kind of ['P', 'L'] as const) {
+    const range = keys.partition(kind, partition);
+    let ops: WriteOp[] = [];
+    for await (const [key, raw] of store.range(range.gte, range.lt)) {
+      const [, , eventId, modelId] = parts(key);
+      const expiresAt =
+        kind === 'L'
+          ? (JSON.parse(raw) as LabelEntry).t + horizonMs
+          : predictionExpiresAt(JSON.parse(raw) as PredictionEntry, horizonMs);
+      ops.push({ type: 'put', key: keys.expiry(partition, expiresAt, kind, eventId, modelId), value: '1' });
+      if (ops.length >= CHUNK) {
+        await store.write(ops);
+        await heartbeat();
+        ops = [];
+      }
+    }
+    await store.write(ops);
+  }
+}
 
 /**
  * TTL expiry by event time: a waiting prediction or label is dropped once the watermark passes its

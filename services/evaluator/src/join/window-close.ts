@@ -31,7 +31,6 @@ type Detectors = Map<string, TrackedDetector>;
  */
 export async function closeWindows(batch: PartitionBatch, upTo: number): Promise<void> {
   const { state, meta, partition: p } = batch;
-  const W = batch.settings.windowMs;
   const from = meta.closedThrough ?? 0;
   // Counts first (small: one per model version and window).
   const counts = new Map<number, Map<string, Counts>>();
@@ -64,6 +63,8 @@ export async function closeWindows(batch: PartitionBatch, upTo: number): Promise
     const ws = Number(wsText);
     if (!current || current.ws !== ws || current.modelId !== modelId) {
       finishCurrent();
+      // Count-only windows before this one report their detectors' counts as of their own end.
+      await finishCountsOnly(batch, counts, ws, detectors);
       current = { ws, modelId, states: new Map() };
       const bKey = keys.lastLabel(p, modelId);
       await state.load([bKey]);
@@ -89,8 +90,36 @@ export async function closeWindows(batch: PartitionBatch, upTo: number): Promise
     if (inWarning(tracked.detector)) tracked.signal.warning = true;
   }
   finishCurrent();
-  // Windows with predictions or expiries but no pairs for some versions.
+  await finishCountsOnly(batch, counts, Infinity, detectors);
+  batch.closed.sort(
+    (a, b) =>
+      a.windowStart - b.windowStart || cmp(a.modelId, b.modelId) || cmp(a.modelVersion, b.modelVersion),
+  );
+  for (const { detector, info } of detectors.values()) info.detector = detector.toJSON();
+  for (const [key, tracked] of detectors) state.set(key, tracked.info);
+  meta.closedThrough = upTo;
+  batch.closedThrough = upTo;
+  for (const r of [rRange, nRange]) {
+    state.discardRange(r.gte, r.lt);
+    batch.garbage.push(r);
+  }
+}
+
+/**
+ * Closes the windows starting before `before` that have predictions or expiries but no pairs for
+ * some versions (those left in `counts`), and removes them from `counts`.
+ */
+async function finishCountsOnly(
+  batch: PartitionBatch,
+  counts: Map<number, Map<string, Counts>>,
+  before: number,
+  detectors: Detectors,
+): Promise<void> {
+  const { state, partition: p } = batch;
+  const W = batch.settings.windowMs;
   for (const [ws, byWindow] of counts) {
+    if (ws >= before) continue;
+    counts.delete(ws);
     for (const [mv, c] of byWindow) {
       const [modelId, version] = mv.split('\u0000');
       const windowState = new WindowState();
@@ -119,18 +148,6 @@ export async function closeWindows(batch: PartitionBatch, upTo: number): Promise
         state: windowState,
       });
     }
-  }
-  batch.closed.sort(
-    (a, b) =>
-      a.windowStart - b.windowStart || cmp(a.modelId, b.modelId) || cmp(a.modelVersion, b.modelVersion),
-  );
-  for (const { detector, info } of detectors.values()) info.detector = detector.toJSON();
-  for (const [key, tracked] of detectors) state.set(key, tracked.info);
-  meta.closedThrough = upTo;
-  batch.closedThrough = upTo;
-  for (const r of [rRange, nRange]) {
-    state.discardRange(r.gte, r.lt);
-    batch.garbage.push(r);
   }
 }
 

@@ -1,36 +1,7 @@
-import { type EvaluatorStateEntry } from '@continuum/events';
-import { type ChangelogEntry } from '@continuum/kafka';
-import { type PartitionChangelog, type PartitionRestore, ChangelogStore } from './changelog-store';
+import { type PartitionRestore, ChangelogStore } from './changelog-store';
 import { MemoryStore, type WriteOp } from './key-value-store';
 import { keys } from './keys';
-
-/** A changelog in memory: partitions are arrays of entries; compaction is not modelled (a restore reads all). */
-class MemoryChangelog implements PartitionChangelog {
-  readonly partitions = new Map<number, Array<ChangelogEntry<EvaluatorStateEntry>>>();
-  appends = 0;
-
-  private log(p: number) {
-    let l = this.partitions.get(p);
-    if (!l) this.partitions.set(p, (l = []));
-    return l;
-  }
-
-  async append(p: number, entries: ReadonlyArray<ChangelogEntry<EvaluatorStateEntry>>): Promise<bigint> {
-    this.appends += 1;
-    this.log(p).push(...entries);
-    return BigInt(this.log(p).length);
-  }
-
-  async endOffset(p: number): Promise<bigint> {
-    return BigInt(this.log(p).length);
-  }
-
-  async restore(p: number, apply: (entries: Array<ChangelogEntry<EvaluatorStateEntry>>) => Promise<void>) {
-    const all = [...this.log(p)];
-    for (let i = 0; i < all.length; i += 3) await apply(all.slice(i, i + 3));
-    return { records: all.length, bytes: 0, position: BigInt(all.length) };
-  }
-}
+import { MemoryChangelog } from './memory-changelog';
 
 const put = (key: string, value: string): WriteOp => ({ type: 'put', key, value });
 const del = (key: string): WriteOp => ({ type: 'del', key });
@@ -44,7 +15,7 @@ function stateOf(store: MemoryStore, p: number): Record<string, string> {
 
 function instance(changelog: MemoryChangelog, local = new MemoryStore()) {
   const restores: PartitionRestore[] = [];
-  const store = new ChangelogStore(local, changelog, (r) => restores.push(r));
+  const store = new ChangelogStore(local, changelog, { onRestore: (r) => restores.push(r) });
   return { local, store, restores };
 }
 
@@ -146,5 +117,35 @@ describe('ChangelogStore', () => {
     const restarted = instance(changelog, a.local.snapshot());
     await restarted.store.getMany([keys.meta(3)]);
     expect(restarted.restores).toEqual([]);
+  });
+});
+
+describe('ChangelogStore local index', () => {
+  it('keeps the TTL index (X) on the local disk only and has a restore rebuild it from the restored entries', async () => {
+    const changelog = new MemoryChangelog();
+    const a = instance(changelog);
+    const xKey = keys.expiry(5, 1000, 'L', 'e1', 'm');
+    await a.store.write([put(keys.meta(5), '{}'), put(keys.label(5, 'e1', 'm'), '{"t":1}'), put(xKey, '1')]);
+    expect(a.local.entries.get(xKey)).toBe('1');
+    expect(changelog.partitions.get(5)?.map((e) => e.key)).toEqual([keys.meta(5), keys.label(5, 'e1', 'm')]);
+    // A changelog written before X became local-only still holds X entries: the restore skips them.
+    await changelog.append(5, [{ key: keys.expiry(5, 7, 'P', 'old', 'm'), value: { value: '1' } }]);
+
+    const seen: string[][] = [];
+    const local = new MemoryStore();
+    const b = new ChangelogStore(local, changelog, {
+      rebuildLocalIndex: async (p, store, heartbeat) => {
+        const found: string[] = [];
+        for await (const [k] of store.range('\u0000', '\uffff')) found.push(k);
+        seen.push(found);
+        await store.write([put(keys.expiry(p, 1000, 'L', 'e1', 'm'), '1')]);
+        await heartbeat();
+      },
+    });
+    let beats = 0;
+    await b.prepare(5, async () => void (beats += 1));
+    expect(seen).toEqual([[keys.label(5, 'e1', 'm'), keys.meta(5)]]);
+    expect(stateOf(local, 5)).toEqual(stateOf(a.local, 5));
+    expect(beats).toBe(2); // one restored chunk of 3, then the rebuild's
   });
 });

@@ -1,7 +1,7 @@
 import { type EvaluatorStateEntry } from '@continuum/events';
 import { type ChangelogEntry, type RestoreResult } from '@continuum/kafka';
 import { type KeyValueStore, type WriteOp } from './key-value-store';
-import { PARTITION_KINDS, SEP, keys, partitionOf } from './keys';
+import { LOCAL_INDEX_KINDS, PARTITION_KINDS, SEP, isMirrored, keys, partitionOf } from './keys';
 
 /** The part of @continuum/kafka's StateChangelog the store uses (a fake in unit tests). */
 export interface PartitionChangelog {
@@ -23,6 +23,23 @@ export interface PartitionRestore extends RestoreResult {
 /** Tombstones per changelog append when clearing a range (garbage of closed windows). */
 const CLEAR_CHUNK = 2000;
 
+export interface ChangelogStoreOptions {
+  onRestore?: (restore: PartitionRestore) => void;
+  now?: () => number;
+  /**
+   * Writes a restored partition's local index (keys.ts LOCAL_INDEX_KINDS, not mirrored in the
+   * changelog) from its restored state; the index's range is empty when it is called.
+   */
+  rebuildLocalIndex?: LocalIndexBuilder;
+}
+
+/** Writes a partition's local index from its state in `local`, calling `heartbeat` between chunks. */
+export type LocalIndexBuilder = (
+  partition: number,
+  local: KeyValueStore,
+  heartbeat: () => Promise<void>,
+) => Promise<void>;
+
 /**
  * The evaluator's store with every partition's join state mirrored in ct.evaluator-changelog, so
  * that a partition moving to another instance moves with its state.
@@ -31,7 +48,9 @@ const CLEAR_CHUNK = 2000;
  * atomic append; (2) the same changes, plus the changelog position after the append (key Z p),
  * go to the local disk in one atomic LevelDB write; (3) the caller returns and the runtime commits
  * the Kafka offsets. The partition's next offsets (key M p) travel in the same append, so the
- * changelog always says which input records its state covers.
+ * changelog always says which input records its state covers. A local index (LOCAL_INDEX_KINDS:
+ * the TTL index, derived from the mirrored entries) is written to the local disk only, in the
+ * same atomic write, and rebuilt by `rebuildLocalIndex` after a restore.
  *
  * Restore: the first time a partition is touched after an assignment, its local position is
  * compared with the changelog's end offset. The owner is the changelog's only writer, so a local
@@ -43,12 +62,19 @@ export class ChangelogStore implements KeyValueStore {
   /** Partitions checked (and restored if needed) since the last assignment. */
   private readonly checked = new Map<number, Promise<void>>();
 
+  private readonly onRestore: (restore: PartitionRestore) => void;
+  private readonly now: () => number;
+  private readonly rebuildLocalIndex: LocalIndexBuilder;
+
   constructor(
     private readonly local: KeyValueStore,
     private readonly changelog: PartitionChangelog,
-    private readonly onRestore: (restore: PartitionRestore) => void = () => undefined,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: ChangelogStoreOptions = {},
+  ) {
+    this.onRestore = options.onRestore ?? (() => undefined);
+    this.now = options.now ?? Date.now;
+    this.rebuildLocalIndex = options.rebuildLocalIndex ?? (async () => undefined);
+  }
 
   /** A new assignment: every partition is checked against the changelog again before use. */
   assignmentChanged(): void {
@@ -78,8 +104,8 @@ export class ChangelogStore implements KeyValueStore {
     await this.ensure(ops.map((o) => o.key));
     const byPartition = new Map<number, WriteOp[]>();
     for (const op of ops) {
-      const p = partitionOf(op.key);
-      if (p === undefined) continue;
+      if (!isMirrored(op.key)) continue;
+      const p = partitionOf(op.key) as number;
       let list = byPartition.get(p);
       if (!list) byPartition.set(p, (list = []));
       list.push(op);
@@ -95,7 +121,7 @@ export class ChangelogStore implements KeyValueStore {
   /** Deletes the range here and, for a partition's keys, in the changelog (tombstones). */
   async clearRange(gte: string, lt: string): Promise<void> {
     const p = partitionOf(gte);
-    if (p === undefined) return this.local.clearRange(gte, lt);
+    if (p === undefined || !isMirrored(gte)) return this.local.clearRange(gte, lt);
     await this.ensure([gte]);
     let chunk: string[] = [];
     const flush = async () => {
@@ -153,12 +179,18 @@ export class ChangelogStore implements KeyValueStore {
     }
     const result = await this.changelog.restore(p, async (entries) => {
       await this.local.write(
-        entries.map((e): WriteOp =>
-          e.value === null ? { type: 'del', key: e.key } : { type: 'put', key: e.key, value: e.value.value },
-        ),
+        // A changelog written before an index became local-only may still hold its entries.
+        entries
+          .filter((e) => !LOCAL_INDEX_KINDS.includes(e.key[0]))
+          .map((e): WriteOp =>
+            e.value === null
+              ? { type: 'del', key: e.key }
+              : { type: 'put', key: e.key, value: e.value.value },
+          ),
       );
       await heartbeat?.();
     });
+    await this.rebuildLocalIndex(p, this.local, heartbeat ?? (async () => undefined));
     await this.local.write([
       { type: 'put', key: keys.changelogPosition(p), value: result.position.toString() },
     ]);

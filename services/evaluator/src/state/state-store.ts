@@ -5,6 +5,7 @@ import { ConsumerAssignments, KAFKA_CLIENT, type KafkaClient, StateChangelog } f
 import { HealthChecks, LOGGER, type Logger } from '@continuum/observability';
 import { type EvaluatorConfig } from '../evaluator.config';
 import { EvaluatorMetrics } from '../observability/evaluator-metrics';
+import { rebuildExpiryIndex } from '../join/waiting-expiry';
 import { EVALUATOR_CONFIG } from '../tokens';
 import { ChangelogStore, type PartitionRestore } from './changelog-store';
 import { type KeyValueStore, type WriteOp } from './key-value-store';
@@ -41,7 +42,12 @@ export class StateStore implements KeyValueStore, OnModuleInit, OnApplicationShu
     mkdirSync(this.config.stateDir, { recursive: true });
     try {
       const local = await LevelStore.open(this.config.stateDir);
-      this.store = new ChangelogStore(local, this.changelog, (r) => this.restored(r));
+      this.store = new ChangelogStore(local, this.changelog, {
+        onRestore: (r) => this.restored(r),
+        // The TTL index is local only: rebuilt from the restored waiting entries.
+        rebuildLocalIndex: (partition, store, heartbeat) =>
+          rebuildExpiryIndex(store, partition, this.config.labelHorizonMs, heartbeat),
+      });
     } catch (error) {
       throw new Error(
         `cannot open EVALUATOR_STATE_DIR=${this.config.stateDir} (is another evaluator using it?): ${String(error)}`,
