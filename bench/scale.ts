@@ -174,6 +174,7 @@ interface RunResult {
   seconds: number;
   eventsPerSec: number;
   cpuMicrosPerEvent: number;
+  changelogPerRecord?: number;
   perInstance: Array<{ share: number; eventsPerSec: number; rssMiB: number; heapMiB: number }>;
   load: string;
 }
@@ -317,6 +318,11 @@ async function run(
     // Records handed to handlers: a rebalance hands some over twice, so shares are of their sum.
     const handled = all.reduce((a, p) => a + p.handled, 0);
     const eventsPerSec = target / seconds;
+    // The evaluator mirrors its state in its changelog: records appended per input record.
+    const changelogPerRecord =
+      service === 'evaluator'
+        ? (await groupProgress(kafka, group, env[Topics.evaluatorChangelog.env])).end / target
+        : undefined;
     // CPU of the instances (user + system) per input record: unlike events/s, it hardly moves with
     // the machine's load, so it is what the README's sizing table divides cores by.
     const cpuMicrosPerEvent = ((all.reduce((a, p) => a + p.cpuSeconds, 0) - cpuAtFirst) * 1e6) / target;
@@ -326,6 +332,7 @@ async function run(
       seconds,
       eventsPerSec,
       cpuMicrosPerEvent,
+      changelogPerRecord,
       perInstance: all.map((p) => ({
         share: p.handled / handled,
         eventsPerSec: (eventsPerSec * p.handled) / handled,
@@ -336,6 +343,9 @@ async function run(
     };
     log(
       `${service} x ${count}: ${target.toLocaleString()} records in ${seconds.toFixed(1)} s = ${Math.round(eventsPerSec).toLocaleString()} events/s, ${cpuMicrosPerEvent.toFixed(0)} µs CPU per record; ` +
+        (changelogPerRecord === undefined
+          ? ''
+          : `${changelogPerRecord.toFixed(2)} changelog records per input record; `) +
         result.perInstance
           .map(
             (p, k) => `#${k} ${Math.round(p.eventsPerSec).toLocaleString()}/s RSS ${p.rssMiB.toFixed(0)} MiB`,
@@ -399,7 +409,7 @@ async function main(): Promise<void> {
       eventsPerSec: r.eventsPerSec,
       rssMiB: Math.max(...r.perInstance.map((p) => p.rssMiB)),
       heapMiB: Math.max(...r.perInstance.map((p) => p.heapMiB)),
-      note: `per instance ${r.perInstance.map((p) => `${(p.eventsPerSec / 1000).toFixed(1)} k`).join(' / ')}; ${r.cpuMicrosPerEvent.toFixed(0)} µs CPU/event; load ${r.load}`,
+      note: `per instance ${r.perInstance.map((p) => `${(p.eventsPerSec / 1000).toFixed(1)} k`).join(' / ')}; ${r.cpuMicrosPerEvent.toFixed(0)} µs CPU/event; ${r.changelogPerRecord === undefined ? '' : `${r.changelogPerRecord.toFixed(2)} changelog records/event; `}load ${r.load}`,
     });
   }
 }
