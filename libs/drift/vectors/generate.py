@@ -1,12 +1,16 @@
 """Regenerates the reference test vectors of @continuum/drift from SciPy, NumPy and River.
 
-Usage (from the repository root):  tools/python-env libs/drift/vectors/generate.py
+Usage (from the repository root):  tools/python-env libs/drift/vectors/generate.py [file.json ...]
+(no argument: every file; e.g. `... generate.py ks-exact.json` writes only that one)
 
 Writes, next to this script:
   special.json     chi-square / normal tails, log-gamma, kstwo.sf and smirnov on grids
   statistics.json  ks_2samp, wasserstein_distance, jensenshannon, entropy (KL), Hellinger, PSI,
                    chi2_contingency, two-proportion Z, multiple-testing corrections, quantile bin edges,
                    drift-report cases with values the reference never had (chi2_contingency)
+  ks-exact.json    exact two-sample KS p-values (ks_2samp's exact path and its fallback) at the sizes the
+                   monitor meets (reference 1,000-10,000, window 300-10,000), D from one lattice step to 1,
+                   and ks_2samp on tied samples of those sizes
   detectors.json   input streams and River's drift/warning indices for ADWIN, DDM, EDDM, PageHinkley,
                    KSWIN, HDDM_A, HDDM_W (River defaults), plus Python's random.Random draws for KSWIN
 
@@ -311,6 +315,61 @@ def statistics_vectors() -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
+# ks-exact.json
+# ---------------------------------------------------------------------------------------------
+
+# (reference, window) sizes as the monitor meets them: n1 = n2, n1 != n2, coprime and with large gcds,
+# both orders, up to SciPy's exact limit of 10,000 per sample.
+KS_EXACT_SIZES = [(1000, 300), (300, 1000), (1000, 1000), (1000, 4999), (2000, 7000), (3000, 10000),
+                  (5000, 9987), (9987, 5000), (5000, 5000), (5000, 2500), (7919, 10000), (10000, 300),
+                  (10000, 3001), (10000, 9999), (10000, 10000), (4096, 1024), (6000, 4000)]
+# lambda = D * sqrt(n1 n2 / (n1 + n2)): from no drift (p ~ 1) through p ~ 1e-3 to p far below 1e-300.
+KS_EXACT_LAMBDAS = [0.3, 0.6, 0.9, 1.2, 1.5, 1.7, 1.9, 2.1, 2.4, 3.0, 5.0, 8.0]
+KS_EXACT_DS = [0.25, 0.5, 1.0]
+
+
+def ks_exact_pvalues() -> list:
+    """ks_2samp's p-value (method 'auto', both samples <= 10,000: the exact path) for given (n1, n2, D)."""
+    out = []
+    for n1, n2 in KS_EXACT_SIZES:
+        g = math.gcd(n1, n2)
+        lcm = n1 // g * n2
+        en = n1 * n2 / (n1 + n2)
+        ds = [1 / lcm] + [lam / math.sqrt(en) for lam in KS_EXACT_LAMBDAS] + KS_EXACT_DS
+        for d in sorted(set(min(d, 1.0) for d in ds)):
+            ok, dd, p = stats._stats_py._attempt_exact_2kssamp(n1, n2, g, d, "two-sided")
+            method = "exact"
+            if not ok:  # what ks_2samp then does: the asymptotic distribution at the snapped D
+                m, n = sorted([float(n1), float(n2)], reverse=True)
+                p = stats.kstwo.sf(dd, np.round(m * n / (m + n)))
+                method = "asymp"
+            out.append({"n1": n1, "n2": n2, "d": dd, "pValue": f(p), "method": method})
+    return out
+
+
+def ks_exact_samples() -> list:
+    """ks_2samp on tied samples of the monitor's sizes (values rounded to few digits), exact path."""
+    rng = np.random.default_rng(SEED + 1)  # its own stream: the other files' draws are unchanged
+    out = []
+    for name, n1, n2, shift, digits in [("monitor-no-drift", 5000, 9987, 0.0, 2),
+                                        ("monitor-small-window", 1000, 300, 0.1, 1),
+                                        ("monitor-drift", 5000, 8000, 0.15, 2),
+                                        ("reference-10k-window-3001", 10000, 3001, 0.03, 2),
+                                        ("equal-sizes-ties", 2000, 2000, 0.05, 1)]:
+        a = rounded(rng.normal(0.0, 1.0, n1), digits)
+        b = rounded(rng.normal(shift, 1.0, n2), digits)
+        r = stats.ks_2samp(a, b)
+        out.append({"name": name, "reference": floats(a), "current": floats(b),
+                    "statistic": f(r.statistic), "pValue": f(r.pvalue),
+                    "sign": int(r.statistic_sign), "location": f(r.statistic_location)})
+    return out
+
+
+def ks_exact_vectors() -> dict:
+    return {"pValues": ks_exact_pvalues(), "ks2samp": ks_exact_samples()}
+
+
+# ---------------------------------------------------------------------------------------------
 # detectors.json
 # ---------------------------------------------------------------------------------------------
 
@@ -408,11 +467,22 @@ def detector_vectors() -> dict:
     return {"streams": streams, "runs": runs, "pythonRandom": draws}
 
 
-def main() -> None:
-    write("special.json", special_vectors())
-    write("statistics.json", statistics_vectors())
-    write("detectors.json", detector_vectors())
+FILES = {
+    "special.json": special_vectors,
+    "statistics.json": statistics_vectors,
+    "ks-exact.json": ks_exact_vectors,
+    "detectors.json": detector_vectors,
+}
+
+
+def main(names: list[str]) -> None:
+    unknown = [n for n in names if n not in FILES]
+    if unknown:
+        sys.exit(f"unknown vector file(s) {unknown}; known: {list(FILES)}")
+    for name, build in FILES.items():
+        if not names or name in names:
+            write(name, build())
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -18,7 +18,7 @@ function revive(_key: string, value: unknown): unknown {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function loadVectors(name: 'special' | 'statistics' | 'detectors'): any {
+export function loadVectors(name: 'special' | 'statistics' | 'ks-exact' | 'detectors'): any {
   return JSON.parse(readFileSync(join(VECTORS, `${name}.json`), 'utf8'), revive);
 }
 

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors';
-import { kolmogorovSf, twoSampleExactSf } from '../math/kolmogorov';
-import { roundHalfEven } from '../math/special';
+import { kolmogorovSf } from '../math/kolmogorov';
+import { twoSampleExactSf } from '../math/ks-two-sample-exact';
+import { gcd, roundHalfEven } from '../math/special';
 import { compareEcdfs } from '../sample/merged-ecdf';
 import { toWeightedSample, type WeightedSample } from '../sample/weighted-sample';
 
@@ -99,7 +100,7 @@ export function ksPValue(
   let mode: 'exact' | 'asymp' =
     method === 'auto' ? (Math.max(n1, n2) <= KS_EXACT_MAX_N ? 'exact' : 'asymp') : method;
   if (mode === 'exact') {
-    const g = gcdOf(n1, n2);
+    const g = gcd(n1, n2);
     if (n1 / g >= 2147483647 / (n2 / g)) mode = 'asymp';
   }
   if (mode === 'exact') {
@@ -111,11 +112,6 @@ export function ksPValue(
   const n = Math.min(n1, n2);
   const en = (m * n) / (m + n);
   return { d, pValue: clip(kolmogorovSf(roundHalfEven(en), d)), method: 'asymp' };
-}
-
-function gcdOf(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
 }
 
 function clip(p: number): number {

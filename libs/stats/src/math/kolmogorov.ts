@@ -7,10 +7,10 @@
  *   (Marsaglia–Tsang–Wang 2003), Pomeranz (1974) for small n, Pelz–Good (1976) for large n, and the
  *   one-sided Smirnov tail where it is accurate. The branch thresholds are the same as SciPy's.
  * - `smirnovSf(n, x)`: P(D_n^+ >= x), Birnbaum & Tingey (1951).
- * - `twoSampleExactSf(n1, n2, d)`: exact P(D_{n1,n2} >= d) for the two-sample statistic by lattice-path
- *   counting, Hodges (1958), with the 1 - p recursion of Viehmann (2021, arXiv:2102.08037).
+ *
+ * The exact two-sample distribution is in `ks-two-sample-exact.ts`.
  */
-import { logGamma } from './special';
+import { ldexp, logGamma } from './special';
 
 const E128 = 128;
 const P128 = 2 ** 128;
@@ -24,19 +24,6 @@ const SQRT3 = Math.sqrt(3);
 
 function clip01(p: number): number {
   return p < 0 ? 0 : p > 1 ? 1 : p;
-}
-
-/** x * 2^e without overflow in the intermediate power. */
-function ldexp(x: number, e: number): number {
-  while (e > 1000) {
-    x *= 2 ** 1000;
-    e -= 1000;
-  }
-  while (e < -1000) {
-    x *= 2 ** -1000;
-    e += 1000;
-  }
-  return x * 2 ** e;
 }
 
 /** One-sided Smirnov survival function P(D_n^+ >= x) (Birnbaum–Tingey sum, in log space). */
@@ -318,77 +305,4 @@ export function kolmogorovSf(n: number, x: number): number {
   else if (n <= 100_000 && n * x ** 1.5 <= 1.4) cdf = durbinMatrixCdf(n, x);
   else cdf = pelzGoodCdf(n, x);
   return clip01(1 - cdf);
-}
-
-/**
- * Exact two-sided P(D_{n1,n2} >= d) for the two-sample statistic, as SciPy's `ks_2samp(method='exact')`.
- * `ok` is false when the computation leaves [0, 1] (SciPy then falls back to the asymptotic
- * distribution). `d` is snapped to the lattice h / lcm(n1, n2) first, as SciPy does; the snapped value
- * is returned with the probability.
- */
-export function twoSampleExactSf(n1: number, n2: number, d: number): { d: number; p: number; ok: boolean } {
-  const g = gcdInt(n1, n2);
-  const lcm = (n1 / g) * n2;
-  const h = roundHalfEvenInt(d * lcm);
-  const snapped = h / lcm;
-  if (h === 0) return { d: snapped, p: 1, ok: true };
-  const p = n1 === n2 ? probOutsideSquare(n1, h) : probOutsideInsideMethod(n1, n2, g, h);
-  return { d: snapped, p, ok: p >= 0 && p <= 1 };
-}
-
-function gcdInt(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
-}
-
-function roundHalfEvenInt(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** P(D_{n,n} >= h/n): alternating binomial sum in Horner form, avoiding cancellation. */
-function probOutsideSquare(n: number, h: number): number {
-  let p = 0;
-  for (let k = Math.floor(n / h); k >= 0; k--) {
-    let p1 = 1;
-    for (let j = 0; j < h; j++) p1 = ((n - k * h - j) * p1) / (n + k * h + j + 1);
-    p = p1 * (1 - p);
-  }
-  return 2 * p;
-}
-
-/**
- * 1 - (fraction of lattice paths from (0,0) to (m,n) staying strictly inside |x/m - y/n| < h/lcm),
- * computed column by column over a sliding window of y, directly as the complement (Viehmann).
- */
-function probOutsideInsideMethod(m0: number, n0: number, g: number, h: number): number {
-  const m = Math.max(m0, n0);
-  const n = Math.min(m0, n0);
-  const mg = m / g;
-  const ng = n / g;
-  let minJ = 0;
-  let maxJ = Math.min(Math.ceil(h / mg), n + 1);
-  let curLen = maxJ - minJ;
-  const lenA = Math.min(2 * maxJ + 2, n + 1);
-  const A = new Float64Array(lenA).fill(1);
-  for (let j = minJ; j < maxJ; j++) A[j] = 0;
-  for (let i = 1; i <= m; i++) {
-    const lastMinJ = minJ;
-    const lastLen = curLen;
-    minJ = Math.min(Math.max(Math.floor((ng * i - h) / mg) + 1, 0), n);
-    maxJ = Math.min(Math.ceil((ng * i + h) / mg), n + 1);
-    if (maxJ <= minJ) return 1;
-    let val = minJ === 0 ? 0 : 1;
-    for (let jj = 0; jj < maxJ - minJ; jj++) {
-      const j = jj + minJ;
-      val = (A[jj + minJ - lastMinJ] * i + val * j) / (i + j);
-      A[jj] = val;
-    }
-    curLen = maxJ - minJ;
-    if (lastLen > curLen) {
-      const end = Math.min(maxJ - minJ + (lastLen - curLen), lenA);
-      for (let j = maxJ - minJ; j < end; j++) A[j] = 1;
-    }
-  }
-  return A[maxJ - minJ - 1];
 }

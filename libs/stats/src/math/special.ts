@@ -113,3 +113,16 @@ export function gcd(a: number, b: number): number {
   }
   return a;
 }
+
+/** x · 2^e without overflow or underflow in the intermediate power (C's `ldexp`). */
+export function ldexp(x: number, e: number): number {
+  while (e > 1000) {
+    x *= 2 ** 1000;
+    e -= 1000;
+  }
+  while (e < -1000) {
+    x *= 2 ** -1000;
+    e += 1000;
+  }
+  return x * 2 ** e;
+}
