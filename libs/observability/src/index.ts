@@ -7,4 +7,5 @@ export * from './dependency-wait';
 export * from './text-log';
 export * from './connection-state';
 export * from './json-body.guard';
+export * from './direct-json-route';
 export * from './bearer-token.guard';

@@ -8,6 +8,7 @@ import {
   loggingConfigSpec,
   resolveLogFormat,
 } from '@continuum/config';
+import { type DirectJsonRoute, serveDirectRoutes } from './direct-json-route';
 import { HealthChecks } from './health';
 import { JsonBodyGuard } from './json-body.guard';
 import { JsonLogger, createLogger } from './json-logger';
@@ -18,6 +19,11 @@ export interface RunServiceOptions {
   httpPort: number;
   /** Runs on the application before it listens and initialises (e.g. body parser limits). */
   configure?: (app: INestApplication) => void;
+  /**
+   * Hot JSON routes served by Node's HTTP server in front of Express once the service has started
+   * (see DirectJsonRoute); the same routes must also exist as NestJS routes.
+   */
+  directRoutes?: (app: INestApplication) => readonly DirectJsonRoute[];
 }
 
 /**
@@ -109,6 +115,10 @@ export async function runService(
     'Bootstrap',
   );
   await app.init();
+  if (options.directRoutes)
+    serveDirectRoutes(server, options.directRoutes(app), (error) =>
+      logger.error(error instanceof Error ? error : String(error), 'DirectJsonRoute'),
+    );
   gate.opened();
   logger.log({ msg: 'service started', httpHost: options.httpHost, httpPort: options.httpPort }, 'Bootstrap');
   return app;

@@ -3,7 +3,8 @@
  * registry running: `tools/infra up`). Starts two scorer instances as processes (the production
  * entry point) on private topics, registers a 20-feature logistic model, and measures over HTTP on
  * 127.0.0.1, prediction published to ct.predictions (acknowledged) included in every latency:
- *   1. one event per request, open loop at each of --rates requests/s (default 200 and 1,000) for --seconds;
+ *   1. one event per request, open loop at each of --rates requests/s (default 200 and 1,000) for --seconds
+ *      (/predict served directly by Node http; --http-direct=false: through NestJS/Express);
  *   2. batches of 100 events at --batch-rate requests/s;
  *   3. sustained requests/s, closed loop with --connections concurrent connections;
  *   4. the same three with one SHADOW version;
@@ -35,6 +36,8 @@ const BATCH_RATE = Number(args.get('batch-rate') ?? 50);
 const SECONDS = Number(args.get('seconds') ?? 10);
 const CONNECTIONS = Number(args.get('connections') ?? 16);
 const WARM_UP_SECONDS = Number(args.get('warm-up') ?? 3);
+/** false: /predict through NestJS/Express (SCORER_HTTP_DIRECT=false), for comparison. */
+const HTTP_DIRECT = args.get('http-direct') ?? 'true';
 const FEATURES = 20;
 
 const contract: ModelContract = {
@@ -281,7 +284,12 @@ async function main(): Promise<void> {
   const scorers: ServiceProcess[] = [];
   try {
     await env.register('1', 'CHAMPION', await env.storeBytes('1', model(1)));
-    const common = { ...env.env, LOG_LEVEL: 'warn', SCORER_KAFKA_REQUESTS: 'false' };
+    const common = {
+      ...env.env,
+      LOG_LEVEL: 'warn',
+      SCORER_KAFKA_REQUESTS: 'false',
+      SCORER_HTTP_DIRECT: HTTP_DIRECT,
+    };
     scorers.push(await ServiceProcess.startService('scorer', common));
     scorers.push(await ServiceProcess.startService('scorer', common));
     const port = Number(new URL(scorers[0].baseUrl!).port);
@@ -305,7 +313,9 @@ async function main(): Promise<void> {
       await measured(() => closedLoop(`${label}: sustained, ${CONNECTIONS} connections`, port));
       console.log(`  scorer RSS after "${label}": ${await rssMiB(scorers[0])} MiB`);
     };
-    console.log(`scorer benchmark: ${FEATURES}-feature logistic model, ${SECONDS} s per phase, 2 instances`);
+    console.log(
+      `scorer benchmark: ${FEATURES}-feature logistic model, ${SECONDS} s per phase, 2 instances, /predict ${HTTP_DIRECT === 'false' ? 'through NestJS/Express' : 'served directly by Node http'}`,
+    );
     console.log(
       `load average at start (1/5/15 min): ${loadavg()
         .map((l) => l.toFixed(1))

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { type ArtifactStore } from '@continuum/artifact-store';
 import { KafkaModule } from '@continuum/kafka/nest';
 import { ObservabilityModule } from '@continuum/observability';
+import { PredictEndpoint } from './http/predict-endpoint';
 import { PredictController } from './http/predict.controller';
 import { ScoringRequestsHandler } from './kafka/scoring-requests.handler';
 import { ScorerMetrics } from './metrics/scorer-metrics';
@@ -30,7 +31,13 @@ export class ServingModule {
 @Module({})
 export class HttpApiModule {
   static forRoot(serving: DynamicModule): DynamicModule {
-    return { module: HttpApiModule, imports: [serving], controllers: [PredictController] };
+    return {
+      module: HttpApiModule,
+      imports: [serving],
+      controllers: [PredictController],
+      providers: [PredictEndpoint],
+      exports: [PredictEndpoint],
+    };
   }
 }
 

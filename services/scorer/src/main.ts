@@ -3,6 +3,7 @@ import { artifactStoreFromEnv } from '@continuum/artifact-store';
 import { KafkaBatchTransport } from '@continuum/kafka/nest';
 import { runService, startOrExit } from '@continuum/observability';
 import { ScorerModule } from './app.module';
+import { PredictEndpoint } from './http/predict-endpoint';
 import { loadScorerConfig } from './scorer.config';
 
 startOrExit('scorer', async () => {
@@ -12,6 +13,7 @@ startOrExit('scorer', async () => {
     service: 'scorer',
     httpHost: config.httpHost,
     httpPort: config.httpPort,
+    directRoutes: config.httpDirect ? (nest) => [nest.get(PredictEndpoint).directRoute()] : undefined,
   });
   // The Kafka request/response mode (when enabled) consumes through the Kafka batch transport.
   const transport = app.get(KafkaBatchTransport, { strict: false });

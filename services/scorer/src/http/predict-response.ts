@@ -1,17 +1,12 @@
+import { type JsonAnswer } from '@continuum/observability';
 import { type ScoreOutcome } from '../serving/scorer';
-
-export interface HttpAnswer {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: unknown;
-}
 
 /**
  * An outcome as HTTP: 200 with the prediction(s) and their event ids; 400 naming each violated
  * feature; 404 unknown model; 503 (with Retry-After) while no champion is loaded, when the
  * publisher is full or the prediction could not be published; 500 only for a prediction error.
  */
-export function httpAnswer(outcome: ScoreOutcome, batch: boolean): HttpAnswer {
+export function httpAnswer(outcome: ScoreOutcome, batch: boolean): JsonAnswer {
   switch (outcome.status) {
     case 'OK': {
       const headers = { 'x-model-version': outcome.version };

@@ -1,17 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Res } from '@nestjs/common';
 import { type Response } from 'express';
-import { type ScorerConfig } from '../scorer.config';
 import { ServingRuntime } from '../serving/serving-runtime';
-import { SCORER_CONFIG } from '../tokens';
-import { BadPredictRequest, parsePredictRequest } from './predict-request';
-import { httpAnswer } from './predict-response';
+import { PredictEndpoint } from './predict-endpoint';
 
 /** The model-as-service API; the work is in ServingRuntime and the pure serving core. */
 @Controller('models')
 export class PredictController {
   constructor(
     private readonly runtime: ServingRuntime,
-    @Inject(SCORER_CONFIG) private readonly config: ScorerConfig,
+    private readonly endpoint: PredictEndpoint,
   ) {}
 
   @Post(':modelId/predict')
@@ -21,17 +18,9 @@ export class PredictController {
     @Body() body: unknown,
     @Res({ passthrough: true }) res: Response,
   ) {
-    let request;
-    try {
-      request = parsePredictRequest(body, this.config.maxBatch);
-    } catch (error) {
-      if (!(error instanceof BadPredictRequest)) throw error;
-      res.status(400);
-      return { error: error.message, field: error.field };
-    }
-    const answer = httpAnswer(await this.runtime.score(modelId, request.instances), request.batch);
+    const answer = await this.endpoint.answer(modelId, body);
     res.status(answer.status);
-    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
     return answer.body;
   }
 
