@@ -47,8 +47,12 @@ export class EventDecoder<T> {
   /** Looks up the writer schemas these values need. Rejects only when the registry is unreachable. */
   async prepare(values: Iterable<Buffer | null | undefined>): Promise<void> {
     const missing = new Set<number>();
+    let previous: number | undefined;
     for (const value of values) {
       const id = schemaIdOf(value);
+      // A batch's values nearly always share one id: skip the lookups for a repeat.
+      if (id === previous) continue;
+      previous = id;
       // An unknown id is asked again: the registry decides how long "unknown" holds.
       const plan = id === undefined ? undefined : this.plans.get(id);
       if (id !== undefined && (!plan || ('error' in plan && plan.error.kind === 'UNKNOWN_SCHEMA')))

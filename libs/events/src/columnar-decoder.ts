@@ -39,11 +39,15 @@ export class ColumnarDecoder<T> {
 
   /** Looks up the writer schemas these values need. Rejects only when the registry is unreachable. */
   async prepare(values: Iterable<Buffer | null | undefined>): Promise<void> {
-    const list = [...values];
+    const list = Array.isArray(values) ? (values as Array<Buffer | null | undefined>) : [...values];
     await this.generic.prepare(list);
     const seen = new Set<number>();
+    let previous: number | undefined;
     for (const value of list) {
       const id = schemaIdOf(value);
+      // A batch's values nearly always share one id: skip the lookups for a repeat.
+      if (id === previous) continue;
+      previous = id;
       if (id === undefined || this.direct.has(id) || seen.has(id)) continue;
       seen.add(id);
       const writer = await this.registry.writerType(id);

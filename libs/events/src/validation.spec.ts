@@ -1,7 +1,9 @@
+import { seededUniform } from '@continuum/stats';
 import { type Label, type Prediction } from './generated/contracts';
 import {
   eventIdProblem,
   modelIdProblem,
+  isAcceptedRecordKey,
   recordKeyProblem,
   validateFeatureObservation,
   validateLabel,
@@ -122,6 +124,33 @@ describe('ids and keys (issue 10 item 8)', () => {
     expect(recordKeyProblem('a b')).toBe(
       'the record key "a b" has characters outside printable ASCII without spaces',
     );
+  });
+
+  it('isAcceptedRecordKey reads on the bytes what recordKeyProblem decides on the string', () => {
+    const random = seededUniform(14);
+    const cases: Array<Buffer | null> = [
+      null,
+      Buffer.alloc(0),
+      Buffer.from('é'),
+      Buffer.from('k'.repeat(128)),
+    ];
+    cases.push(Buffer.from('k'.repeat(129)), Buffer.from([0x21]), Buffer.from([0x7e]), Buffer.from([0x7f]));
+    for (let n = 0; n < 2000; n++) {
+      // Mostly printable ASCII (accepted), sometimes a space, a control, a high or a multi-byte byte.
+      const length = Math.floor(random() * 140);
+      const bytes = Array.from({ length }, () =>
+        random() < 0.995 ? 0x21 + Math.floor(random() * 94) : Math.floor(random() * 256),
+      );
+      cases.push(Buffer.from(bytes));
+    }
+    let accepted = 0;
+    for (const key of cases) {
+      const byString = recordKeyProblem(key === null ? null : key.toString('utf8')) === undefined;
+      expect(isAcceptedRecordKey(key)).toBe(byString);
+      if (byString) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(100);
+    expect(accepted).toBeLessThan(cases.length - 100);
   });
 
   it('checks the key only when the caller passes one', () => {
