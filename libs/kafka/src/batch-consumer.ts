@@ -5,7 +5,7 @@ import {
   DecodeError,
   type EventCodecs,
   type EventDecoder,
-  recordKeyProblem,
+  isAcceptedRecordKey,
 } from '@continuum/events';
 import { type CheckResult, type Logger, type Metrics } from '@continuum/observability';
 import { coPartitionedAssigner } from './co-partitioned-assigner';
@@ -14,6 +14,7 @@ import { ConsumerMetrics } from './consumer-metrics';
 import { KafkaUsageError } from './errors';
 import { type DeadLetterPublisher, type FailedRecord } from './dead-letter';
 import { type KafkaClient } from './kafka-client';
+import { type CommitRequest, OffsetCommitQueue } from './offset-commit-queue';
 
 /** A decoded record with where it came from. */
 export interface ConsumedRecord<T> {
@@ -112,9 +113,12 @@ interface Decoded {
 /**
  * Kafka batch consumer runtime. For every fetched batch of a partition: decode all records,
  * hand the valid ones to the topic's handler as one typed array, dead-letter the rest, and only
- * then commit the batch's offsets. A crash anywhere before the commit replays the batch, so
- * delivery is at-least-once with duplicates limited to the last uncommitted batch per partition;
- * a bad record never stops a partition.
+ * then commit the batch's offsets. The commit is queued (OffsetCommitQueue: a failed one is sent
+ * again until it succeeds or the partition is revoked) and the next batch is handed over while it
+ * is in flight; while stopping, a batch waits for its commit. A crash anywhere before the commit
+ * replays the batch, so delivery is at-least-once with duplicates limited to the batches whose
+ * commit had not been answered (per partition, usually the last one or two); a bad record never
+ * stops a partition.
  */
 export class BatchConsumer {
   private readonly consumer: Consumer;
@@ -123,6 +127,8 @@ export class BatchConsumer {
   private joined = false;
   private crashed: string | undefined;
   private running = false;
+  private stopping = false;
+  private readonly commits: OffsetCommitQueue;
   private readonly stopHooks: Array<() => Promise<void>> = [];
 
   private assignedPartitions: Array<{ topic: string; partition: number }> = [];
@@ -136,6 +142,18 @@ export class BatchConsumer {
     readonly options: BatchConsumerOptions,
   ) {
     this.metrics = new ConsumerMetrics(metrics);
+    this.commits = new OffsetCommitQueue(
+      () => Promise.reject(new KafkaUsageError('no batch has been consumed yet')),
+      {
+        onFailure: (error, request, retried) =>
+          this.logger[retried ? 'warn' : 'error'](
+            { err: error, offsets: request.topics, retried },
+            retried
+              ? 'offset commit failed; sending it again'
+              : 'offset commit failed while stopping; these batches are replayed after the restart',
+          ),
+      },
+    );
     this.consumer = client.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
@@ -161,6 +179,7 @@ export class BatchConsumer {
         { groupId: options.groupId, assignment: e.payload.memberAssignment },
         'joined consumer group',
       );
+      this.commits.retain(e.payload.memberAssignment);
       options.onAssignment?.(e.payload.memberAssignment);
       void this.exportAssignedLag(e.payload.memberAssignment);
     });
@@ -230,10 +249,8 @@ export class BatchConsumer {
       eachBatch: async ({ batch, resolveOffset, heartbeat, isStale, commitOffsetsIfNecessary }) => {
         // Commit through the batch payload: consumer.commitOffsets() silently does nothing once
         // stop() has begun, which would lose the commit of the batch a SIGTERM lets finish.
-        const commit = (offset: string) =>
-          commitOffsetsIfNecessary({
-            topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
-          });
+        const send = (request: CommitRequest) => commitOffsetsIfNecessary(request);
+        const commit = (offset: string) => this.commits.commit(batch.topic, batch.partition, offset, send);
         await this.handleBatch(batch, heartbeat, isStale, commit);
         resolveOffset(batch.lastOffset());
       },
@@ -321,7 +338,13 @@ export class BatchConsumer {
       // A revoked partition's offsets belong to its new owner, which replays from the last commit.
       if (isStale()) return;
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
-      if (commit) await commitBatch(next);
+      if (commit) {
+        const committed = commitBatch(next);
+        // Off the batch path (the queue retries a failed commit), except while stopping: the
+        // consumer leaves the group once this batch returns.
+        if (this.stopping) await committed;
+        else committed.catch(() => undefined);
+      }
       this.metrics.recordsIn.inc(labels, decoded.count);
       this.metrics.lag.set(
         { ...labels, partition: String(batch.partition) },
@@ -418,10 +441,11 @@ export class BatchConsumer {
         continue;
       }
       const row = records.size - 1;
-      const key = message.key?.toString() ?? null;
-      // The screen reads the columns only: a key the rule refuses is checked on the rebuilt row.
-      if (validate && (!screen || screen(row) || recordKeyProblem(key) !== undefined)) {
-        const problem = validate(records.row(row), key);
+      // The screen reads the columns only, and the key on its bytes (decoding every key into a
+      // string cost more than the rest of the loop): a key the rule refuses is checked on the
+      // rebuilt row.
+      if (validate && (!screen || screen(row) || !isAcceptedRecordKey(message.key))) {
+        const problem = validate(records.row(row), message.key?.toString() ?? null);
         if (problem !== undefined) {
           records.dropLast();
           fail(message, 'CONTRACT_VIOLATION', problem);
@@ -461,10 +485,14 @@ export class BatchConsumer {
     this.stopHooks.push(hook);
   }
 
-  /** Runs the stop hooks, finishes the batch in flight (which commits it), then leaves the group. */
+  /**
+   * Runs the stop hooks, sends the queued commits, finishes the batch in flight (which waits for
+   * its commit), then leaves the group.
+   */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.stopping = true;
     for (const hook of this.stopHooks) {
       try {
         await hook();
@@ -472,6 +500,7 @@ export class BatchConsumer {
         this.logger.error({ err: error }, 'stop hook failed; stopping the consumer anyway');
       }
     }
+    await this.commits.drain();
     await this.consumer.stop();
     await this.consumer.disconnect();
   }

@@ -250,8 +250,12 @@ export const jsonCodecs = {
   }),
 } as unknown as EventCodecs;
 
-/** A kafkajs consumer stand-in that records calls and lets the test deliver batches. */
-function fakeConsumer(log: string[]) {
+/**
+ * A kafkajs consumer stand-in that records calls and lets the test deliver batches; a batch
+ * payload's commit goes through `commitGate` (when given: it may hold or fail it) before it is
+ * recorded.
+ */
+function fakeConsumer(log: string[], commitGate?: () => Promise<void>) {
   let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
   const consumer = {
     events: { GROUP_JOIN: 'join', CRASH: 'crash', DISCONNECT: 'disconnect', STOP: 'stop' },
@@ -287,6 +291,7 @@ function fakeConsumer(log: string[]) {
       heartbeat: async () => undefined,
       isStale: () => false,
       commitOffsetsIfNecessary: async (o?: unknown) => {
+        await commitGate?.();
         const topics = (o as { topics: Array<{ partitions: Array<{ partition: number; offset: string }> }> })
           .topics;
         log.push(`commitBatch ${topics[0].partitions[0].partition}@${topics[0].partitions[0].offset}`);
@@ -312,9 +317,9 @@ const codecs = {
  * A BatchConsumer on a kafkajs consumer stand-in that records calls (connect, commits, dead
  * letters) in `log` and lets the test `deliver` batches of topic 'labels', partition 2.
  */
-export function recordingBatchConsumer() {
+export function recordingBatchConsumer(commitGate?: () => Promise<void>) {
   const log: string[] = [];
-  const { consumer, deliver } = fakeConsumer(log);
+  const { consumer, deliver } = fakeConsumer(log, commitGate);
   const client = { consumer: () => consumer } as unknown as KafkaClient;
   const deadLetters = {
     publish: async (failed: FailedRecord[]) =>
