@@ -9,8 +9,12 @@
  *   npm run bench:consume            (tools/infra up first; `npm run bench` runs every benchmark)
  *   BENCH_EVENTS=500000 npm run bench:consume
  *   BENCH_PEERS=0 npm run bench:consume   (skip the Python peers)
+ *   BENCH_OBJECTS=0 BENCH_CONFLUENT=0 BENCH_CPU_PROFILE=columnar.cpuprofile npm run bench:consume
+ *       (raw and columnar only; V8's CPU profile of the columnar run alone, for the runtime's cost)
  */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ReferenceProfile, WindowProfile } from '@continuum/drift';
@@ -51,6 +55,31 @@ const OBJECTS_ROW = 'Continuum runtime, objects (subscribe)';
 const COLUMNAR_ROW = 'Continuum runtime, columnar (subscribeColumnar)';
 const PROFILE_ROW = 'profile only: WindowProfile.observe (in memory)';
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
+
+/** Starts V8's CPU profiler when BENCH_CPU_PROFILE names a file; the returned function writes it. */
+function startCpuProfile(): () => void {
+  const file = process.env.BENCH_CPU_PROFILE;
+  if (!file) return () => undefined;
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.start');
+  return () =>
+    // A same-thread inspector session answers synchronously.
+    session.post('Profiler.stop', (error, result) => {
+      if (!error) writeFileSync(file, JSON.stringify(result.profile));
+      session.disconnect();
+    });
+}
+
+/**
+ * The process's CPU time (all threads: GC helpers too) as a share of the wall time since `since`
+ * was taken: below 100 % the consumer waited (for the broker), the room a pipelined fetch has.
+ */
+function cpuShare(since: NodeJS.CpuUsage | undefined, seconds: number): string {
+  const used = process.cpuUsage(since);
+  return `cpu ${((used.user + used.system) / 1e4 / seconds).toFixed(0)} % of wall`;
+}
 
 function memory(): string {
   const m = memoryMiB();
@@ -112,17 +141,19 @@ async function main(): Promise<void> {
   await raw.connect();
   await raw.subscribe({ topic, fromBeginning: true });
   let rawStart = 0;
+  let rawCpu: NodeJS.CpuUsage | undefined;
   await raw.run({
     eachBatch: async ({ batch }) => {
-      if (rawStart === 0) rawStart = performance.now();
+      if (rawStart === 0) [rawStart, rawCpu] = [performance.now(), process.cpuUsage()];
       rawCount += batch.messages.length;
     },
   });
   await waitFor('raw consumption', () => rawCount >= EVENTS, { timeoutMs: 600_000, intervalMs: 20 });
   const rawSeconds = (performance.now() - rawStart) / 1000;
+  const rawBusy = cpuShare(rawCpu, rawSeconds);
   await raw.disconnect();
   console.log(
-    `raw kafkajs (no decode):        ${(EVENTS / rawSeconds).toFixed(0)} events/s  (${rawSeconds.toFixed(2)} s)  ${memory()}`,
+    `raw kafkajs (no decode):        ${(EVENTS / rawSeconds).toFixed(0)} events/s  (${rawSeconds.toFixed(2)} s)  ${rawBusy}  ${memory()}`,
   );
   result('raw kafkajs (fetch only, no decode)', 'raw', EVENTS / rawSeconds);
 
@@ -158,41 +189,44 @@ async function main(): Promise<void> {
         partitionsConsumedConcurrently: Number(process.env.BENCH_CONCURRENCY ?? 1),
       },
     );
-  const consumer = runtimeConsumer('bench-runtime');
-  let decoded = 0;
-  let runtimeStart = 0;
   const objectSums = new FeatureSums();
-  consumer.subscribe({
-    topic,
-    contract: PredictionContract,
-    validate: validatePrediction,
-    handler: async (records) => {
-      if (runtimeStart === 0) runtimeStart = performance.now();
-      decoded += records.length;
-      for (const { value } of records) {
-        for (const name in value.numeric) {
-          const x = value.numeric[name];
-          if (x !== null) objectSums.add(name, x);
+  if (process.env.BENCH_OBJECTS !== '0') {
+    const consumer = runtimeConsumer('bench-runtime');
+    let decoded = 0;
+    let runtimeStart = 0;
+    consumer.subscribe({
+      topic,
+      contract: PredictionContract,
+      validate: validatePrediction,
+      handler: async (records) => {
+        if (runtimeStart === 0) runtimeStart = performance.now();
+        decoded += records.length;
+        for (const { value } of records) {
+          for (const name in value.numeric) {
+            const x = value.numeric[name];
+            if (x !== null) objectSums.add(name, x);
+          }
+          for (const name in value.categorical) if (value.categorical[name] !== null) objectSums.count(name);
+          if (value.output.score !== null) objectSums.add('score', value.output.score);
         }
-        for (const name in value.categorical) if (value.categorical[name] !== null) objectSums.count(name);
-        if (value.output.score !== null) objectSums.add('score', value.output.score);
-      }
-    },
-  });
-  await consumer.start();
-  await waitFor('runtime consumption', () => decoded >= EVENTS, { timeoutMs: 600_000, intervalMs: 20 });
-  const runtimeSeconds = (performance.now() - runtimeStart) / 1000;
-  console.log(
-    `Continuum runtime, objects (decode+validate+sums+commit): ${(EVENTS / runtimeSeconds).toFixed(0)} events/s  (${runtimeSeconds.toFixed(2)} s)  ${memory()}`,
-  );
-  result(OBJECTS_ROW, 'continuum', EVENTS / runtimeSeconds);
-  await consumer.stop();
+      },
+    });
+    await consumer.start();
+    await waitFor('runtime consumption', () => decoded >= EVENTS, { timeoutMs: 600_000, intervalMs: 20 });
+    const runtimeSeconds = (performance.now() - runtimeStart) / 1000;
+    console.log(
+      `Continuum runtime, objects (decode+validate+sums+commit): ${(EVENTS / runtimeSeconds).toFixed(0)} events/s  (${runtimeSeconds.toFixed(2)} s)  ${memory()}`,
+    );
+    result(OBJECTS_ROW, 'continuum', EVENTS / runtimeSeconds);
+    await consumer.stop();
+  }
 
   // 3. Continuum runtime, columnar: the same work on one ColumnarBatch per partition batch, on
   // kafkajs and (3b) on librdkafka.
   const runColumnar = async (columnarConsumer: BatchConsumer, row: string, note?: string) => {
     let columnarDecoded = 0;
     let columnarStart = 0;
+    let columnarCpu: NodeJS.CpuUsage | undefined;
     const columnSums = new FeatureSums();
     columnarConsumer.subscribeColumnar({
       topic,
@@ -200,7 +234,7 @@ async function main(): Promise<void> {
       validate: validatePrediction,
       screen: screenPrediction,
       handler: async (batch) => {
-        if (columnarStart === 0) columnarStart = performance.now();
+        if (columnarStart === 0) [columnarStart, columnarCpu] = [performance.now(), process.cpuUsage()];
         const n = batch.size;
         columnarDecoded += n;
         const numeric = batch.records.columns.numericMap('numeric');
@@ -225,14 +259,17 @@ async function main(): Promise<void> {
         columnSums.add('score', sum);
       },
     });
+    const stopCpuProfile = row === COLUMNAR_ROW ? startCpuProfile() : () => undefined;
     await columnarConsumer.start();
     await waitFor('columnar consumption', () => columnarDecoded >= EVENTS, {
       timeoutMs: 600_000,
       intervalMs: 20,
     });
     const columnarSeconds = (performance.now() - columnarStart) / 1000;
+    const columnarBusy = cpuShare(columnarCpu, columnarSeconds);
+    stopCpuProfile();
     console.log(
-      `${row} (decode+validate+sums+commit): ${(EVENTS / columnarSeconds).toFixed(0)} events/s  (${columnarSeconds.toFixed(2)} s)  ${memory()}  ${loadNote()}`,
+      `${row} (decode+validate+sums+commit): ${(EVENTS / columnarSeconds).toFixed(0)} events/s  (${columnarSeconds.toFixed(2)} s)  ${columnarBusy}  ${memory()}  ${loadNote()}`,
     );
     result(row, 'continuum', EVENTS / columnarSeconds, note);
     await columnarConsumer.stop();
