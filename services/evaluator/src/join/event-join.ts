@@ -3,11 +3,12 @@ import { createDetector, detectorFor } from '../evaluation/detectors';
 import { type LabelValue, inferTask, taskMismatch } from '../evaluation/task';
 import { keys } from '../state/keys';
 import {
+  type JoinedPair,
   type LabelEntry,
-  type PairRow,
   type PredictionEntry,
   type StoredPrediction,
   type VersionInfo,
+  pairRowOf,
   storedPrediction,
 } from './join-state';
 import { type PartitionBatch } from './partition-batch';
@@ -56,27 +57,23 @@ export async function joinPredictions(
       continue;
     }
     // The TTL index follows the entry's earliest version (predictionExpiresAt).
-    const expiresBefore = stored ? predictionExpiresAt(stored, settings.horizonMs) : undefined;
+    const expiresBefore = stored ? predictionExpiresAt(stored, settings) : undefined;
     const label = state.get<LabelEntry>(keys.label(p, x.eventId, x.modelId));
     if (label && batch.withinHorizon(x.timestamp, label.t)) {
-      const problem = joinPair(batch, x.eventId, x.modelId, x.modelVersion, storedPrediction(x), label);
+      const joined = joinPair(batch, x.eventId, x.modelId, x.modelVersion, storedPrediction(x), label);
       // A pair that cannot be evaluated is settled too (dead-lettered), not left waiting.
-      if (problem) batch.rejected.push({ index, reason: problem });
+      if (joined.problem) batch.rejected.push({ index, reason: joined.problem });
       else {
         label.m++;
         state.set(keys.label(p, x.eventId, x.modelId), label);
       }
-      entry.v[x.modelVersion] = { t: x.timestamp, joined: true };
+      entry.v[x.modelVersion] = joined.marker;
     } else {
       entry.v[x.modelVersion] = storedPrediction(x);
       meta.waitingPredictions++;
     }
     countPrediction(batch, x);
-    const expiresAt = predictionExpiresAt(entry, settings.horizonMs);
-    if (expiresAt !== expiresBefore) {
-      if (expiresBefore !== undefined) state.delete(keys.expiry(p, expiresBefore, 'P', x.eventId, x.modelId));
-      state.set(keys.expiry(p, expiresAt, 'P', x.eventId, x.modelId), 1);
-    }
+    reindexPrediction(batch, x.eventId, x.modelId, expiresBefore, entry);
     state.set(pKey, entry);
   }
 }
@@ -121,15 +118,17 @@ export async function joinLabels(
     const entry = state.get<PredictionEntry>(pKey);
     const problems: string[] = [];
     if (entry) {
+      const expiresBefore = predictionExpiresAt(entry, settings);
       for (const version of Object.keys(entry.v).sort()) {
         const prediction = entry.v[version];
         if (prediction.joined || !batch.withinHorizon(prediction.t, label.t)) continue;
-        const problem = joinPair(batch, y.eventId, y.modelId, version, prediction, label);
-        if (problem) problems.push(problem);
+        const joined = joinPair(batch, y.eventId, y.modelId, version, prediction, label);
+        if (joined.problem) problems.push(joined.problem);
         else label.m++;
-        entry.v[version] = { t: prediction.t, joined: true };
+        entry.v[version] = joined.marker;
         meta.waitingPredictions--;
       }
+      reindexPrediction(batch, y.eventId, y.modelId, expiresBefore, entry);
       state.set(pKey, entry);
     }
     if (problems.length > 0) batch.rejected.push({ index, reason: problems.join('; ') });
@@ -139,7 +138,25 @@ export async function joinLabels(
   }
 }
 
-/** Joins one prediction with its label; returns why it cannot, or undefined when joined. */
+/** Moves a prediction entry's TTL index key when the entry's expiry changed (the index is local only). */
+function reindexPrediction(
+  batch: PartitionBatch,
+  eventId: string,
+  modelId: string,
+  before: number | undefined,
+  entry: PredictionEntry,
+): void {
+  const after = predictionExpiresAt(entry, batch.settings);
+  if (after === before) return;
+  const p = batch.partition;
+  if (before !== undefined) batch.state.delete(keys.expiry(p, before, 'P', eventId, modelId));
+  batch.state.set(keys.expiry(p, after, 'P', eventId, modelId), 1);
+}
+
+/**
+ * Joins one prediction with its label. Returns the version's joined marker (carrying the pair when
+ * it went into an open window) and, when the pair cannot be evaluated, why.
+ */
 function joinPair(
   batch: PartitionBatch,
   eventId: string,
@@ -147,28 +164,33 @@ function joinPair(
   version: string,
   prediction: StoredPrediction,
   label: LabelEntry,
-): string | undefined {
+): { marker: StoredPrediction; problem?: string } {
+  const marker: StoredPrediction = { t: prediction.t, joined: true };
   const output = prediction.output as PredictionOutput;
   const info = versionInfo(batch, modelId, version, output, label.y);
-  if (typeof info === 'string') return info;
+  if (typeof info === 'string') return { marker, problem: info };
   const problem = taskMismatch(info.task, output, label.y);
   if (problem) {
-    return `cannot evaluate event ${eventId} for model ${modelId} version ${version}: ${problem}; set EVALUATOR_MODEL_TASKS if the inferred task is wrong`;
+    return {
+      marker,
+      problem: `cannot evaluate event ${eventId} for model ${modelId} version ${version}: ${problem}; set EVALUATOR_MODEL_TASKS if the inferred task is wrong`,
+    };
   }
   const joinTime = Math.max(prediction.t, label.t);
   const windowStart = batch.windowStart(joinTime);
   if (batch.isClosed(windowStart)) batch.stats.latePairs++;
   else {
-    const row: PairRow = {
-      v: version,
-      pt: prediction.t,
+    marker.r = {
       lt: label.t,
       s: output.score,
       c: output.predictedClass,
       q: Object.keys(output.classProbabilities).length > 0 ? output.classProbabilities : null,
       y: label.y,
     };
-    batch.state.set(keys.pair(batch.partition, windowStart, modelId, joinTime, eventId, version), row);
+    batch.state.set(
+      keys.pair(batch.partition, windowStart, modelId, joinTime, eventId, version),
+      pairRowOf(version, marker as StoredPrediction & { r: JoinedPair }),
+    );
   }
   batch.examples.push({
     eventId,
@@ -184,7 +206,7 @@ function joinPair(
     label: label.y,
   });
   batch.stats.joined++;
-  return undefined;
+  return { marker };
 }
 
 /** The version's task and detector, created on its first pair. Requires the key to be loaded. */

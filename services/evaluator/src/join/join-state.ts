@@ -9,6 +9,11 @@ export interface StoredPrediction {
   t: number;
   /** Joined already: kept (without features) until the horizon so that duplicates are recognised. */
   joined?: true;
+  /**
+   * A joined version's pair, when it went into an open window: its pair row (R) is a function of
+   * this marker (`pairRowOf`), so R is kept on the local disk only and rebuilt after a restore.
+   */
+  r?: JoinedPair;
   entityId?: string | null;
   numeric?: Record<string, number | null>;
   categorical?: Record<string, string | null>;
@@ -38,6 +43,14 @@ export interface PairRow {
   c: string | null;
   q: Record<string, number> | null;
   y: LabelValue;
+}
+
+/** What a joined version's marker keeps of its pair: the pair row without what the marker and key hold. */
+export type JoinedPair = Omit<PairRow, 'v' | 'pt'>;
+
+/** The pair row (R) of a joined version whose marker carries its pair. */
+export function pairRowOf(version: string, marker: StoredPrediction & { r: JoinedPair }): PairRow {
+  return { v: version, pt: marker.t, ...marker.r };
 }
 
 /** Per window and model version. */

@@ -14,7 +14,7 @@ import {
   PartitionEvaluator,
   type SourceRecord,
 } from './partition-evaluator';
-import { rebuildExpiryIndex } from './waiting-expiry';
+import { rebuildLocalIndexes } from './waiting-expiry';
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -378,7 +378,7 @@ describe('PartitionEvaluator exactly-once', () => {
   });
 });
 
-describe('PartitionEvaluator over the changelog (TTL index local only)', () => {
+describe('PartitionEvaluator over the changelog (TTL index and pair rows local only)', () => {
   // A short horizon so that entries expire: unlabelled predictions, unmatched labels, versions of
   // one event read out of time order (by less than the allowed lateness).
   const short: EvaluatorSettings = { ...settings, horizonMs: 2 * H, allowedLatenessMs: 5 * 60_000 };
@@ -410,29 +410,33 @@ describe('PartitionEvaluator over the changelog (TTL index local only)', () => {
 
   const instance = (changelog: MemoryChangelog, local = new MemoryStore()) => {
     const store = new ChangelogStore(local, changelog, {
-      rebuildLocalIndex: (p, s, beat) => rebuildExpiryIndex(s, p, short.horizonMs, beat),
+      rebuildLocalIndex: (p, s, beat) => rebuildLocalIndexes(s, p, short, beat),
     });
     return { local, store, evaluator: new PartitionEvaluator(0, store, short) };
   };
 
-  /** The partition's TTL index keys as `store` holds them. */
-  async function indexOf(store: KeyValueStore): Promise<string[]> {
-    const r = keys.partition('X', 0);
-    const out: string[] = [];
-    for await (const [k] of store.range(r.gte, r.lt)) out.push(k);
+  /** The partition's TTL index and pair rows as `store` holds them. */
+  async function indexOf(store: KeyValueStore): Promise<Array<[string, string]>> {
+    const out: Array<[string, string]> = [];
+    for (const kind of ['X', 'R']) {
+      const r = keys.partition(kind, 0);
+      for await (const entry of store.range(r.gte, r.lt)) out.push(entry);
+    }
     return out;
   }
 
-  /** The TTL index rebuilt from the P and L entries alone. */
-  async function derivedIndex(local: MemoryStore): Promise<string[]> {
+  /** The TTL index and pair rows rebuilt from the P, L and M entries alone. */
+  async function derivedIndex(local: MemoryStore): Promise<Array<[string, string]>> {
     const copy = local.snapshot();
-    const r = keys.partition('X', 0);
-    await copy.clearRange(r.gte, r.lt);
-    await rebuildExpiryIndex(copy, 0, short.horizonMs);
+    for (const kind of ['X', 'R']) {
+      const r = keys.partition(kind, 0);
+      await copy.clearRange(r.gte, r.lt);
+    }
+    await rebuildLocalIndexes(copy, 0, short);
     return indexOf(copy);
   }
 
-  it('the same windows, expiries included, whatever the batching, restarts and moves to an instance restored from the changelog; the index is always the one derived from P and L', async () => {
+  it('the same windows, expiries included, whatever the batching, restarts and moves to an instance restored from the changelog; the indexes are always the ones derived from P, L and M', async () => {
     const { preds, labs } = stream();
     async function run(batch: number, seedOrder: number, moveEvery: number) {
       const changelog = new MemoryChangelog();
@@ -456,7 +460,7 @@ describe('PartitionEvaluator over the changelog (TTL index local only)', () => {
         if (n % moveEvery === 0) i = instance(changelog); // a new instance, nothing on its disk
       }
       const mirrored = [...changelog.partitions.values()].flat();
-      expect(mirrored.filter((e) => e.key.startsWith('X'))).toEqual([]);
+      expect(mirrored.filter((e) => e.key.startsWith('X') || e.key.startsWith('R'))).toEqual([]);
       return {
         windows: JSON.stringify(
           closed

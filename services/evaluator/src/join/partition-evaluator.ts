@@ -119,10 +119,10 @@ export class PartitionEvaluator {
     const before = await this.progress();
     const meta: PartitionMeta = { ...before, next: { ...before.next } };
     const batch = new PartitionBatch(this.partition, this.store, this.settings, meta);
-    const next = before.next[topic];
+    const next = before.next[topic] === undefined ? undefined : BigInt(before.next[topic]);
     const fresh: FreshRecords<Prediction | Label> = [];
     records.forEach((record, index) => {
-      if (next === undefined || BigInt(record.offset) >= BigInt(next)) fresh.push({ index, record });
+      if (next === undefined || BigInt(record.offset) >= next) fresh.push({ index, record });
     });
     batch.stats.fresh = fresh.length;
     batch.stats.replayed = records.length - fresh.length;

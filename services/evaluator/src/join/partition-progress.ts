@@ -19,6 +19,9 @@ export interface EvaluatorSettings {
   estimation?: EstimationSource;
 }
 
+/** The settings that decide when entries expire and windows close (all a restore's rebuild needs). */
+export type EventTimeSettings = Pick<EvaluatorSettings, 'horizonMs' | 'windowMs' | 'allowedLatenessMs'>;
+
 /** Where a partition's records come from; 'repartition' carries both kinds (ct.evaluator-repartition). */
 export type SourceTopic = 'predictions' | 'labels' | 'repartition';
 

@@ -1,7 +1,7 @@
 import { type EvaluatorStateEntry } from '@continuum/events';
 import { type ChangelogEntry, type RestoreResult } from '@continuum/kafka';
 import { type KeyValueStore, type WriteOp } from './key-value-store';
-import { LOCAL_INDEX_KINDS, PARTITION_KINDS, SEP, isMirrored, keys, partitionOf } from './keys';
+import { PARTITION_KINDS, SEP, isMirrored, keys, partitionOf } from './keys';
 
 /** The part of @continuum/kafka's StateChangelog the store uses (a fake in unit tests). */
 export interface PartitionChangelog {
@@ -28,7 +28,8 @@ export interface ChangelogStoreOptions {
   now?: () => number;
   /**
    * Writes a restored partition's local index (keys.ts LOCAL_INDEX_KINDS, not mirrored in the
-   * changelog) from its restored state; the index's range is empty when it is called.
+   * changelog) from its restored state. The index's range holds only what a changelog written
+   * before the kind became local-only carried (restored as it was).
    */
   rebuildLocalIndex?: LocalIndexBuilder;
 }
@@ -49,7 +50,7 @@ export type LocalIndexBuilder = (
  * go to the local disk in one atomic LevelDB write; (3) the caller returns and the runtime commits
  * the Kafka offsets. The partition's next offsets (key M p) travel in the same append, so the
  * changelog always says which input records its state covers. A local index (LOCAL_INDEX_KINDS:
- * the TTL index, derived from the mirrored entries) is written to the local disk only, in the
+ * the TTL index and the pair rows, derived from the mirrored entries) is written to the local disk only, in the
  * same atomic write, and rebuilt by `rebuildLocalIndex` after a restore.
  *
  * Restore: the first time a partition is touched after an assignment, its local position is
@@ -101,18 +102,22 @@ export class ChangelogStore implements KeyValueStore {
   }
 
   async write(ops: readonly WriteOp[]): Promise<void> {
-    await this.ensure(ops.map((o) => o.key));
-    const byPartition = new Map<number, WriteOp[]>();
+    // One pass: the partitions touched (checked first) and each one's changelog entries.
+    const touched = new Set<number>();
+    const byPartition = new Map<number, Array<ChangelogEntry<EvaluatorStateEntry>>>();
     for (const op of ops) {
+      const p = partitionOf(op.key);
+      if (p === undefined) continue;
+      touched.add(p);
       if (!isMirrored(op.key)) continue;
-      const p = partitionOf(op.key) as number;
       let list = byPartition.get(p);
       if (!list) byPartition.set(p, (list = []));
-      list.push(op);
+      list.push(toEntry(op));
     }
+    await Promise.all([...touched].map((p) => this.ensurePartition(p)));
     const positions: WriteOp[] = [];
     for (const [p, list] of byPartition) {
-      const position = await this.changelog.append(p, list.map(toEntry));
+      const position = await this.changelog.append(p, list);
       positions.push({ type: 'put', key: keys.changelogPosition(p), value: position.toString() });
     }
     await this.local.write([...ops, ...positions]);
@@ -179,14 +184,9 @@ export class ChangelogStore implements KeyValueStore {
     }
     const result = await this.changelog.restore(p, async (entries) => {
       await this.local.write(
-        // A changelog written before an index became local-only may still hold its entries.
-        entries
-          .filter((e) => !LOCAL_INDEX_KINDS.includes(e.key[0]))
-          .map((e): WriteOp =>
-            e.value === null
-              ? { type: 'del', key: e.key }
-              : { type: 'put', key: e.key, value: e.value.value },
-          ),
+        entries.map((e): WriteOp =>
+          e.value === null ? { type: 'del', key: e.key } : { type: 'put', key: e.key, value: e.value.value },
+        ),
       );
       await heartbeat?.();
     });

@@ -14,10 +14,11 @@
  *   Z p                          changelog position: the ct.evaluator-changelog offset this disk's partition state covers (local only)
  *   C ...                        the combiner's state (see combine/)
  *
- * Every kind but Z and C is one partition's join state. All of it but X is written to partition p
- * of ct.evaluator-changelog as well (state/changelog-store.ts); X is derived from the P and L
- * entries (join/waiting-expiry.ts), so it stays on the local disk and a restore rebuilds it: two
- * changelog records fewer per joined pair, and two tombstones fewer when they expire.
+ * Every kind but Z and C is one partition's join state. All of it but X and R is written to
+ * partition p of ct.evaluator-changelog as well (state/changelog-store.ts); X and R are derived
+ * from the P and L entries (the TTL times, and the joined markers that carry their pair), so they
+ * stay on the local disk and a restore rebuilds them (join/waiting-expiry.ts): per joined pair
+ * four changelog records fewer (two X, R and R's tombstone), and two tombstones fewer at expiry.
  */
 export const SEP = '\u0000';
 /** Sorts after every key that starts with the same prefix + SEP. */
@@ -83,7 +84,7 @@ export const keys = {
 export const PARTITION_KINDS = ['M', 'P', 'L', 'X', 'R', 'N', 'V', 'B'] as const;
 
 /** The kinds of a partition's join state kept on the local disk only (derived, rebuilt after a restore). */
-export const LOCAL_INDEX_KINDS: readonly string[] = ['X'];
+export const LOCAL_INDEX_KINDS: readonly string[] = ['X', 'R'];
 
 /** The partition whose join state `key` belongs to; undefined for the combiner's and the position key. */
 export function partitionOf(key: string): number | undefined {

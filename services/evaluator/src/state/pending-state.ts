@@ -14,7 +14,13 @@ export class PendingState {
 
   /** Reads the keys not yet known from the store (one round trip). */
   async load(keys: Iterable<string>): Promise<void> {
-    const missing = [...new Set(keys)].filter((k) => !this.known.has(k));
+    const missing: string[] = [];
+    const asked = new Set<string>();
+    for (const k of keys) {
+      if (this.known.has(k) || asked.has(k)) continue;
+      asked.add(k);
+      missing.push(k);
+    }
     if (missing.length === 0) return;
     const raw = await this.store.getMany(missing);
     for (let i = 0; i < missing.length; i++) this.known.set(missing[i], parse(missing[i], raw[i]));

@@ -5,7 +5,7 @@ import { ConsumerAssignments, KAFKA_CLIENT, type KafkaClient, StateChangelog } f
 import { HealthChecks, LOGGER, type Logger } from '@continuum/observability';
 import { type EvaluatorConfig } from '../evaluator.config';
 import { EvaluatorMetrics } from '../observability/evaluator-metrics';
-import { rebuildExpiryIndex } from '../join/waiting-expiry';
+import { rebuildLocalIndexes } from '../join/waiting-expiry';
 import { EVALUATOR_CONFIG } from '../tokens';
 import { ChangelogStore, type PartitionRestore } from './changelog-store';
 import { type KeyValueStore, type WriteOp } from './key-value-store';
@@ -44,9 +44,18 @@ export class StateStore implements KeyValueStore, OnModuleInit, OnApplicationShu
       const local = await LevelStore.open(this.config.stateDir);
       this.store = new ChangelogStore(local, this.changelog, {
         onRestore: (r) => this.restored(r),
-        // The TTL index is local only: rebuilt from the restored waiting entries.
+        // The TTL index and the pair rows are local only: rebuilt from the restored entries.
         rebuildLocalIndex: (partition, store, heartbeat) =>
-          rebuildExpiryIndex(store, partition, this.config.labelHorizonMs, heartbeat),
+          rebuildLocalIndexes(
+            store,
+            partition,
+            {
+              horizonMs: this.config.labelHorizonMs,
+              windowMs: this.config.windowMs,
+              allowedLatenessMs: this.config.allowedLatenessMs,
+            },
+            heartbeat,
+          ),
       });
     } catch (error) {
       throw new Error(
