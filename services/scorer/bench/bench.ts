@@ -21,6 +21,8 @@ import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { LogisticRegression, encodeModelArtifact, SeededRandom } from '@continuum/learning';
 import { type ModelContract } from '@continuum/events';
+import { createKafkaClient, loadKafkaConfig } from '@continuum/kafka';
+import { createLogger } from '@continuum/observability';
 import { ServiceProcess, sumSeries, waitFor } from '@continuum/testing';
 import { MODEL_ID, scorerEnvironment } from '../test/scorer-fixtures';
 import { reportResult } from '../../../bench/lib/results';
@@ -121,6 +123,10 @@ interface PhaseResult {
   perProduce?: number;
   /** GC pause time of the measured instance per second of the phase, ms. */
   gcMsPerS?: number;
+  /** Requests whose time inside the scorer exceeded 5 ms, % (from its histogram). */
+  serverOver5msPct?: number;
+  /** Produce calls the broker took more than 5 ms to acknowledge, %. */
+  produceOver5msPct?: number;
 }
 
 /** The measured instance's counters that split a phase's latency into stages. */
@@ -133,11 +139,21 @@ const STAGE_SERIES = [
   'continuum_scorer_produced_records_total',
   'nodejs_gc_duration_seconds_sum',
 ] as const;
-type Stages = Record<(typeof STAGE_SERIES)[number], number>;
+/** Histogram buckets at the goal (5 ms): the share of requests and of produce calls above it. */
+const WITHIN_GOAL_SERIES = {
+  requestsWithinGoal: 'continuum_scorer_request_duration_seconds_bucket',
+  producesWithinGoal: 'continuum_scorer_produce_seconds_bucket',
+} as const;
+type Stages = Record<(typeof STAGE_SERIES)[number] | keyof typeof WITHIN_GOAL_SERIES, number>;
 
 async function stages(scorer: ServiceProcess): Promise<Stages> {
   const body = await (await fetch(`${scorer.baseUrl}/metrics`)).text();
-  return Object.fromEntries(STAGE_SERIES.map((name) => [name, sumSeries(body, name)])) as Stages;
+  return {
+    ...Object.fromEntries(STAGE_SERIES.map((name) => [name, sumSeries(body, name)])),
+    ...Object.fromEntries(
+      Object.entries(WITHIN_GOAL_SERIES).map(([key, name]) => [key, sumSeries(body, name, { le: '0.005' })]),
+    ),
+  } as Stages;
 }
 
 function withStages(result: PhaseResult, before: Stages, after: Stages): PhaseResult {
@@ -160,6 +176,14 @@ function withStages(result: PhaseResult, before: Stages, after: Stages): PhaseRe
       d('continuum_scorer_produce_seconds_count'),
     ),
     gcMsPerS: per(d('nodejs_gc_duration_seconds_sum') * 1000, result.seconds),
+    serverOver5msPct: per(
+      100 * (d('continuum_scorer_request_duration_seconds_count') - d('requestsWithinGoal')),
+      d('continuum_scorer_request_duration_seconds_count'),
+    ),
+    produceOver5msPct: per(
+      100 * (d('continuum_scorer_produce_seconds_count') - d('producesWithinGoal')),
+      d('continuum_scorer_produce_seconds_count'),
+    ),
   };
 }
 
@@ -204,6 +228,20 @@ async function openLoop(
   const bodies = Array.from({ length: 200 }, () =>
     JSON.stringify(perRequest === 1 ? event() : { instances: Array.from({ length: perRequest }, event) }),
   );
+  return scheduled(phase, rate, perRequest, seconds, async (i) => {
+    const res = await post(port, bodies[i % bodies.length]);
+    return res.status === 200;
+  });
+}
+
+/** Calls `send` at a fixed rate whatever its answers; each latency from the call's scheduled time. */
+async function scheduled(
+  phase: string,
+  rate: number,
+  perRequest: number,
+  seconds: number,
+  send: (i: number) => Promise<boolean>,
+): Promise<PhaseResult> {
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
   let errors = 0;
@@ -214,10 +252,10 @@ async function openLoop(
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     pending.push(
-      post(port, bodies[i % bodies.length]).then(
-        (res) => {
+      send(i).then(
+        (ok) => {
           latencies.push(performance.now() - due);
-          if (res.status !== 200) errors += 1;
+          if (!ok) errors += 1;
         },
         () => void (errors += 1),
       ),
@@ -225,6 +263,44 @@ async function openLoop(
   }
   await Promise.all(pending);
   return summary(phase, latencies, errors, (performance.now() - start) / 1000, perRequest);
+}
+
+/**
+ * The broker alone, in the same minutes: one record of a prediction's size per produce call, at the
+ * same rate, through a producer set up as the scorer's (idempotent, acks=all, one request in
+ * flight), each call awaited — what a request's publish would cost with no HTTP and no scorer
+ * around it. The scorer's p99 cannot be below this one's.
+ */
+async function brokerAlone(env: Record<string, string>, rate: number): Promise<PhaseResult> {
+  const config = loadKafkaConfig('scorer-bench', env);
+  const client = createKafkaClient(config, 'scorer-bench-probe', createLogger('scorer-bench'));
+  const topic = `scorer-bench-probe-${process.pid}-${Date.now()}`;
+  const admin = client.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: 6, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
+  const producer = client.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+  const value = Buffer.alloc(360, 7);
+  const probe = (phase: string, seconds: number) =>
+    scheduled(phase, rate, 1, seconds, async (i) => {
+      await producer.send({ topic, acks: -1, messages: [{ key: `probe-${i}`, value }] });
+      return true;
+    });
+  try {
+    await probe('warm-up', WARM_UP_SECONDS);
+    return await probe(`broker alone: 1 record per produce @ ${rate}/s`, SECONDS);
+  } finally {
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  }
 }
 
 /** Closed loop: each connection sends its next request when the previous one is answered. */
@@ -321,6 +397,7 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' / ')} on a machine with 2 cores — figures taken above ~2 measure contention`,
     );
+    for (const rate of RATES) results.push(await brokerAlone(common, rate));
     await run('no shadow');
     await env.register('2', 'SHADOW', await env.storeBytes('2', model(2)));
     await waitFor('shadow loaded on both instances', async () => {
@@ -339,7 +416,7 @@ async function main(): Promise<void> {
     const dropped = await scorers[0].metric('continuum_scorer_shadow_dropped_total');
     console.table(results);
     console.log(
-      'serverMs: inside the scorer, body parsed → answer, publish acknowledged; produceMs: one produce call until the broker acknowledged it; perProduce: predictions that shared it',
+      'serverMs: inside the scorer, body parsed → answer, publish acknowledged; produceMs: one produce call until the broker acknowledged it; perProduce: predictions that shared it; serverOver5msPct / produceOver5msPct: requests / produce calls above 5 ms; "broker alone": the same rate of one-record produce calls with no scorer (the floor under the scorer’s p99)',
     );
     for (const r of results.filter((r) => r.phase.endsWith(`1 event @ ${GOAL_RATE}/s`)))
       console.log(
