@@ -26,7 +26,10 @@
  */
 import { gcd, ldexp, roundHalfEven } from './special';
 
-/** The inside count is used only above this p-value: its absolute error (~1e-14) is then < 1e-10 relative. */
+/**
+ * The inside count is used only above this p-value: its absolute error (~1e-14 seen, (n + m)·2^-53 at
+ * worst: 2e-12 at 10,000 + 10,000) is then < 1e-11 relative as seen, < 3e-9 at worst.
+ */
 const INSIDE_MIN_P = 1e-3;
 /** Try the inside count first when the asymptotic p-value 2·exp(−2λ²) is above this. */
 const INSIDE_TRY_P = 1e-4;
@@ -35,7 +38,7 @@ const RESCALE_BITS = 200;
 const RESCALE_UP = 2 ** RESCALE_BITS;
 const RESCALE_DOWN = 2 ** -RESCALE_BITS;
 /** The inside count gives up (the fraction sweep takes over) if a column's counts span more than this. */
-const MAX_COLUMN_RANGE = 2 ** -700;
+const MAX_COLUMN_RANGE = 2 ** -900;
 /** Fractions below this are flushed to zero in the outside sweep (see above). */
 const FLUSH = 1e-280;
 
