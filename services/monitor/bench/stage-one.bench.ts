@@ -74,22 +74,28 @@ function stageOne(profile: ReferenceProfile): PartitionWindows {
 
 interface Measured {
   eventsPerSec: number;
+  /** Process CPU time (user + system) per event, best run: what a loaded machine distorts least. */
+  cpuMicrosPerEvent: number;
   partials: number;
 }
 
 function measure(label: string, n: number, work: () => number): Measured {
   let best = 0;
+  let cpuBest = Infinity;
   let partials = 0;
   for (let run = 0; run < 3; run++) {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     partials = work();
+    const used = process.cpuUsage(cpu);
     best = Math.max(best, n / ((performance.now() - start) / 1000));
+    cpuBest = Math.min(cpuBest, (used.user + used.system) / n);
   }
   const { rssMiB, heapMiB } = memoryMiB();
   process.stderr.write(
-    `${label}: ${Math.round(best).toLocaleString('en')} events/s (best of 3), ${partials} partials, RSS ${rssMiB.toFixed(0)} MiB, heap ${heapMiB.toFixed(0)} MiB\n`,
+    `${label}: ${Math.round(best).toLocaleString('en')} events/s, ${cpuBest.toFixed(1)} µs CPU per event (best of 3), ${partials} partials, RSS ${rssMiB.toFixed(0)} MiB, heap ${heapMiB.toFixed(0)} MiB\n`,
   );
-  return { eventsPerSec: best, partials };
+  return { eventsPerSec: best, cpuMicrosPerEvent: cpuBest, partials };
 }
 
 /** Runs the three cases on `n` events; reports rows under `bench` when given. */
@@ -112,7 +118,12 @@ export function stageOneBench(n: number, bench?: string): void {
     return out.partials.length;
   };
 
-  const objects = measure('objects: avsc decode + per-event window updates', n, () => {
+  // BENCH_STAGE_ONE_CASES=windowing (or objects, columns; comma-separated) runs only those, e.g. for A/B runs.
+  const cases = (process.env.BENCH_STAGE_ONE_CASES ?? 'objects,columns,windowing').split(',');
+  const skipped: Measured = { eventsPerSec: NaN, cpuMicrosPerEvent: NaN, partials: NaN };
+  const measureCase = (name: string, label: string, work: () => number): Measured =>
+    cases.includes(name) ? measure(label, n, work) : skipped;
+  const objects = measureCase('objects', 'objects: avsc decode + per-event window updates', () => {
     const state = stageOne(profile);
     let partials = 0;
     batches.forEach((batch, b) => {
@@ -123,7 +134,7 @@ export function stageOneBench(n: number, bench?: string): void {
     });
     return partials;
   });
-  const columnar = measure('columns: columnar decode + column-wise window updates', n, () => {
+  const columnar = measureCase('columns', 'columns: columnar decode + column-wise window updates', () => {
     const state = stageOne(profile);
     let partials = 0;
     batches.forEach((batch, b) => {
@@ -137,7 +148,7 @@ export function stageOneBench(n: number, bench?: string): void {
     columns: SourceColumns.ofPredictions(decodeColumns(batch)),
     size: batch.length,
   }));
-  const windowing = measure('windowing alone, pre-decoded columns', n, () => {
+  const windowing = measureCase('windowing', 'windowing alone, pre-decoded columns', () => {
     const state = stageOne(profile);
     let partials = 0;
     decoded.forEach(({ columns, size }, b) => {
@@ -149,18 +160,28 @@ export function stageOneBench(n: number, bench?: string): void {
     });
     return partials;
   });
-  if (objects.partials !== columnar.partials) {
+  if (cases.includes('objects') && cases.includes('columns') && objects.partials !== columnar.partials) {
     throw new Error(`the two paths published ${objects.partials} and ${columnar.partials} partials`);
   }
   if (bench) {
-    const note = `${n.toLocaleString('en')} events in memory, 3 streams each`;
+    const note = (m: Measured) =>
+      `${n.toLocaleString('en')} events in memory, 3 streams each; ${m.cpuMicrosPerEvent.toFixed(1)} µs CPU per event`;
     const { rssMiB, heapMiB } = memoryMiB();
     for (const [name, m] of [
       ['stage 1 in memory: avsc objects, per-event updates', objects],
       ['stage 1 in memory: columnar, column-wise updates', columnar],
       ['stage 1 in memory: windowing only (pre-decoded)', windowing],
     ] as const) {
-      reportResult({ bench, name, role: 'component', eventsPerSec: m.eventsPerSec, rssMiB, heapMiB, note });
+      if (Number.isNaN(m.eventsPerSec)) continue;
+      reportResult({
+        bench,
+        name,
+        role: 'component',
+        eventsPerSec: m.eventsPerSec,
+        rssMiB,
+        heapMiB,
+        note: note(m),
+      });
     }
   }
 }

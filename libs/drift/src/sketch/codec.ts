@@ -54,6 +54,13 @@ export class ByteWriter {
     }
   }
 
+  /** Raw bytes (the caller writes their length when the reader needs it). */
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
   string(s: string): void {
     const bytes = textEncoder.encode(s);
     this.varUint(bytes.length);
@@ -131,6 +138,12 @@ export class ByteReader {
       this.offset += 8;
     }
     return out;
+  }
+
+  /** The next `n` bytes (a view of the input, not a copy). */
+  raw(n: number): Uint8Array {
+    this.need(n);
+    return this.bytes.subarray(this.offset, (this.offset += n));
   }
 
   string(): string {

@@ -237,6 +237,60 @@ describe('WindowProfile.observeColumns', () => {
     },
   );
 
+  it('gives every pane of one profile the state observe() gives when panes share batches and their slots', () => {
+    // As the monitor's streams: each row in a pane of segment '*' and in panes of its segments,
+    // dense and sparse subsets, over two batches, the panes reading them in any interleaving.
+    // (The profile of every feature: the two batches list unexpected keys in different column
+    // orders, the documented exception of observeColumns.)
+    const p = profile;
+    for (let seed = 1; seed <= 6; seed++) {
+      const evts = messyEvents(1200 + 53 * seed, 20 + seed);
+      const r = new TestRandom(2000 + seed);
+      const cut = 200 + r.int(evts.length - 400);
+      const batches = [evts.slice(0, cut), evts.slice(cut)].map((part, b) => ({
+        events: part,
+        columns: eventColumns(part),
+        first: b === 0 ? 0 : cut,
+      }));
+      const densities = [1, 0.5, 0.2, 0.05, 0.01];
+      const paneRows = densities.map((d) =>
+        batches.map((batch) => batch.events.map((_, i) => i).filter(() => d === 1 || r.next() < d)),
+      );
+      const byObject = paneRows.map((perBatch) => {
+        const w = new WindowProfile(p);
+        perBatch.forEach((rows, b) => rows.forEach((row) => w.observe(batches[b].events[row])));
+        return w;
+      });
+      const byColumns = densities.map(() => new WindowProfile(p));
+      // Each pane reads each batch in two calls; batch 0 before batch 1 per pane, panes interleaved.
+      const steps = paneRows.flatMap((perBatch, pane) =>
+        perBatch.flatMap((rows, b) => {
+          const at = r.int(rows.length + 1);
+          return [
+            { pane, b, rows: rows.slice(0, at), part: 0 },
+            { pane, b, rows: rows.slice(at), part: 1 },
+          ];
+        }),
+      );
+      const done = new Set<string>();
+      while (done.size < steps.length) {
+        const ready = steps.filter(
+          (s, k) =>
+            !done.has(String(k)) &&
+            steps.every(
+              (t, j) => done.has(String(j)) || t.pane !== s.pane || t.b * 2 + t.part >= s.b * 2 + s.part,
+            ),
+        );
+        const step = ready[r.int(ready.length)];
+        byColumns[step.pane].observeColumns(batches[step.b].columns, step.rows);
+        done.add(String(steps.indexOf(step)));
+      }
+      byColumns.forEach((w, pane) => {
+        expect(Buffer.from(w.serialize())).toEqual(Buffer.from(byObject[pane].serialize()));
+      });
+    }
+  });
+
   it('counts every quality case the per-event test counts', () => {
     const evts: ObservedEvent[] = [
       {

@@ -14,6 +14,7 @@ import {
   PREDICTION_STRING,
 } from './event-columns';
 import type { ObservedEvent } from '../profile/profile-types';
+import { SharedSlots, type SlotTable } from './shared-slots';
 import { ByteReader, ByteWriter, fnv1a } from '../sketch/codec';
 import { QuantileSketch } from '../sketch/quantile-sketch';
 import { type HeavyHitter, SpaceSaving } from '../sketch/space-saving';
@@ -251,10 +252,18 @@ export class WindowProfile {
       this.numQuality[QUALITY_SLOTS * i + NON_FINITE]++;
       return;
     }
-    this.bins[this.binOffsets[i] + binIndex(this.numEdges[i], this.numInterior[i], v)]++;
+    this.addNumber(i, v, null, 0);
+  }
+
+  /** Adds finite value `v` of numeric feature `i`; its slots come from `table` (row `r`) when given. */
+  private addNumber(i: number, v: number, table: SlotTable | null, r: number): void {
+    if (table !== null && table.bins[r] === 0) table.compute(r, v);
+    const bin = table === null ? binIndex(this.numEdges[i], this.numInterior[i], v) : table.bins[r] - 1;
+    const slot = table === null ? ksGridSlot(this.numGrids[i], v) : table.grid[r] - 1;
+    this.bins[this.binOffsets[i] + bin]++;
     updateMoments(this.moments, MOMENT_SLOTS * i, v);
     this.sketches[i].add(v);
-    this.gridCounts[this.gridOffsets[i] + ksGridSlot(this.numGrids[i], v)]++;
+    this.gridCounts[this.gridOffsets[i] + slot]++;
   }
 
   private observeCategory(j: number, v: string): void {
@@ -289,6 +298,7 @@ export class WindowProfile {
   observeColumns(columns: EventColumns, rows: ArrayLike<number>, count = rows.length): void {
     if (count === 0) return;
     const at = this.lookupOf(columns);
+    const slots = SharedSlots.of(this.profile, columns);
     this.events += count;
     const { values, presence } = columns.numeric;
     const q = this.numQuality;
@@ -311,6 +321,7 @@ export class WindowProfile {
         other < 0 ? null : columns.categorical.codes[other],
         rows,
         count,
+        slots.table(i, this.numFeatures[i], values[c].length, count),
       );
     }
     const { codes, levels } = columns.categorical;
@@ -332,7 +343,7 @@ export class WindowProfile {
       this.observeUnexpected(columns, at, rows, count);
     }
     if (this.numFeatures.length > this.numInputCount || this.catFeatures.length > this.catInputCount) {
-      this.observePredictions(columns.prediction, rows, count);
+      this.observePredictions(columns.prediction, rows, count, slots);
     }
   }
 
@@ -367,17 +378,10 @@ export class WindowProfile {
     asString: Int32Array | null,
     rows: ArrayLike<number>,
     count: number,
+    table: SlotTable | null,
   ): void {
     const q = this.numQuality;
     const base = QUALITY_SLOTS * i;
-    const edges = this.numEdges[i];
-    const interior = this.numInterior[i];
-    const binAt = this.binOffsets[i];
-    const grid = this.numGrids[i];
-    const gridAt = this.gridOffsets[i];
-    const sketch = this.sketches[i];
-    const moments = this.moments;
-    const momentsAt = MOMENT_SLOTS * i;
     for (let k = 0; k < count; k++) {
       const r = rows[k];
       const p = presence[r];
@@ -387,10 +391,7 @@ export class WindowProfile {
           q[base + NON_FINITE]++;
           continue;
         }
-        this.bins[binAt + binIndex(edges, interior, v)]++;
-        updateMoments(moments, momentsAt, v);
-        sketch.add(v);
-        this.gridCounts[gridAt + ksGridSlot(grid, v)]++;
+        this.addNumber(i, v, table, r);
       } else if (p === COLUMN_NULL) {
         q[base + NULLS]++;
       } else {
@@ -462,6 +463,7 @@ export class WindowProfile {
     column: EventColumns['prediction'],
     rows: ArrayLike<number>,
     count: number,
+    slots: SharedSlots,
   ): void {
     const numeric = this.numFeatures.length > this.numInputCount;
     const i = numeric ? this.numInputCount : this.catInputCount;
@@ -471,13 +473,17 @@ export class WindowProfile {
       return;
     }
     const { kind, numbers, strings } = column;
+    const table = numeric ? slots.table(i, this.numFeatures[i], numbers.length, count) : null;
     for (let k = 0; k < count; k++) {
       const r = rows[k];
       const t = kind[r];
       if (t === PREDICTION_ABSENT) quality[QUALITY_SLOTS * i + ABSENT]++;
       else if (t === PREDICTION_NULL) quality[QUALITY_SLOTS * i + NULLS]++;
-      else if (numeric && t === PREDICTION_NUMBER) this.observeNumber(i, numbers[r]);
-      else if (!numeric && t === PREDICTION_STRING) this.observeCategory(i, strings[r] as string);
+      else if (numeric && t === PREDICTION_NUMBER) {
+        const v = numbers[r];
+        if (v - v !== 0) quality[QUALITY_SLOTS * i + NON_FINITE]++;
+        else this.addNumber(i, v, table, r);
+      } else if (!numeric && t === PREDICTION_STRING) this.observeCategory(i, strings[r] as string);
       else quality[QUALITY_SLOTS * i + WRONG_TYPE]++;
     }
   }

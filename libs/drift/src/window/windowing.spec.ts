@@ -242,4 +242,36 @@ describe('observeRow (columns)', () => {
       expect([byRow.lateEvents, byRow.droppedEvents]).toEqual([byObject.lateEvents, byObject.droppedEvents]);
     }
   });
+
+  it.each<[string, WindowSpec]>([
+    [
+      'hopping event-time windows with lateness',
+      { type: 'event-time', size: 60_000, hop: 20_000, allowedLateness: 5_000 },
+    ],
+    ['hopping count windows', { type: 'count', size: 300, hop: 100 }],
+  ])('checkpoints reusing unchanged panes equal a checkpoint serialising every pane (%s)', (_, spec) => {
+    for (const seed of [3, 4]) {
+      // Out-of-order events (late and dropped ones too), by objects or by rows, checkpointed often.
+      const evts = timed(1500, seed, 40, 15_000);
+      const w = new WindowedProfiles(profile, spec);
+      const r = new TestRandom(seed);
+      let checkpoints = 0;
+      for (let at = 0; at < evts.length;) {
+        const batch = evts.slice(at, (at += 1 + r.int(250)));
+        if (r.next() < 0.5) batch.forEach((e) => w.observe(e));
+        else {
+          const columns = eventColumns(batch);
+          batch.forEach((e, row) => w.observeRow(columns, row, e.timestamp));
+        }
+        if (r.next() < 0.6) {
+          checkpoints++;
+          // A fresh state of the same events has never serialised a pane.
+          const fresh = new WindowedProfiles(profile, spec);
+          feed(fresh, evts.slice(0, at));
+          expect(Buffer.from(w.checkpoint())).toEqual(Buffer.from(fresh.checkpoint()));
+        }
+      }
+      expect(checkpoints).toBeGreaterThan(3);
+    }
+  });
 });

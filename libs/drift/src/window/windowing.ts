@@ -111,6 +111,12 @@ export class WindowedProfiles {
   /** Rows observeRow placed in panes, applied column-wise before any pane is read. */
   private pendingColumns: EventColumns | undefined;
   private readonly pendingRows = new Map<number, number[]>();
+  /**
+   * `serialize()` of the panes unchanged since the last checkpoint, by pane index: a checkpoint
+   * serialises only the panes that changed (an open window's older panes, a window kept open for
+   * late events, rarely change). Entries are dropped when their pane changes or goes.
+   */
+  private serialized = new Map<number, Uint8Array>();
 
   constructor(
     readonly profile: ReferenceProfile,
@@ -187,8 +193,10 @@ export class WindowedProfiles {
   private applyPendingRows(): void {
     const columns = this.pendingColumns;
     if (!columns) return;
-    for (const [index, rows] of this.pendingRows)
+    for (const [index, rows] of this.pendingRows) {
       (this.panes.get(index) as WindowProfile).observeColumns(columns, rows);
+      this.serialized.delete(index);
+    }
     this.pendingRows.clear();
     this.pendingColumns = undefined;
   }
@@ -213,8 +221,10 @@ export class WindowedProfiles {
       this.droppedSinceEmit++;
     } else {
       if (index - panes + 1 < this.nextWindow) this.late++;
-      if (event) this.pane(index).observe(event);
-      else this.deferRow(index, row);
+      if (event) {
+        this.pane(index).observe(event);
+        this.serialized.delete(index);
+      } else this.deferRow(index, row);
     }
     if (t > this.maxEventTime) {
       this.maxEventTime = t;
@@ -228,6 +238,7 @@ export class WindowedProfiles {
     const seq = this.sequence++;
     const index = Math.floor(seq / hop);
     this.pane(index).observe(event);
+    this.serialized.delete(index);
     return this.closeCountWindow(seq, index, panes);
   }
 
@@ -377,12 +388,16 @@ export class WindowedProfiles {
     w.varUint(this.dropped);
     w.varUint(this.droppedSinceEmit);
     w.varUint(this.panes.size);
+    const serialized = new Map<number, Uint8Array>();
     for (const [index, pane] of [...this.panes.entries()].sort((a, b) => a[0] - b[0])) {
       w.f64(index);
-      const bytes = pane.serialize();
+      const bytes = this.serialized.get(index) ?? pane.serialize();
+      serialized.set(index, bytes);
       w.varUint(bytes.length);
-      for (const b of bytes) w.u8(b);
+      w.raw(bytes);
     }
+    // Only the panes still open: a closed pane's entry goes with it.
+    this.serialized = serialized;
     const body = w.finish();
     const out = new Uint8Array(body.length + 4);
     out.set(body);
@@ -414,9 +429,7 @@ export class WindowedProfiles {
     for (let i = 0; i < n; i++) {
       const index = r.f64();
       const length = r.count(1 << 30, 'pane size');
-      const paneBytes = new Uint8Array(length);
-      for (let b = 0; b < length; b++) paneBytes[b] = r.u8();
-      w.panes.set(index, WindowProfile.deserialize(profile, paneBytes));
+      w.panes.set(index, WindowProfile.deserialize(profile, r.raw(length)));
     }
     if (r.remaining !== 0) throw new InvalidStateError('windowing checkpoint has trailing bytes');
     return w;
