@@ -348,7 +348,8 @@ async function run(
           : `${changelogPerRecord.toFixed(2)} changelog records per input record; `) +
         result.perInstance
           .map(
-            (p, k) => `#${k} ${Math.round(p.eventsPerSec).toLocaleString()}/s RSS ${p.rssMiB.toFixed(0)} MiB`,
+            (p, k) =>
+              `#${k} ${Math.round(p.eventsPerSec).toLocaleString()}/s RSS ${p.rssMiB.toFixed(0)} MiB heap ${p.heapMiB.toFixed(0)} MiB`,
           )
           .join(', ') +
         ` (load ${result.load})`,
