@@ -153,16 +153,25 @@ async function main(): Promise<void> {
   );
 
   const startMonitor = () =>
-    ServiceProcess.startService('monitor', {
-      ...env,
-      LOG_LEVEL: 'warn',
-      MONITOR_GROUP_ID: uniqueName('bench'),
-      MONITOR_COMBINER_GROUP_ID: uniqueName('bench-combiner'),
-      MONITOR_WINDOW: '1m',
-      MONITOR_ALLOWED_LATENESS: '0',
-      MONITOR_SEGMENT_KEYS: 'country,channel',
-      MONITOR_SESSION_TIMEOUT: '10s',
-    });
+    ServiceProcess.startService(
+      'monitor',
+      {
+        ...env,
+        // As the image runs it (deploy/Dockerfile): glibc arenas bounded.
+        MALLOC_ARENA_MAX: '2',
+        MALLOC_MMAP_THRESHOLD_: '262144',
+        LOG_LEVEL: 'warn',
+        MONITOR_GROUP_ID: uniqueName('bench'),
+        MONITOR_COMBINER_GROUP_ID: uniqueName('bench-combiner'),
+        MONITOR_WINDOW: '1m',
+        MONITOR_ALLOWED_LATENESS: '0',
+        MONITOR_SEGMENT_KEYS: 'country,channel',
+        MONITOR_SESSION_TIMEOUT: '10s',
+      },
+      60_000,
+      // The built service (npm run build) when there is one: no TypeScript loader in its memory.
+      { preferBuilt: true },
+    );
   let monitor = PREFILL ? undefined : await startMonitor();
 
   // Report arrivals (the reader starts once the monitor has provisioned its topics).
@@ -199,19 +208,23 @@ async function main(): Promise<void> {
   const total = sizes[sizes.length - 1];
   const source = new EventSource(modelId, MINUTE / PER_WINDOW, T0);
   const samples: Sample[] = [];
+  // Memory after each size and at every tenth of the run, to see whether it is flat.
+  const points = [
+    ...new Set([...sizes, ...Array.from({ length: 10 }, (_, k) => Math.round((total * (k + 1)) / 10))]),
+  ].sort((a, b) => a - b);
   let sampling = true;
   let firstWindowedAt = 0;
   const sampler = async () => {
     let next = 0;
-    while (sampling && next < sizes.length) {
+    while (sampling && next < points.length) {
       await new Promise((r) => setTimeout(r, firstWindowedAt ? 1000 : 50));
       try {
         const body = await metrics(monitor);
         const windowed = sumSeries(body, 'continuum_monitor_events_total', { outcome: 'windowed' });
         if (windowed > 0 && !firstWindowedAt) firstWindowedAt = Date.now();
-        while (next < sizes.length && windowed >= sizes[next]) {
+        while (next < points.length && windowed >= points[next]) {
           samples.push({
-            events: sizes[next],
+            events: points[next],
             rssMiB: sumSeries(body, 'process_resident_memory_bytes') / 2 ** 20,
             heapMiB: sumSeries(body, 'nodejs_heap_size_used_bytes') / 2 ** 20,
             heapTotalMiB: sumSeries(body, 'nodejs_heap_size_total_bytes') / 2 ** 20,
