@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { Body, Controller, type INestApplication, Module, Param, Post, Res } from '@nestjs/common';
 import { type Response } from 'express';
 import { request } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { type JsonAnswer } from './direct-json-route';
 import { ObservabilityModule } from './observability.module';
 import { runService } from './run-service';
+import { freePort } from '../test/free-port';
 
 /** The route's work, shared by both paths (as the scorer's PredictEndpoint is). */
 async function answer(id: string, body: unknown): Promise<JsonAnswer> {
@@ -30,14 +30,6 @@ class EchoController {
 
 @Module({ imports: [ObservabilityModule.forRoot({ service: 'direct-test' })], controllers: [EchoController] })
 class EchoModule {}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Sent {
   path: string;

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { Body, Controller, type INestApplication, Module, Post, Put, Req } from '@nestjs/common';
 import { type Request } from 'express';
-import { type AddressInfo, createServer } from 'node:net';
 import { AcceptsBody, unreadableBodyReason } from './json-body.guard';
 import { ObservabilityModule } from './observability.module';
 import { runService } from './run-service';
+import { freePort } from '../test/free-port';
 
 describe('unreadableBodyReason', () => {
   it('reads JSON, with parameters and +json types', () => {
@@ -67,14 +67,6 @@ class ThingsController {
 
 @Module({ imports: [ObservabilityModule.forRoot({ service: 'body-test' })], controllers: [ThingsController] })
 class ThingsModule {}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('every service answers a body it cannot read with 415 or 400, never drops it (runService)', () => {
   let app: INestApplication | undefined;

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { type INestApplication, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { spawnSync } from 'node:child_process';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { ObservabilityModule } from './observability.module';
 import { runService } from './run-service';
+import { freePort } from '../test/free-port';
 
 /** A provider whose bootstrap waits until the test lets it go, like a Kafka runtime waiting for its broker. */
 let release: () => void = () => undefined;
@@ -63,15 +63,6 @@ describe('runService', () => {
     expect((await fetch(`${base}/metrics`)).status).toBe(200);
   });
 });
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('startOrExit', () => {
   /** A service whose main would start fine, run with the given environment in a child process. */
