@@ -78,7 +78,7 @@ function readsAsExpressWould(req: IncomingMessage, limitBytes: number): boolean 
   const contentType = headers['content-type'];
   if (contentType === undefined) return false;
   const [type, ...parameters] = contentType.split(';');
-  // Only application/json: Express's JSON parser leaves other +json types unparsed.
+  // Only application/json, the hot case; other +json types go through Express's parser.
   if (type.trim().toLowerCase() !== 'application/json') return false;
   for (const parameter of parameters) {
     const [name, value = ''] = parameter.split('=');

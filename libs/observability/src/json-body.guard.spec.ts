@@ -126,6 +126,13 @@ describe('every service answers a body it cannot read with 415 or 400, never dro
     expect(received).toEqual([]);
   });
 
+  it('a +json media type is parsed as JSON, not handed over as no body', async () => {
+    received.length = 0;
+    const res = await post({ 'content-type': 'application/merge-patch+json' }, '{"reason":"drift"}');
+    expect(res.status).toBe(201);
+    expect(received).toEqual([{ reason: 'drift' }]);
+  });
+
   it('JSON and no body at all reach the route', async () => {
     received.length = 0;
     expect((await post({ 'content-type': 'application/json' }, '{"reason":"drift"}')).status).toBe(201);

@@ -1,5 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory, Reflector } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import { type NextFunction, type Request, type Response } from 'express';
 import {
   ConfigError,
@@ -17,7 +18,9 @@ export interface RunServiceOptions {
   service: string;
   httpHost: string;
   httpPort: number;
-  /** Runs on the application before it listens and initialises (e.g. body parser limits). */
+  /** Largest JSON body in bytes (default 100 KB, Express's); larger ones are answered 413. */
+  jsonBodyLimit?: number;
+  /** Runs on the application before it listens and initialises (e.g. other body parsers). */
   configure?: (app: INestApplication) => void;
   /**
    * Hot JSON routes served by Node's HTTP server in front of Express once the service has started
@@ -77,6 +80,12 @@ export async function runService(
   const logger = new JsonLogger(createLogger(options.service));
   const app = await NestFactory.create(module, { logger, bufferLogs: true });
   app.useLogger(logger);
+  // Every JSON media type the body guard accepts is parsed: Express's default parser reads only
+  // application/json and would hand a route nothing for application/*+json.
+  (app as NestExpressApplication).useBodyParser('json', {
+    type: ['application/json', 'application/*+json'],
+    limit: options.jsonBodyLimit ?? 100 * 1024,
+  });
   options.configure?.(app);
   app.useGlobalGuards(new JsonBodyGuard(app.get(Reflector)));
   const health = app.get(HealthChecks, { strict: false });

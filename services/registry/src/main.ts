@@ -13,9 +13,9 @@ startOrExit('registry', async () => {
     service: 'registry',
     httpHost: config.httpHost,
     httpPort: config.httpPort,
+    jsonBodyLimit: config.maxBodyBytes,
     configure: (app) => {
       const express = app as NestExpressApplication;
-      express.useBodyParser('json', { limit: config.maxBodyBytes });
       // Artifact uploads: Content-Type application/octet-stream arrives as a Buffer.
       express.useBodyParser('raw', { limit: config.maxArtifactBytes });
       const document = SwaggerModule.createDocument(
