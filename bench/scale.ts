@@ -263,43 +263,64 @@ async function run(
   const env = runEnv(service, inputs);
   const dirs: string[] = [];
   log(`${service} x ${count}: starting (load ${load()})`);
-  const instances = await Promise.all(
-    Array.from({ length: count }, (_, k) => {
-      const own: Record<string, string> = {};
-      const profiles = process.env.BENCH_SCALE_CPU_PROF;
-      if (profiles) {
-        // Node refuses --cpu-prof in NODE_OPTIONS: a preload starts the profiler instead.
-        own.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'lib', 'cpu-profile.cjs')}`;
-        own.CPU_PROFILE_DIR = profiles;
-      }
-      if (service === 'evaluator') {
-        const dir = mkdtempSync(join(tmpdir(), 'scale-evaluator-'));
-        dirs.push(dir);
-        own.EVALUATOR_STATE_DIR = dir;
-        own.EVALUATOR_INSTANCE_ID = `scale-${k}`;
-      }
-      return ServiceProcess.startService(service, { ...env, ...own }, 600_000);
-    }),
-  );
-  for (const instance of instances) live.add(instance);
+  // Instances come up one by one (start-up takes seconds on two shared cores); the clock must start
+  // at the first record any of them handles, not when the last is up — by then the first may be done.
+  const up: ServiceProcess[] = [];
+  let startFailure: unknown;
+  const starting = Array.from({ length: count }, (_, k) => {
+    const own: Record<string, string> = {};
+    const profiles = process.env.BENCH_SCALE_CPU_PROF;
+    if (profiles) {
+      // Node refuses --cpu-prof in NODE_OPTIONS: a preload starts the profiler instead.
+      own.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'lib', 'cpu-profile.cjs')}`;
+      own.CPU_PROFILE_DIR = profiles;
+    }
+    if (service === 'evaluator') {
+      const dir = mkdtempSync(join(tmpdir(), 'scale-evaluator-'));
+      dirs.push(dir);
+      own.EVALUATOR_STATE_DIR = dir;
+      own.EVALUATOR_INSTANCE_ID = `scale-${k}`;
+    }
+    return ServiceProcess.startService(service, { ...env, ...own }, 600_000).then(
+      (instance) => {
+        live.add(instance);
+        up.push(instance);
+        return instance;
+      },
+      (error: unknown) => {
+        startFailure ??= error;
+        throw error;
+      },
+    );
+  });
+  // A failed start is reported by the wait below (startFailure), not as an unhandled rejection.
+  for (const start of starting) start.catch(() => undefined);
   try {
     const topics = service === 'monitor' ? [inputs.predictions] : [inputs.predictions, inputs.labels];
     const target = topics.length * inputs.records;
     const group = service === 'monitor' ? env.MONITOR_GROUP_ID : env.EVALUATOR_GROUP_ID;
     let first = 0;
-    let cpuAtFirst = 0;
+    // CPU already spent by each instance when the clock started, or when it came up after that:
+    // start-up is excluded, the work of every instance counted.
+    const cpuBefore = new Map<ServiceProcess, number>();
     await waitFor(
       `${service} x ${count}: a first record handled`,
       async () => {
-        const all = await Promise.all(instances.map((i) => progress(i, topics)));
+        if (startFailure) throw startFailure;
+        const ready = [...up];
+        const all = await Promise.all(ready.map((i) => progress(i, topics)));
         if (all.some((p) => p.handled > 0)) {
           first = performance.now();
-          cpuAtFirst = all.reduce((a, p) => a + p.cpuSeconds, 0);
+          ready.forEach((instance, k) => cpuBefore.set(instance, all[k].cpuSeconds));
         }
         return first > 0;
       },
       { timeoutMs: 600_000, intervalMs: 100 },
     );
+    const instances = await Promise.all(starting);
+    for (const instance of instances)
+      if (!cpuBefore.has(instance)) cpuBefore.set(instance, (await progress(instance, topics)).cpuSeconds);
+    const cpuAtFirst = [...cpuBefore.values()].reduce((a, b) => a + b, 0);
     // Done when the group's committed offsets reach the end of every input: the monitor commits at
     // its checkpoints (every second here), the evaluator after each batch's state write.
     const finished = async (): Promise<boolean> => {
@@ -356,6 +377,8 @@ async function run(
     );
     return result;
   } finally {
+    await Promise.allSettled(starting);
+    const instances = [...up];
     await Promise.all(instances.map((i) => i.stop()));
     for (const instance of instances) live.delete(instance);
     const logs = process.env.BENCH_SCALE_LOG_DIR;
