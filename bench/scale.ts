@@ -427,7 +427,7 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
   for (const r of results) {
     reportResult({
-      bench: 'scale',
+      bench: process.env.BENCH_NAME ?? 'scale',
       name: `${r.service} x ${r.instances} instance${r.instances > 1 ? 's' : ''} (6 partitions)`,
       role: 'continuum',
       eventsPerSec: r.eventsPerSec,

@@ -29,6 +29,7 @@ import {
 } from '../src';
 import { chiSquareTest, kolmogorovSmirnovTest, twoProportionZTest } from '@continuum/stats';
 import { TestRandom } from '../test/random';
+import { memoryMiB, reportResult } from '../../../bench/lib/results';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -140,6 +141,14 @@ function main(): void {
     `   feature values/s:  median ${fmt(median * featureValues)}, best ${fmt(best * featureValues)}   (goal 5 M/s; whylogs publishes ~0.6 M/s/vCPU)`,
   );
   console.log(`   memory: ${mem()}\n`);
+  reportResult({
+    bench: 'drift',
+    name: `window updates in memory, ${NUMERIC} numeric + ${CATEGORICAL} categorical features`,
+    role: 'component',
+    eventsPerSec: median,
+    ...memoryMiB(),
+    note: `${fmt(median * featureValues)} feature values/s (median of ${rates.length})`,
+  });
 
   // 2. Evaluation at window close.
   console.log(

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { DEFAULT_EFFECT_SIZE_FLOORS } from '../src';
 import { type Shape, ksTrial } from '../test/ks-simulation';
+import { memoryMiB, reportResult } from '../../../bench/lib/results';
 
 const QUICK = process.env.KS_CALIBRATION_QUICK === '1';
 const ALPHA = 0.05;
@@ -175,6 +176,13 @@ async function main(): Promise<void> {
   ].join('\n');
   await writeFormatted(join(dir, 'ks-calibration.md'), md, 'markdown');
   console.log(md);
+  reportResult({
+    bench: 'ks-calibration',
+    name: 'KS drift test: A/A rate and power against raw KS',
+    role: 'component',
+    ...memoryMiB(),
+    note: `A/A pooled ${pct(pooled)} (α 5 %); A/A within [α/2, α]: ${goals.aaWithinHalfAlphaToAlpha ? 'met' : 'NOT met'}; power at 0.2σ within 10 % of raw KS: ${goals.powerAt02WithinTenPercentOfRaw ? 'met' : 'NOT met'}`,
+  });
 }
 
 void main();

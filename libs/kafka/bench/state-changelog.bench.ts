@@ -13,6 +13,7 @@ import pino from 'pino';
 import { EvaluatorStateEntryContract } from '@continuum/events';
 import { StateChangelog, createKafkaClient, loadKafkaConfig } from '@continuum/kafka';
 import { createTopics, testCodecs, testKafka, uniqueName } from '@continuum/testing';
+import { memoryMiB, reportResult } from '../../../bench/lib/results';
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 100_000);
 const WRITE = Number(process.env.BENCH_WRITE ?? 1_000);
@@ -79,6 +80,19 @@ async function main(): Promise<void> {
   console.log(
     `restore: ${result.records} records, ${mib(result.bytes)} MiB of keys and values, to ${restored.size} live keys in ${restoreSeconds.toFixed(2)} s = ${(result.records / restoreSeconds).toFixed(0)} records/s, ${(result.bytes / 2 ** 20 / restoreSeconds).toFixed(1)} MiB/s; position ${result.position}; ${memory()}`,
   );
+  for (const [name, count, seconds] of [
+    [`append in atomic appends of ${WRITE}`, records, appendSeconds],
+    ['restore', result.records, restoreSeconds],
+  ] as const) {
+    reportResult({
+      bench: 'state-changelog',
+      name,
+      role: 'component',
+      eventsPerSec: count / seconds,
+      ...memoryMiB(),
+      note: 'records/s, one partition',
+    });
+  }
   if (restored.size !== KEYS / 2) throw new Error(`restored ${restored.size} keys, expected ${KEYS / 2}`);
   await changelog.disconnect();
 }

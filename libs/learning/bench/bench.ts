@@ -35,6 +35,7 @@ import {
   type TfjsBackendName,
 } from '../src';
 import { TfjsNetwork } from '../src/tfjs';
+import { memoryMiB, reportResult } from '../../../bench/lib/results';
 
 const QUICK = process.argv.includes('--quick');
 const BUDGET_MS = QUICK ? 250 : 700;
@@ -324,6 +325,15 @@ async function main(): Promise<void> {
         });
         model.dispose();
         (throughput[`${name} ${e.label}`] ??= {})[b] = calls * b;
+        if (b === 32)
+          reportResult({
+            bench: 'learning',
+            name: `partialFit ${name}, ${e.label}, batch 32, ${FEATURES} features (in memory)`,
+            role: 'component',
+            eventsPerSec: calls * b,
+            ...memoryMiB(),
+            note: 'samples/s',
+          });
         process.stdout.write(
           `  ${e.label.padEnd(16)} ${name.padEnd(9)} batch ${String(b).padStart(4)}: ${fmtRate(calls * b)}\n`,
         );

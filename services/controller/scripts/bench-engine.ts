@@ -8,6 +8,7 @@ import { RetrainEngine } from '../src/engine/retrain-engine';
 import { validatePolicy } from '../src/policy/policy-validation';
 import { ModelStateContract } from '../src/state/model-state.contract';
 import { T0, driftReport, performanceReport } from '../test/report-fixtures';
+import { memoryMiB, reportResult } from '../../../bench/lib/results';
 
 const MODELS = 200;
 const WINDOWS = 500;
@@ -89,6 +90,14 @@ function run(): void {
     `checkpoint size per model: median ${sizes.sort((a, b) => a - b)[sizes.length >> 1]} B, max ${sizes[sizes.length - 1]} B (Avro); ` +
       `heap after run ${heapMb.toFixed(0)} MB (includes the ${reports} pre-built reports)`,
   );
+  reportResult({
+    bench: 'controller',
+    name: `retrain engine: drift + performance reports (${MODELS} models, in memory)`,
+    role: 'component',
+    eventsPerSec: reports / (reportsMs / 1000),
+    ...memoryMiB(),
+    note: `reports/s; ${emitted} requests emitted; heap includes the ${reports} pre-built reports`,
+  });
 }
 
 run();

@@ -18,6 +18,7 @@ import { ReferenceProfile } from '@continuum/drift';
 import { RegistryClient } from '@continuum/registry';
 import { sumSeries, testKafka } from '@continuum/testing';
 import { API_TOKEN, FEATURES, prepareRegistry, startRegistry } from '../test/registry-harness';
+import { reportResult } from '../../../bench/lib/results';
 
 const MODELS = Number(process.env.BENCH_MODELS ?? 10);
 const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 300);
@@ -110,7 +111,17 @@ async function main(): Promise<void> {
     summary('GET version', lookups),
     ` ${(lookups.length / SECONDS).toFixed(0)}/s, ${errors} errors`,
   );
-  console.log(`memory after lookups: ${await memory(registry.process.baseUrl!)}`);
+  const afterLookups = await memory(registry.process.baseUrl!);
+  console.log(`memory after lookups: ${afterLookups}`);
+  const sortedLookups = [...lookups].sort((a, b) => a - b);
+  const sortedRegistrations = [...registration].sort((a, b) => a - b);
+  reportResult({
+    bench: 'registry',
+    name: `GET version, ${CONCURRENCY} clients (registry process)`,
+    role: 'continuum',
+    eventsPerSec: lookups.length / SECONDS,
+    note: `requests/s; p99 ${percentile(sortedLookups, 99).toFixed(1)} ms, ${errors} errors; register p99 ${percentile(sortedRegistrations, 99).toFixed(1)} ms; ${afterLookups}`,
+  });
 
   await registry.process.stop();
   const t = performance.now();

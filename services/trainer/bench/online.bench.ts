@@ -7,6 +7,7 @@
  * `npm run bench:online -w @continuum/trainer-service` (`-- --examples 300000 --batch 32 --mode live`).
  */
 import { testKafka, waitFor } from '@continuum/testing';
+import { reportResult } from '../../../bench/lib/results';
 import { conceptStream } from '../test/synthetic';
 import { deploy, publishExamples, registerModel, startTrainer, trainerEnv } from '../test/trainer-harness';
 
@@ -86,6 +87,14 @@ async function main(): Promise<void> {
         '(shared 2-core machine, producer in the same run: figures vary with the other work running on it)',
       ].join('\n'),
     );
+    reportResult({
+      bench: 'trainer-online',
+      name: `online learner through Kafka, ${features} features, batch ${batch} (trainer process)`,
+      role: 'continuum',
+      eventsPerSec: (target - n0) / seconds,
+      rssMiB: rss / 2 ** 20,
+      note: `${live ? 'while producing' : 'catching up on published examples'}; ${snapshots} snapshots registered`,
+    });
   } finally {
     await trainer.stop();
     await d.registry?.stop();

@@ -6,6 +6,7 @@
  * trainer's log, and the trainer's memory.
  */
 import { testKafka, waitFor } from '@continuum/testing';
+import { reportResult } from '../../../bench/lib/results';
 import { conceptStream } from '../test/synthetic';
 import {
   deploy,
@@ -76,6 +77,16 @@ async function main(): Promise<void> {
         '(shared 2-core machine: figures vary with the other work running on it)',
       ].join('\n'),
     );
+    const replaySeconds = Number(at('training window read')) - Number(at('retrain request accepted'));
+    reportResult({
+      bench: 'trainer-retrain',
+      name: `retrain from a window of ${count} examples (trainer process)`,
+      role: 'continuum',
+      eventsPerSec: replaySeconds > 0 ? count / replaySeconds : undefined,
+      rssMiB: rss / 2 ** 20,
+      heapMiB: heap / 2 ** 20,
+      note: `events/s = window replay; request → CANDIDATE ${seconds.toFixed(2)} s (goal < 10 s)`,
+    });
   } finally {
     await trainer.stop();
     await d.registry?.stop();
