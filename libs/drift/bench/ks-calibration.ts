@@ -1,7 +1,8 @@
 /**
  * Calibration and power of the monitor's default KS path. Run from the repository root:
  *
- *   npm run calibration -w @continuum/drift      (KS_CALIBRATION_QUICK=1 for a short run)
+ *   npm run calibration -w @continuum/drift      (KS_CALIBRATION_QUICK=1 for a short run, written
+ *                                                to .cache/bench/ instead of beside this file)
  *
  * Seeded: the same run writes the same numbers. Per shape (normal, log-normal, uniform), reference
  * of 1000 rows (a fresh one per trial) and windows of 3000 values, α = 0.05, one test per window
@@ -12,7 +13,7 @@
  *     KS effect-size floor (D ≥ 0.1).
  * Writes bench/ks-calibration.json and bench/ks-calibration.md next to this file.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
@@ -140,7 +141,10 @@ async function main(): Promise<void> {
     goals,
     run: { seconds: Math.round(seconds), loadAverage1m: Number(load.toFixed(2)) },
   };
-  const dir = __dirname;
+  // The committed results are the full run's; a quick run (as `npm run bench` does) writes beside
+  // the other benchmark logs instead of overwriting them with 10× fewer trials.
+  const dir = QUICK ? join(__dirname, '..', '..', '..', '.cache', 'bench') : __dirname;
+  mkdirSync(dir, { recursive: true });
   await writeFormatted(join(dir, 'ks-calibration.json'), JSON.stringify(result, null, 2), 'json');
   const row = (r: Rates) =>
     `| ${r.shape} | ${r.shiftSd === 0 ? 'A/A' : `${r.shiftSd}σ`} | ${r.trials} | ${pct(r.defaultPath)} | ${pct(r.rawKs)} | ${pct(r.sketchPath)} | ${pct(r.defaultPathWithFloor)} | ${pct(r.rawKsWithFloor)} | ${pct(r.sketchPathWithFloor)} |`;
