@@ -15,7 +15,7 @@ export type ConnectionCheck = keyof typeof CONNECTION_GAUGES;
 export async function notReadyBecauseOf(
   service: ServiceProcess,
   check: ConnectionCheck,
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<string> {
   return waitFor(
     `${service.name} to report not ready (${check})`,

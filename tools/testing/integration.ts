@@ -8,9 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import { type Admin, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { ContractRegistry, EventCodecs, Topics, type TopicKey } from '@continuum/events';
 import { waitForTopicLeaders } from '@continuum/kafka';
+
+export { FixturePublisher, publishFixtures, type PublishFixturesOptions } from './publish-fixtures';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -43,27 +45,91 @@ export function testCodecs(): EventCodecs {
   return new EventCodecs(new ContractRegistry({ url: REGISTRY_URL }));
 }
 
+/**
+ * Creates topics and resolves once every partition has a leader. kafkajs' own wait (waitForLeaders)
+ * gives up on UNKNOWN_TOPIC_OR_PARTITION, which a loaded KRaft broker answers for a moment after a
+ * creation, so the leaders are polled for (waitForTopicLeaders). A creation the loaded controller
+ * answers with a retriable error (a timeout) may have happened anyway: it is retried, and a topic
+ * that exists by then is not an error. Without `partitions`, the broker's default count applies.
+ * `timeoutMs` is an upper bound against a hang, not an expected duration.
+ */
 export async function createTopics(
   kafka: Kafka,
-  topics: Array<{ topic: string; partitions: number }>,
+  topics: Array<{ topic: string; partitions?: number }>,
+  timeoutMs = 120_000,
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })),
-      waitForLeaders: false,
-    });
-    await waitForTopicLeaders(admin, topics);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await admin.createTopics({
+          topics: topics.map((t) => ({
+            topic: t.topic,
+            replicationFactor: 1,
+            ...(t.partitions === undefined ? {} : { numPartitions: t.partitions }),
+          })),
+          waitForLeaders: false,
+          // The broker's own wait for the creation; under kafkajs' 30 s request timeout.
+          timeout: 20_000,
+        });
+        break;
+      } catch (error) {
+        if (!creationRetriable(error) || Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    const counted = await waitFor(
+      `the partition counts of ${topics.map((t) => t.topic).join(', ')}`,
+      () => partitionCounts(admin, topics),
+      { timeoutMs: Math.max(1, deadline - Date.now()), intervalMs: 100 },
+    );
+    await waitForTopicLeaders(admin, counted, Math.max(1, deadline - Date.now()));
   } finally {
     await admin.disconnect();
   }
 }
 
+/** A retriable error, or errors each retriable or saying the topic exists (created by an earlier try). */
+function creationRetriable(error: unknown): boolean {
+  const e = error as { retriable?: boolean; type?: string; errors?: unknown[] };
+  if (e.retriable === true) return true;
+  return (
+    Array.isArray(e.errors) &&
+    e.errors.length > 0 &&
+    e.errors.every(
+      (inner) => (inner as { type?: string }).type === 'TOPIC_ALREADY_EXISTS' || creationRetriable(inner),
+    )
+  );
+}
+
+/** The topics with their partition counts (the broker's, where none was asked for), once all are known. */
+async function partitionCounts(
+  admin: Admin,
+  topics: Array<{ topic: string; partitions?: number }>,
+): Promise<Array<{ topic: string; partitions: number }> | undefined> {
+  if (topics.every((t) => t.partitions !== undefined)) {
+    return topics.map((t) => ({ topic: t.topic, partitions: t.partitions as number }));
+  }
+  const { topics: found } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+  const counted = topics.map((t) => ({
+    topic: t.topic,
+    partitions: t.partitions ?? found.find((f) => f.name === t.topic)?.partitions.length ?? 0,
+  }));
+  return counted.every((t) => t.partitions > 0) ? counted : undefined;
+}
+
+/**
+ * Polls `probe` until it returns something other than undefined or false. `timeoutMs` is an upper
+ * bound against a hang, not an expected duration: it costs nothing when the condition comes early,
+ * and the default leaves room for a machine several times slower than an idle one (CI runs two
+ * spec files at once on two cores shared with the broker, the registry and the services).
+ */
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 60_000, intervalMs = 250 } = {},
+  { timeoutMs = 120_000, intervalMs = 250 } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -104,12 +170,23 @@ export async function groupProgress(
   }
 }
 
+/** Records on a topic (sum of its partitions' end offsets): exact, whatever was or was not read. */
+export async function recordCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Reads every record of a topic from the beginning until `count` were seen. */
 export async function readTopic(
   kafka: Kafka,
   topic: string,
   count: number,
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<Array<KafkaMessage & { partition: number }>> {
   const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200 });
   const seen: Array<KafkaMessage & { partition: number }> = [];
@@ -163,7 +240,7 @@ export class ServiceProcess {
   static async startService(
     service: string,
     env: Record<string, string>,
-    readyTimeoutMs = 60_000,
+    readyTimeoutMs = 120_000,
     options: { preferBuilt?: boolean } = {},
   ): Promise<ServiceProcess> {
     const port = await freePort();
