@@ -128,8 +128,8 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
       for (const { value } of records) {
         this.log('drift-report', value.reportId, this.engine.onDriftReport(value, Date.now()));
       }
-      await this.checkpoint();
       this.refreshGauges();
+      await this.checkpoint();
     });
   }
 
@@ -140,8 +140,8 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
       for (const { value } of records) {
         this.log('performance', value.reportId, this.engine.onPerformanceReport(value, Date.now()));
       }
-      await this.checkpoint();
       this.refreshGauges();
+      await this.checkpoint();
     });
   }
 
@@ -162,6 +162,7 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
       const outcome = this.engine.manual(modelId, { ...call, nonce: randomUUID() }, Date.now());
       if (outcome.kind === 'request') {
         await this.emit(outcome.request, outcome.absorbedPending);
+        this.refreshGauges();
         await this.checkpoint();
       }
       return outcome;
@@ -207,6 +208,7 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
       const outcome = this.engine.onLabelHorizon(modelId, now);
       if (!outcome) continue;
       this.metrics.decisions(outcome);
+      this.refreshGauges();
       this.logSignals(null, outcome);
     }
     for (const modelId of this.engine.models.keys()) {
@@ -216,6 +218,7 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
       this.metrics.scheduleSlots.inc({ model_id: modelId, outcome: outcome.kind });
       if (outcome.kind === 'fired') {
         this.metrics.signal(outcome.signal);
+        this.refreshGauges();
         this.logger.info(
           { ...outcome.signal, slot: new Date(outcome.slot).toISOString() },
           'schedule slot reached',
@@ -226,10 +229,16 @@ export class ControllerRuntime implements OnModuleInit, OnModuleDestroy {
       if (await this.owns(request.modelId)) await this.emit(request, null);
     }
     this.engine.pruneHistory(now);
-    await this.checkpoint();
     this.refreshGauges();
+    await this.checkpoint();
   }
 
+  /**
+   * Sets the gauges from the engine. Called right after every change to the engine's state, before
+   * the next await: a scrape that sees a decision counted also sees the request it opened as
+   * pending, until the broker has that request (a tick opens and emits a request in one run, and
+   * refreshing only at the end of the run showed it as not pending while it was being published).
+   */
   private refreshGauges(): void {
     this.metrics.pendingRequests.set(this.engine.pendingCount());
     this.metrics.setConsecutiveBreaches(this.engine.consecutiveBreaches());
