@@ -40,6 +40,8 @@ const CONNECTIONS = Number(args.get('connections') ?? 16);
 const WARM_UP_SECONDS = Number(args.get('warm-up') ?? 3);
 /** false: /predict through NestJS/Express (SCORER_HTTP_DIRECT=false), for comparison. */
 const HTTP_DIRECT = args.get('http-direct') ?? 'true';
+/** SCORER_PUBLISH_PRODUCERS of both instances; unset: the service's default. */
+const PUBLISH_PRODUCERS = args.get('publish-producers');
 const FEATURES = 20;
 
 const contract: ModelContract = {
@@ -366,6 +368,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       SCORER_KAFKA_REQUESTS: 'false',
       SCORER_HTTP_DIRECT: HTTP_DIRECT,
+      ...(PUBLISH_PRODUCERS === undefined ? {} : { SCORER_PUBLISH_PRODUCERS: PUBLISH_PRODUCERS }),
     };
     scorers.push(await ServiceProcess.startService('scorer', common));
     scorers.push(await ServiceProcess.startService('scorer', common));
@@ -391,7 +394,7 @@ async function main(): Promise<void> {
       console.log(`  scorer RSS after "${label}": ${await rssMiB(scorers[0])} MiB`);
     };
     console.log(
-      `scorer benchmark: ${FEATURES}-feature logistic model, ${SECONDS} s per phase, 2 instances, /predict ${HTTP_DIRECT === 'false' ? 'through NestJS/Express' : 'served directly by Node http'}`,
+      `scorer benchmark: ${FEATURES}-feature logistic model, ${SECONDS} s per phase, 2 instances, /predict ${HTTP_DIRECT === 'false' ? 'through NestJS/Express' : 'served directly by Node http'}, ${PUBLISH_PRODUCERS ?? 'the default number of'} prediction producer(s) per instance`,
     );
     console.log(
       `load average at start (1/5/15 min): ${loadavg()

@@ -19,22 +19,28 @@ describe('scorer configuration', () => {
       awaitPublish: true,
       maxBatch: 1000,
       shadowSliceMs: 1,
+      publishProducers: 2,
       kafkaRequests: true,
       models: undefined,
     });
   });
 
   it('reports every invalid variable at start-up', () => {
-    expect(() =>
-      loadScorerConfig({ SCORER_ENGINE: 'gpu', SCORER_MAX_BATCH: '0', SCORER_AWAIT_PUBLISH: 'maybe' }),
-    ).toThrow(ConfigError);
+    const invalid = {
+      SCORER_ENGINE: 'gpu',
+      SCORER_MAX_BATCH: '0',
+      SCORER_AWAIT_PUBLISH: 'maybe',
+      SCORER_PUBLISH_PRODUCERS: '0',
+    };
+    expect(() => loadScorerConfig(invalid)).toThrow(ConfigError);
     try {
-      loadScorerConfig({ SCORER_ENGINE: 'gpu', SCORER_MAX_BATCH: '0', SCORER_AWAIT_PUBLISH: 'maybe' });
+      loadScorerConfig(invalid);
     } catch (error) {
       const text = (error as ConfigError).problems.join('\n');
       expect(text).toContain('SCORER_ENGINE');
       expect(text).toContain('SCORER_MAX_BATCH');
       expect(text).toContain('SCORER_AWAIT_PUBLISH');
+      expect(text).toContain('SCORER_PUBLISH_PRODUCERS');
     }
     expect(loadScorerConfig({ SCORER_MODELS: 'churn, fraud' }).models).toEqual(['churn', 'fraud']);
   });

@@ -71,6 +71,14 @@ export const scorerConfigSpec = {
     default: 50_000,
     min: 100,
   }),
+  publishProducers: integer({
+    env: 'SCORER_PUBLISH_PRODUCERS',
+    description:
+      'Idempotent producers publishing predictions, each with one produce call in flight: a prediction goes out at once on an idle one and waits for a group commit only when all are busy. 1: one call at a time (each request waits for the call in flight, then its own).',
+    default: 2,
+    min: 1,
+    max: 8,
+  }),
   shadowQueue: integer({
     env: 'SCORER_SHADOW_QUEUE',
     description:

@@ -12,6 +12,12 @@ import { type ScoreOutcome, type ScoringInstance } from '../serving/scorer';
 import { ServingRuntime } from '../serving/serving-runtime';
 
 /**
+ * Offsets are committed when the handler returns, so it waits for its predictions' acknowledgement
+ * whatever SCORER_AWAIT_PUBLISH says (that setting is about HTTP answers).
+ */
+const AWAIT_PREDICTIONS = { awaitPublish: true } as const;
+
+/**
  * The Kafka request/response mode: each ScoringRequest on ct.scoring-requests is scored like an
  * HTTP request and answered on ct.scoring-responses under the same eventId. Requests of a batch
  * are scored together per model; when one of them breaks the contract, that model's requests are
@@ -36,11 +42,13 @@ export class ScoringRequestsHandler {
     const responses: ScoringResponse[] = [];
     for (const [modelId, requests] of byModel) {
       const instances = requests.map(toInstance);
-      const outcome = retriable(await this.runtime.score(modelId, instances));
+      const outcome = retriable(await this.runtime.score(modelId, instances, AWAIT_PREDICTIONS));
       if (outcome.status === 'INVALID_INPUT' && requests.length > 1) {
         for (const instance of instances)
           responses.push(
-            ...toResponses(retriable(await this.runtime.score(modelId, [instance])), [instance]),
+            ...toResponses(retriable(await this.runtime.score(modelId, [instance], AWAIT_PREDICTIONS)), [
+              instance,
+            ]),
           );
       } else responses.push(...toResponses(outcome, instances));
     }

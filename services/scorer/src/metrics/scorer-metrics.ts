@@ -75,23 +75,29 @@ export class ScorerMetrics {
     ]);
 
     // The stage a request spends waiting for the broker: one produce call (acks=all) per group
-    // commit, and how many predictions shared it.
+    // commit, per producer of the pool, and how many predictions shared it.
     const produceSeconds = metrics.histogram(
       'continuum_scorer_produce_seconds',
-      'One produce call of predictions to ct.predictions until the broker acknowledged it (seconds).',
-      [],
+      'One produce call of predictions to ct.predictions until the broker acknowledged it, per producer of the pool (seconds).',
+      ['producer'],
       LATENCY_BUCKETS,
     );
     const producedRecords = metrics.counter(
       'continuum_scorer_produced_records_total',
-      'Predictions acknowledged by the broker (served and shadow); per produce call: divide by continuum_scorer_produce_seconds_count.',
-      [],
+      'Predictions acknowledged by the broker (served and shadow), per producer; per produce call: divide by continuum_scorer_produce_seconds_count.',
+      ['producer'],
     );
+    const callsInFlight = metrics.gauge(
+      'continuum_scorer_produce_calls_in_flight',
+      'Produce calls to ct.predictions in flight (at most SCORER_PUBLISH_PRODUCERS, one per producer).',
+    );
+    callsInFlight.set(0);
     this.publisher = {
-      sent: (records, ms) => {
-        produceSeconds.observe(ms / 1000);
-        producedRecords.inc(records);
+      sent: (records, ms, producer) => {
+        produceSeconds.observe({ producer: String(producer) }, ms / 1000);
+        producedRecords.inc({ producer: String(producer) }, records);
       },
+      callsInFlight: (calls) => callsInFlight.set(calls),
     };
     this.observer = {
       scored: (model, version, status, events, seconds) => {

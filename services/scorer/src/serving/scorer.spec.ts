@@ -13,7 +13,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const input = (x1: number, x2: number) => ({ numeric: { x1, x2 }, categorical: {}, segments: {} });
 
 /** A scorer over an in-process "broker": published predictions land in `published` after a tick. */
-function harness(options: { shadowCapacity?: number } = {}) {
+function harness(options: { shadowCapacity?: number; awaitPublish?: boolean } = {}) {
   const table = new ModelTable();
   const published: Prediction[] = [];
   const publisher = new PredictionPublisher(async (records) => {
@@ -39,6 +39,7 @@ function harness(options: { shadowCapacity?: number } = {}) {
   let n = 0;
   const scorer = new Scorer(table, publisher, shadows, (id) => id === 'm', observer, {
     newEventId: () => `gen-${++n}`,
+    awaitPublish: options.awaitPublish,
   });
   ref.scorer = scorer;
   return { table, published, publisher, shadows, scorer, counts };
@@ -306,6 +307,16 @@ describe('Scorer: contract and availability', () => {
     table.setChampion('m', served('m', '1'));
     const outcome = await scorer.score('m', [input(1, 1), { ...input(0, 0), eventId: 'mine' }]);
     expect(outcome.status === 'OK' && outcome.predictions.map((p) => p.eventId)).toEqual(['gen-1', 'mine']);
+  });
+
+  it('waits for the acknowledgement when the call asks for it, as the Kafka mode does, even with awaitPublish off', async () => {
+    const { table, published, scorer, publisher } = harness({ awaitPublish: false });
+    table.setChampion('m', served('m', '1'));
+    await scorer.score('m', [{ ...input(1, 1), eventId: 'http' }]);
+    expect(published).toEqual([]); // answered before the broker had it
+    await scorer.score('m', [{ ...input(1, 1), eventId: 'kafka' }], { awaitPublish: true });
+    expect(published.map((p) => p.eventId)).toContain('kafka');
+    await publisher.drain();
   });
 });
 

@@ -105,7 +105,15 @@ export class Scorer {
     this.newEventId = options.newEventId ?? randomUUID;
   }
 
-  async score(modelId: string, instances: readonly ScoringInstance[]): Promise<ScoreOutcome> {
+  /**
+   * `awaitPublish` overrides the scorer's setting for this call: the Kafka request/response mode
+   * always waits, since its offsets may only be committed once the predictions are acknowledged.
+   */
+  async score(
+    modelId: string,
+    instances: readonly ScoringInstance[],
+    { awaitPublish = this.awaitPublish }: { awaitPublish?: boolean } = {},
+  ): Promise<ScoreOutcome> {
     const started = this.monotonic();
     const champion = this.table.champion(modelId);
     if (!champion) {
@@ -156,7 +164,7 @@ export class Scorer {
     this.offerShadows(modelId, instances, eventIds, timestamps);
 
     const published = this.publisher.publish(records);
-    if (this.awaitPublish) {
+    if (awaitPublish) {
       try {
         await withTimeout(published, this.publishTimeoutMs);
       } catch (error) {
@@ -227,7 +235,7 @@ export class Scorer {
           ),
         );
         this.publisher
-          .publish(records)
+          .publish(records, { shadow: true })
           .catch((error: unknown) => this.observer.publishFailed?.(modelId, 'SHADOW', records.length, error));
       } catch (error) {
         // Counted per request, as when each job ran alone.

@@ -15,7 +15,7 @@ import {
   Topics,
 } from '@continuum/events';
 import { EventProducer, KAFKA_CLIENT, type KafkaClient, provisionTopics, TopicView } from '@continuum/kafka';
-import { HealthChecks, LOGGER, type Logger } from '@continuum/observability';
+import { HealthChecks, LOGGER, type Logger, Metrics } from '@continuum/observability';
 import { RegistryView } from '@continuum/registry';
 import { ScorerMetrics } from '../metrics/scorer-metrics';
 import { type ScorerConfig } from '../scorer.config';
@@ -46,6 +46,8 @@ export class ServingRuntime implements OnApplicationBootstrap, OnModuleDestroy, 
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private readonly scope: Set<string> | null;
+  /** The pool's producers besides the service's shared one (SCORER_PUBLISH_PRODUCERS − 1). */
+  private readonly extraProducers: EventProducer[];
 
   constructor(
     @Inject(SCORER_CONFIG) private readonly config: ScorerConfig,
@@ -54,19 +56,27 @@ export class ServingRuntime implements OnApplicationBootstrap, OnModuleDestroy, 
     private readonly codecs: EventCodecs,
     producer: EventProducer,
     metrics: ScorerMetrics,
+    metricRegistry: Metrics,
     private readonly health: HealthChecks,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.scope = config.models ? new Set(config.models) : null;
     const topic = topicName('predictions');
+    // The pool: the shared producer (so a pool of 1 is the single producer it always was) and
+    // SCORER_PUBLISH_PRODUCERS − 1 more, each its own kafkajs producer with its own producer id and
+    // connection, so that their produce calls are in flight at the same time.
+    this.extraProducers = Array.from(
+      { length: config.publishProducers - 1 },
+      () => new EventProducer(client, codecs, metricRegistry),
+    );
     this.publisher = new PredictionPublisher(
-      async (records) => {
-        await producer.send(
+      [producer, ...this.extraProducers].map((p) => async (records) => {
+        await p.send(
           topic,
           PredictionContract,
           records.map((r) => ({ key: r.eventId, value: r, timestamp: r.timestamp })),
         );
-      },
+      }),
       { capacity: config.publishCapacity },
       metrics.publisher,
     );
@@ -116,6 +126,18 @@ export class ServingRuntime implements OnApplicationBootstrap, OnModuleDestroy, 
 
   async onApplicationBootstrap(): Promise<void> {
     this.health.addReadinessCheck('models', () => this.readiness());
+    this.health.addReadinessCheck('prediction-producers', () =>
+      this.extraProducers.every((p) => p.isConnected())
+        ? { ok: true }
+        : { ok: false, detail: 'a producer of the prediction pool is disconnected' },
+    );
+    // Connected, and the contract registered, before any champion can be loaded to need them.
+    await Promise.all(
+      this.extraProducers.map(async (p) => {
+        await p.connect();
+        await p.encoder(topicName('predictions'), PredictionContract);
+      }),
+    );
     // NestJS may run this hook before KafkaModule's provisioning: the registry topic must exist to be read.
     if (this.config.kafka.provisionTopics) await this.provisionRegistryTopic();
     this.view = new TopicView<ModelVersionEvent>(this.client, this.codecs, {
@@ -158,10 +180,14 @@ export class ServingRuntime implements OnApplicationBootstrap, OnModuleDestroy, 
   }
 
   /** Scores with the request counted in flight, so shutdown can wait for it. */
-  async score(modelId: string, instances: readonly ScoringInstance[]): Promise<ScoreOutcome> {
+  async score(
+    modelId: string,
+    instances: readonly ScoringInstance[],
+    options?: { awaitPublish?: boolean },
+  ): Promise<ScoreOutcome> {
     this.inFlight += 1;
     try {
-      return await this.scorer.score(modelId, instances);
+      return await this.scorer.score(modelId, instances, options);
     } finally {
       this.inFlight -= 1;
       if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
@@ -204,7 +230,9 @@ export class ServingRuntime implements OnApplicationBootstrap, OnModuleDestroy, 
     this.logger.info('requests drained, shadow queue empty, predictions published');
   }
 
+  /** After the drain: the shared producer is closed by KafkaModule, the pool's others here. */
   async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.extraProducers.map((p) => p.disconnect()));
     await this.view?.stop();
     this.table.clear();
   }
