@@ -23,7 +23,9 @@ import {
   createTopics,
   groupProgress,
   privateTopics,
+  publishFixtures,
   readTopic,
+  recordCount,
   testCodecs,
   uniqueName,
   waitFor,
@@ -91,16 +93,11 @@ async function publish<T extends { modelId: string }>(
   values: T[],
 ): Promise<void> {
   const encoder = await testCodecs().encoderFor(topic, contract);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  try {
-    await producer.send({
-      topic,
-      messages: values.map((v) => ({ key: v.modelId, value: encoder.encode(v) })),
-    });
-  } finally {
-    await producer.disconnect();
-  }
+  await publishFixtures(
+    kafka,
+    topic,
+    values.map((v) => ({ key: v.modelId, value: encoder.encode(v) })),
+  );
 }
 
 export function publishDriftReports(
@@ -119,16 +116,7 @@ export function publishPerformanceReports(
   return publish(kafka, c.names.performance, PerformanceReportContract, reports);
 }
 
-/** Records on a topic (sum of end offsets): exact, whatever was or was not read. */
-export async function recordCount(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
+export { recordCount } from '@continuum/testing';
 
 /** Every retrain request on the topic, decoded. */
 export async function retrainRequests(kafka: Kafka, topic: string): Promise<RetrainRequest[]> {
@@ -153,6 +141,9 @@ export function reportsConsumed(c: ControllerUnderTest, topic: 'drift-report' | 
  * on both report topics (a batch is committed only after its state changes are applied and the
  * pending-requests gauge refreshed), then no request is pending (a pending request leaves the
  * gauge only once it is on the topic). Every request the reports so far can cause has been emitted.
+ * Decisions taken on the controller's tick (estimates past their labels' horizon, schedules) are
+ * covered when the caller first waits for the counter of that decision: the controller sets the
+ * gauge in the same step as the counter, before it publishes the request.
  */
 export async function settled(kafka: Kafka, c: ControllerUnderTest): Promise<void> {
   await waitFor('every report to be committed by the controller', async () => {

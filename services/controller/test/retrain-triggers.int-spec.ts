@@ -6,7 +6,15 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { type Kafka } from 'kafkajs';
 import { DeadLetterContract, DriftReportContract, type PerformanceReport, frame } from '@continuum/events';
-import { REPO_ROOT, ServiceProcess, readTopic, testCodecs, testKafka, waitFor } from '@continuum/testing';
+import {
+  REPO_ROOT,
+  ServiceProcess,
+  publishFixtures,
+  readTopic,
+  testCodecs,
+  testKafka,
+  waitFor,
+} from '@continuum/testing';
 import {
   API_TOKEN,
   type ControllerUnderTest,
@@ -64,16 +72,10 @@ models:
     // Two records the controller cannot use: not Avro at all, and a report whose window ends before it starts.
     const encoder = await testCodecs().encoderFor(controller.names.driftReports, DriftReportContract);
     const backwards = { ...driftReport('churn', 4, 3), windowEnd: 0 };
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    await producer.send({
-      topic: controller.names.driftReports,
-      messages: [
-        { key: 'churn', value: Buffer.from('{"not":"avro"}') },
-        { key: 'churn', value: frame(encoder.schemaId, DriftReportContract.type.toBuffer(backwards)) },
-      ],
-    });
-    await producer.disconnect();
+    await publishFixtures(kafka, controller.names.driftReports, [
+      { key: 'churn', value: Buffer.from('{"not":"avro"}') },
+      { key: 'churn', value: frame(encoder.schemaId, DriftReportContract.type.toBuffer(backwards)) },
+    ]);
 
     await reportsConsumed(controller, 'drift-report', 4);
     await settled(kafka, controller);
