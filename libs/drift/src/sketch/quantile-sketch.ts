@@ -182,6 +182,50 @@ export class QuantileSketch {
     this.buffer[this.buffered++] = x;
   }
 
+  /**
+   * Adds `values[0..count)`, finite, in order: the same state as `add` of each in turn (the exact
+   * values or the digest buffer are filled by blocks, flushed when full exactly where `add` would).
+   */
+  addAll(values: Float64Array, count: number): void {
+    if (count <= 0) return;
+    let min = this.minValue;
+    let max = this.maxValue;
+    for (let k = 0; k < count; k++) {
+      const x = values[k];
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    this.minValue = min;
+    this.maxValue = max;
+    this.n += count;
+    let k = 0;
+    while (k < count && this.exact !== null) {
+      if (this.exactSize === this.exactLimit) {
+        this.convertToDigest();
+        break;
+      }
+      const need = Math.min(this.exactLimit, this.exactSize + count - k);
+      let capacity = this.exact.length;
+      while (capacity < need) capacity = Math.min(this.exactLimit, Math.max(64, capacity * 2));
+      if (capacity > this.exact.length) {
+        const grown = new Float64Array(capacity);
+        grown.set(this.exact.subarray(0, this.exactSize));
+        this.exact = grown;
+      }
+      const take = need - this.exactSize;
+      this.exact.set(values.subarray(k, k + take), this.exactSize);
+      this.exactSize = need;
+      k += take;
+    }
+    while (k < count) {
+      if (this.buffered === this.buffer.length) this.flush();
+      const take = Math.min(count - k, this.buffer.length - this.buffered);
+      this.buffer.set(values.subarray(k, k + take), this.buffered);
+      this.buffered += take;
+      k += take;
+    }
+  }
+
   private startDigest(): void {
     // Dunning's merging digest buffers about 5δ values between merges; δ keeps memory lower here.
     this.buffer = new Float64Array(Math.max(64, 2 * this.compression));

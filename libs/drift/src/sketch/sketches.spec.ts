@@ -129,6 +129,39 @@ describe('QuantileSketch', () => {
     expect(copy.quantile(0.5)).toBe(s.quantile(0.5));
   });
 
+  it('addAll of blocks gives the state add gives value by value, byte for byte', () => {
+    const bytes = (s: QuantileSketch) => {
+      const w = new ByteWriter();
+      s.write(w);
+      return Buffer.from(w.finish());
+    };
+    const r = new TestRandom(5);
+    for (const [kind, exactLimit] of [
+      ['normal', 1024],
+      ['bimodal', 0],
+      ['discrete', 64],
+      ['lognormal', 1],
+      ['sorted', 300],
+    ] as const) {
+      const data = stream(kind, 5_000 + r.int(5_000), 40 + exactLimit);
+      const one = new QuantileSketch({ compression: 50, exactLimit });
+      const blocks = new QuantileSketch({ compression: 50, exactLimit });
+      for (let at = 0; at < data.length;) {
+        // Blocks of every size: empty, single values, across the exact limit and the buffer's end.
+        const size = Math.min(data.length - at, r.next() < 0.2 ? r.int(3) : r.int(700));
+        const block = data.slice(at, at + size);
+        block.forEach((x) => one.add(x));
+        // A scratch array longer than the block: only its first `size` values are read.
+        const scratch = new Float64Array(size + 3).fill(1e300);
+        scratch.set(block);
+        blocks.addAll(scratch, size);
+        at += size;
+        expect(bytes(blocks)).toEqual(bytes(one));
+      }
+      expect(blocks.toWeightedSample()).toEqual(one.toWeightedSample());
+    }
+  });
+
   it('rejects corrupt bytes', () => {
     const s = new QuantileSketch({ exactLimit: 0 });
     for (let i = 0; i < 1000; i++) s.add(i);

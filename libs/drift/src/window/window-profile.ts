@@ -252,18 +252,49 @@ export class WindowProfile {
       this.numQuality[QUALITY_SLOTS * i + NON_FINITE]++;
       return;
     }
-    this.addNumber(i, v, null, 0);
+    const one = finiteScratch(1);
+    one.values[0] = v;
+    this.addFinite(i, one.values, one.rows, 1, null);
   }
 
-  /** Adds finite value `v` of numeric feature `i`; its slots come from `table` (row `r`) when given. */
-  private addNumber(i: number, v: number, table: SlotTable | null, r: number): void {
-    if (table !== null && table.bins[r] === 0) table.compute(r, v);
-    const bin = table === null ? binIndex(this.numEdges[i], this.numInterior[i], v) : table.bins[r] - 1;
-    const slot = table === null ? ksGridSlot(this.numGrids[i], v) : table.grid[r] - 1;
-    this.bins[this.binOffsets[i] + bin]++;
-    updateMoments(this.moments, MOMENT_SLOTS * i, v);
-    this.sketches[i].add(v);
-    this.gridCounts[this.gridOffsets[i] + slot]++;
+  /**
+   * Adds `values[0..n)`, finite, to numeric feature `i` in that order: bins, KS grid, moments and
+   * sketch, each updated in one tight loop. With a `table`, the slots of the value of batch row
+   * `rows[k]` come from it (computed there the first time a pane reads the row).
+   */
+  private addFinite(
+    i: number,
+    values: Float64Array,
+    rows: Int32Array,
+    n: number,
+    table: SlotTable | null,
+  ): void {
+    const bins = this.bins;
+    const binAt = this.binOffsets[i];
+    const grid = this.gridCounts;
+    const gridAt = this.gridOffsets[i];
+    if (table !== null) {
+      const tableBins = table.bins;
+      const tableGrid = table.grid;
+      for (let k = 0; k < n; k++) {
+        const r = rows[k];
+        if (tableBins[r] === 0) table.compute(r, values[k]);
+        bins[binAt + tableBins[r] - 1]++;
+        grid[gridAt + tableGrid[r] - 1]++;
+      }
+    } else {
+      const edges = this.numEdges[i];
+      const interior = this.numInterior[i];
+      const ksGrid = this.numGrids[i];
+      for (let k = 0; k < n; k++) {
+        bins[binAt + binIndex(edges, interior, values[k])]++;
+        grid[gridAt + ksGridSlot(ksGrid, values[k])]++;
+      }
+    }
+    const moments = this.moments;
+    const at = MOMENT_SLOTS * i;
+    for (let k = 0; k < n; k++) updateMoments(moments, at, values[k]);
+    this.sketches[i].addAll(values, n);
   }
 
   private observeCategory(j: number, v: string): void {
@@ -382,6 +413,11 @@ export class WindowProfile {
   ): void {
     const q = this.numQuality;
     const base = QUALITY_SLOTS * i;
+    // Quality counts first, the finite values (and their rows) gathered, then added in one pass.
+    const finite = finiteScratch(count);
+    const finiteValues = finite.values;
+    const finiteRows = finite.rows;
+    let n = 0;
     for (let k = 0; k < count; k++) {
       const r = rows[k];
       const p = presence[r];
@@ -391,13 +427,15 @@ export class WindowProfile {
           q[base + NON_FINITE]++;
           continue;
         }
-        this.addNumber(i, v, table, r);
+        finiteValues[n] = v;
+        finiteRows[n++] = r;
       } else if (p === COLUMN_NULL) {
         q[base + NULLS]++;
       } else {
         q[base + (asString !== null && asString[r] !== COLUMN_ABSENT_CODE ? WRONG_TYPE : ABSENT)]++;
       }
     }
+    this.addFinite(i, finiteValues, finiteRows, n, table);
   }
 
   /** One categorical feature's column; `asNumber`: presence of a numeric column of the same name. */
@@ -474,6 +512,8 @@ export class WindowProfile {
     }
     const { kind, numbers, strings } = column;
     const table = numeric ? slots.table(i, this.numFeatures[i], numbers.length, count) : null;
+    const finite = finiteScratch(numeric ? count : 0);
+    let n = 0;
     for (let k = 0; k < count; k++) {
       const r = rows[k];
       const t = kind[r];
@@ -482,10 +522,14 @@ export class WindowProfile {
       else if (numeric && t === PREDICTION_NUMBER) {
         const v = numbers[r];
         if (v - v !== 0) quality[QUALITY_SLOTS * i + NON_FINITE]++;
-        else this.addNumber(i, v, table, r);
+        else {
+          finite.values[n] = v;
+          finite.rows[n++] = r;
+        }
       } else if (!numeric && t === PREDICTION_STRING) this.observeCategory(i, strings[r] as string);
       else quality[QUALITY_SLOTS * i + WRONG_TYPE]++;
     }
+    if (n > 0) this.addFinite(i, finite.values, finite.rows, n, table);
   }
 
   /** Counts keys that are not profile features; cheap unless the event has such keys. */
@@ -778,6 +822,20 @@ function readSparseCounts(r: ByteReader, into: Uint32Array): void {
     }
     into[at] = count;
   }
+}
+
+/**
+ * Work arrays for the finite values of one feature column and their batch rows, shared by every
+ * window (observing is synchronous, one column at a time): no allocation per batch or per pane.
+ */
+let finiteWork = { values: new Float64Array(1024), rows: new Int32Array(1024) };
+
+function finiteScratch(count: number): { values: Float64Array; rows: Int32Array } {
+  if (finiteWork.values.length < count) {
+    const size = Math.max(count, 2 * finiteWork.values.length);
+    finiteWork = { values: new Float64Array(size), rows: new Int32Array(size) };
+  }
+  return finiteWork;
 }
 
 function addInto(into: Float64Array, from: Float64Array): void {

@@ -111,6 +111,9 @@ export class WindowedProfiles {
   /** Rows observeRow placed in panes, applied column-wise before any pane is read. */
   private pendingColumns: EventColumns | undefined;
   private readonly pendingRows = new Map<number, number[]>();
+  /** The pane the previous deferred row went to, and its pending rows (consecutive rows mostly share one). */
+  private lastDeferredPane = NaN;
+  private lastDeferredRows: number[] = [];
   /**
    * `serialize()` of the panes unchanged since the last checkpoint, by pane index: a checkpoint
    * serialises only the panes that changed (an open window's older panes, a window kept open for
@@ -184,10 +187,16 @@ export class WindowedProfiles {
   }
 
   private deferRow(index: number, row: number): void {
+    if (index === this.lastDeferredPane) {
+      this.lastDeferredRows.push(row);
+      return;
+    }
     this.pane(index);
     let rows = this.pendingRows.get(index);
     if (!rows) this.pendingRows.set(index, (rows = []));
     rows.push(row);
+    this.lastDeferredPane = index;
+    this.lastDeferredRows = rows;
   }
 
   private applyPendingRows(): void {
@@ -198,6 +207,7 @@ export class WindowedProfiles {
       this.serialized.delete(index);
     }
     this.pendingRows.clear();
+    this.lastDeferredPane = NaN;
     this.pendingColumns = undefined;
   }
 

@@ -97,7 +97,7 @@ class ColumnarEvent implements MonitoredEvent {
   }
 
   get segments(): Readonly<Record<string, string>> {
-    return this.batch.segments.get(this.row) as Record<string, string>;
+    return this.batch.segmentTags(this.row);
   }
 
   get prediction(): number | string | null | undefined {
@@ -112,6 +112,9 @@ class ColumnarEvent implements MonitoredEvent {
   }
 }
 
+/** Combinations of segment values above this many are not shared: such a row gets its own tags. */
+const MAX_SHARED_TAG_SETS = 4096;
+
 /** A columnar batch of ct.predictions or ct.features, row by row as stage 1's events. */
 export class SourceColumns {
   readonly columns: EventColumns;
@@ -122,6 +125,9 @@ export class SourceColumns {
   private readonly modelIds: ReadonlyArray<string | null>;
   private readonly modelVersions: ReadonlyArray<string | null> | undefined;
   private readonly timestamps: Float64Array;
+  /** Segment tags by combination of the row's codes (see segmentTags), made when first asked for. */
+  private readonly sharedTags = new Map<number, Readonly<Record<string, string>>>();
+  private tagRadix: Int32Array | undefined;
 
   private constructor(records: ColumnarRecords<unknown>, predictions: boolean) {
     const columns = records.columns;
@@ -145,6 +151,32 @@ export class SourceColumns {
 
   modelId(row: number): string | null {
     return this.modelIds[row];
+  }
+
+  /**
+   * Row `row`'s segment tags (the `segments` map). Rows with the same values share one read-only
+   * object: a batch has few combinations (countries × channels), and stage 1 reads every event's
+   * tags, so building a map per row was a cost per event.
+   */
+  segmentTags(row: number): Readonly<Record<string, string>> {
+    const radix = (this.tagRadix ??= this.combinationRadix());
+    if (radix.length === 0 && this.segments.codes.length > 0)
+      return this.segments.get(row) as Record<string, string>;
+    // The row's codes (absent and null below zero) as one mixed-radix number.
+    const codes = this.segments.codes;
+    let combination = 0;
+    for (let k = 0; k < codes.length; k++) combination = combination * radix[k] + codes[k][row] + 2;
+    let tags = this.sharedTags.get(combination);
+    if (!tags) this.sharedTags.set(combination, (tags = this.segments.get(row) as Record<string, string>));
+    return tags;
+  }
+
+  /** Per segment key, its codes' range (levels + absent + null); empty when the combinations are too many to share. */
+  private combinationRadix(): Int32Array {
+    const radix = Int32Array.from(this.segments.levels, (levels) => levels.length + 2);
+    let combinations = 1;
+    for (const r of radix) combinations *= r;
+    return combinations <= MAX_SHARED_TAG_SETS ? radix : new Int32Array(0);
   }
 
   /** Row `row` as stage 1's event; undefined for a feature observation without a model (as fromFeatureObservation). */

@@ -7,8 +7,31 @@ export interface SegmentTablesJSON {
 }
 
 interface Pane {
-  readonly candidates: Set<string>;
+  /** Candidate values in first-seen order, each with its segment name (`key=value`). */
+  readonly candidates: Map<string, string>;
   folded: SpaceSaving;
+}
+
+/** The pane of one key an event was last placed in (consecutive events mostly share it). */
+interface LastPane {
+  scope: string;
+  start: number;
+  pane: Pane;
+}
+
+/** Per profile and key: the segment name of each tracked value, or null when it has none. */
+const referenceSegments = new WeakMap<ReferenceProfile, Map<string, ReadonlyMap<string, string> | null>>();
+
+function referenceSegmentsOf(reference: ReferenceProfile, key: string): ReadonlyMap<string, string> | null {
+  let perKey = referenceSegments.get(reference);
+  if (!perKey) referenceSegments.set(reference, (perKey = new Map()));
+  let names = perKey.get(key);
+  if (names === undefined) {
+    const values = reference.segmentValues(key);
+    names = values ? new Map(values.map((v) => [v, `${key}=${v}`])) : null;
+    perKey.set(key, names);
+  }
+  return names;
 }
 
 /** Candidate values per key, pane and source partition, for `maxPerKey` reported values (K). */
@@ -43,6 +66,9 @@ export class SegmentTables {
   private readonly panes = new Map<string, Map<string, Map<number, Pane>>>();
   readonly candidatesPerPane: number;
   readonly foldedCapacity: number;
+  /** Per key: `key=other`, and the pane it last placed an event in (cleared when panes go). */
+  private readonly otherSegments: readonly string[];
+  private readonly lastPanes: Array<LastPane | undefined>;
 
   constructor(
     readonly keys: readonly string[],
@@ -50,6 +76,8 @@ export class SegmentTables {
   ) {
     this.candidatesPerPane = CANDIDATES_PER_REPORTED_VALUE * maxPerKey;
     this.foldedCapacity = Math.min(1 << 16, FOLDED_VALUES_PER_REPORTED_VALUE * maxPerKey);
+    this.otherSegments = keys.map((key) => `${key}=other`);
+    this.lastPanes = keys.map(() => undefined);
   }
 
   /**
@@ -64,25 +92,38 @@ export class SegmentTables {
     reference?: ReferenceProfile,
   ): string[] {
     const out = [ALL_TRAFFIC];
-    for (const key of this.keys) {
+    for (let k = 0; k < this.keys.length; k++) {
+      const key = this.keys[k];
       const value = tags[key];
       // An event without the tag counts in '*' only: it belongs to no segment of that key.
       if (typeof value !== 'string') continue;
-      const referenceValues = reference?.segmentValues(key);
+      const referenceValues = reference ? referenceSegmentsOf(reference, key) : null;
       if (referenceValues) {
-        out.push(referenceValues.includes(value) ? `${key}=${value}` : `${key}=other`);
+        out.push(referenceValues.get(value) ?? this.otherSegments[k]);
         continue;
       }
-      const p = this.pane(scope, key, pane, true) as Pane;
-      if (p.candidates.has(value) || (value !== 'other' && p.candidates.size < this.candidatesPerPane)) {
-        p.candidates.add(value);
-        out.push(`${key}=${value}`);
+      const p = this.candidatePane(k, scope, pane);
+      const segment = p.candidates.get(value);
+      if (segment !== undefined) out.push(segment);
+      else if (value !== 'other' && p.candidates.size < this.candidatesPerPane) {
+        const named = `${key}=${value}`;
+        p.candidates.set(value, named);
+        out.push(named);
       } else {
         p.folded.add(value);
-        out.push(`${key}=other`);
+        out.push(this.otherSegments[k]);
       }
     }
     return out;
+  }
+
+  /** The pane of key `k` (index in `keys`) for this scope and pane start, created when new. */
+  private candidatePane(k: number, scope: string, start: number): Pane {
+    const last = this.lastPanes[k];
+    if (last !== undefined && last.start === start && last.scope === scope) return last.pane;
+    const pane = this.pane(scope, this.keys[k], start, true) as Pane;
+    this.lastPanes[k] = { scope, start, pane };
+    return pane;
   }
 
   private pane(scope: string, key: string, start: number, create: boolean): Pane | undefined {
@@ -98,7 +139,7 @@ export class SegmentTables {
     }
     let p = perKey.get(start);
     if (!p && create) {
-      p = { candidates: new Set(), folded: new SpaceSaving(this.foldedCapacity) };
+      p = { candidates: new Map(), folded: new SpaceSaving(this.foldedCapacity) };
       perKey.set(start, p);
     }
     return p;
@@ -126,6 +167,7 @@ export class SegmentTables {
 
   /** Forgets the panes every window of which has closed (pane start + window size ≤ watermark). */
   prune(watermark: number, windowSizeMs: number): void {
+    this.lastPanes.fill(undefined);
     for (const [scope, perScope] of this.panes) {
       for (const [key, perKey] of perScope) {
         for (const start of perKey.keys()) if (start + windowSizeMs <= watermark) perKey.delete(start);
@@ -144,7 +186,7 @@ export class SegmentTables {
             scope,
             key,
             start,
-            [...p.candidates],
+            [...p.candidates.keys()],
             Buffer.from(p.folded.toBytes()).toString('base64'),
           ]);
         }
@@ -158,7 +200,7 @@ export class SegmentTables {
     const t = new SegmentTables(keys, maxPerKey);
     for (const [scope, key, start, candidates, folded] of json.panes ?? []) {
       const p = t.pane(scope, key, start, true) as Pane;
-      for (const c of candidates) p.candidates.add(c);
+      for (const c of candidates) p.candidates.set(c, `${key}=${c}`);
       // Read as written (counter order included), so that the restored tables evict as the original.
       p.folded = SpaceSaving.fromBytes(Buffer.from(folded, 'base64'));
     }

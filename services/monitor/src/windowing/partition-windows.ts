@@ -75,9 +75,13 @@ interface Retiring extends Applied {
 
 interface SubjectState {
   readonly subject: Subject;
+  /** subjectKey(subject). */
+  readonly key: string;
   current?: Applied;
   previous?: Retiring;
   bootstrapSent: number;
+  /** The subject's entries of `streams`, by segment (no stream key built per event). */
+  readonly streams: Map<string, StreamState>;
 }
 
 interface Slot {
@@ -150,6 +154,8 @@ export class PartitionWindows {
   private readonly provisional = new Map<string, ProvisionalWindow>();
   /** How far a previous owner got: the replay up to there publishes and counts nothing again. */
   private announced: AnnouncedProgress = NOTHING_ANNOUNCED;
+  /** The subject of the previous event of this batch, its reference applied (consecutive events mostly share one). */
+  private lastSubject: SubjectState | undefined;
 
   constructor(
     readonly options: PartitionWindowsOptions,
@@ -210,6 +216,7 @@ export class PartitionWindows {
   /** Forget cached reference lookups: call at the start of each batch (the catalog may have changed). */
   beginBatch(): void {
     this.resolved.clear();
+    this.lastSubject = undefined;
   }
 
   private resolve(subject: Subject, key: string): ResolvedReference | undefined {
@@ -228,8 +235,29 @@ export class PartitionWindows {
 
   private subjectState(subject: Subject, key: string): SubjectState {
     let s = this.subjects.get(key);
-    if (!s) this.subjects.set(key, (s = { subject, bootstrapSent: 0 }));
+    if (!s) this.subjects.set(key, (s = { subject, key, bootstrapSent: 0, streams: new Map() }));
     return s;
+  }
+
+  /**
+   * The event's subject with the catalog's reference applied. Within a batch the reference of a
+   * subject does not change (`resolve` caches it), so applying it again to the previous event's
+   * subject would change nothing: it is reused.
+   */
+  private subjectOf(event: MonitoredEvent): SubjectState {
+    const last = this.lastSubject;
+    if (last && last.subject.modelId === event.modelId && last.subject.modelVersion === event.modelVersion) {
+      return last;
+    }
+    const subject: Subject = {
+      modelId: event.modelId,
+      source: this.options.source,
+      modelVersion: event.modelVersion,
+    };
+    const sk = subjectKey(subject);
+    const s = this.subjectState(subject, sk);
+    this.applyReference(s, this.resolve(subject, sk));
+    return (this.lastSubject = s);
   }
 
   /** Applies the catalog's current reference to the subject; a new reference takes over at the next boundary. */
@@ -253,10 +281,13 @@ export class PartitionWindows {
   }
 
   private streamState(subject: SubjectState, segment: string): StreamState {
-    const stream: Stream = { subject: subject.subject, segment };
-    const key = streamKey(stream);
-    let st = this.streams.get(key);
-    if (!st) this.streams.set(key, (st = { stream, subject }));
+    let st = subject.streams.get(segment);
+    if (!st) {
+      const stream: Stream = { subject: subject.subject, segment };
+      st = { stream, subject };
+      this.streams.set(streamKey(stream), st);
+      subject.streams.set(segment, st);
+    }
     const current = subject.current as Applied;
     if (st.current?.refId !== current.ref.id) {
       st.previous = st.current && subject.previous?.ref.id === st.current.refId ? st.current : undefined;
@@ -299,6 +330,7 @@ export class PartitionWindows {
     closed: readonly ClosedWindow[],
     out: StageOneOutput,
   ) {
+    if (closed.length === 0) return;
     const slot = (role === 'current' ? st.current : st.previous) as Slot;
     for (const w of this.owned(st, role, closed)) {
       const id = provisionalKey(st.stream, slot.refId, w.start);
@@ -356,20 +388,14 @@ export class PartitionWindows {
     out.events++;
     // Replayed after a rebalance: the partition's previous owner counted it already.
     const replay = offset < this.announced.nextOffset;
-    const subject: Subject = {
-      modelId: event.modelId,
-      source: this.options.source,
-      modelVersion: event.modelVersion,
-    };
-    const sk = subjectKey(subject);
-    const s = this.subjectState(subject, sk);
-    this.applyReference(s, this.resolve(subject, sk));
+    const s = this.subjectOf(event);
+    const sk = s.key;
     const t = event.timestamp;
     if (!s.current) {
       if (s.bootstrapSent < this.options.bootstrapEvents) {
         s.bootstrapSent++;
         let entry = out.samples.get(sk);
-        if (!entry) out.samples.set(sk, (entry = { subject, events: [] }));
+        if (!entry) out.samples.set(sk, (entry = { subject: s.subject, events: [] }));
         entry.events.push({
           offset,
           eventId: event.eventId,
@@ -449,7 +475,10 @@ export class PartitionWindows {
         if (!prev || this.wm >= prev.until - hopMs + sizeMs) st.previous = undefined;
       }
       // A stream without open windows is re-created identically on its next event.
-      if (!st.previous && (!st.current || st.current.windows.openPanes === 0)) this.streams.delete(key);
+      if (!st.previous && (!st.current || st.current.windows.openPanes === 0)) {
+        this.streams.delete(key);
+        st.subject.streams.delete(st.stream.segment);
+      }
     }
     for (const s of this.subjects.values()) {
       if (s.previous && this.wm >= s.previous.until - hopMs + sizeMs) s.previous = undefined;
@@ -567,11 +596,12 @@ export class PartitionWindows {
     for (const [id, p] of header.provisional ?? []) state.provisional.set(id, p);
     if (header.announced) state.markAnnounced(header.announced);
     const subjects = header.subjects.map((h) => {
-      const s: SubjectState = { subject: h.subject, bootstrapSent: h.bootstrapSent };
+      const key = subjectKey(h.subject);
+      const s: SubjectState = { subject: h.subject, key, bootstrapSent: h.bootstrapSent, streams: new Map() };
       if (h.current) s.current = { ref: lookup(h.current.refId), from: h.current.from };
       if (h.previous)
         s.previous = { ref: lookup(h.previous.refId), from: h.previous.from, until: h.previous.until };
-      state.subjects.set(subjectKey(h.subject), s);
+      state.subjects.set(key, s);
       return s;
     });
     for (const h of header.streams) {
@@ -583,12 +613,9 @@ export class PartitionWindows {
           profile: lookup(x.refId).profile,
           windows: WindowedProfiles.restore(lookup(x.refId).profile, state.spec, blobs[x.blob]),
         };
-      state.streams.set(streamKey(stream), {
-        stream,
-        subject,
-        current: slot(h.current),
-        previous: slot(h.previous),
-      });
+      const st: StreamState = { stream, subject, current: slot(h.current), previous: slot(h.previous) };
+      state.streams.set(streamKey(stream), st);
+      subject.streams.set(h.segment, st);
     }
     return state;
   }
