@@ -16,6 +16,7 @@ import {
   ServiceProcess,
   createTopics,
   privateTopics,
+  publishFixtures,
   readTopic,
   testCodecs,
   testKafka,
@@ -111,8 +112,6 @@ describe('monitor: bootstrap reference', () => {
     );
     // Feature observations without a modelId: valid, not attributable.
     const features = await testCodecs().encoderFor(names.features, FeatureObservationContract);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
     const anonymous: FeatureObservation = {
       eventId: 'anonymous',
       timestamp: T0,
@@ -122,14 +121,14 @@ describe('monitor: bootstrap reference', () => {
       categorical: {},
       segments: {},
     };
-    await producer.send({
-      topic: names.features,
-      messages: Array.from({ length: 25 }, (_, i) => ({
+    await publishFixtures(
+      kafka,
+      names.features,
+      Array.from({ length: 25 }, (_, i) => ({
         key: `a${i}`,
         value: features.encode({ ...anonymous, eventId: `anonymous-${i}` }),
       })),
-    });
-    await producer.disconnect();
+    );
 
     // Complete when the monitor's progress says so (every source record committed, every partial
     // decided, only the closers' window still open), not after a quiet period.

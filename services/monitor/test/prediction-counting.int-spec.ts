@@ -10,6 +10,7 @@ import {
   createTopics,
   groupProgress,
   privateTopics,
+  publishFixtures,
   readTopic,
   testCodecs,
   testKafka,
@@ -85,12 +86,7 @@ describe('monitor on the real broker', () => {
       }
     }
     expect(expectedKinds.size).toBe(MALFORMED);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    for (let start = 0; start < messages.length; start += 1000) {
-      await producer.send({ topic: names.predictions, messages: messages.slice(start, start + 1000) });
-    }
-    await producer.disconnect();
+    await publishFixtures(kafka, names.predictions, messages);
 
     monitor = await ServiceProcess.startService('monitor', { ...env, MONITOR_GROUP_ID: groupId });
 
@@ -158,10 +154,7 @@ describe('monitor on the real broker', () => {
       },
       { key: null, value: encoder.encode({ ...prediction(101), eventId: 'evt-unkeyed' }) },
     ];
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    await producer.send({ topic: names.predictions, messages });
-    await producer.disconnect();
+    await publishFixtures(kafka, names.predictions, messages);
 
     monitor = await ServiceProcess.startService('monitor', { ...env, MONITOR_GROUP_ID: groupId });
     await waitFor('committed offsets to reach the end of the topic', async () => {
