@@ -134,7 +134,7 @@ describe('evaluator on the real broker: delayed labels and a restart', () => {
     await waitFor(
       'a third of the predictions to be committed',
       async () => (await groupProgress(kafka, groupId, names.predictions)).committed >= predictionRecords / 3,
-      { timeoutMs: 60_000, intervalMs: 50 },
+      { timeoutMs: 120_000, intervalMs: 50 },
     );
     evaluator.kill('SIGKILL');
     expect(await evaluator.exited()).toBeNull();
@@ -164,7 +164,7 @@ describe('evaluator on the real broker: delayed labels and a restart', () => {
             .filter((e) => e.value.modelId === 'churn')
             .map((e) => `${e.value.eventId}/${e.value.modelVersion}`),
         ).size >= expected.pairs,
-      { timeoutMs: 30_000 },
+      { timeoutMs: 120_000 },
     );
 
     const byId = unique();

@@ -23,6 +23,7 @@ import {
   ServiceProcess,
   createTopics,
   privateTopics,
+  publishFixtures,
   testCodecs,
   testKafka,
   uniqueName,
@@ -130,16 +131,14 @@ describe('evaluator on the real broker: performance estimated before labels arri
     const events = new RegistryEventFixture({ occurredAt: T0 });
     const reference = referenceProfile();
     const encoder = await testCodecs().encoderFor(names.modelVersions, ModelVersionEventContract);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    await producer.send({
-      topic: names.modelVersions,
-      messages: [
+    await publishFixtures(
+      kafka,
+      names.modelVersions,
+      [
         events.model(MODEL, { task: 'BINARY_CLASSIFICATION' }),
         events.version(MODEL, '1', 'CHAMPION', { referenceProfile: reference.json }),
       ].map((e) => ({ key: MODEL, value: encoder.encode(e) })),
-    });
-    await producer.disconnect();
+    );
 
     const dir = stateDir();
     dirs.push(dir);
@@ -176,7 +175,7 @@ describe('evaluator on the real broker: performance estimated before labels arri
     const { predictions, labels } = traffic();
     await produceInTimeOrder(kafka, names, [...predictions, ...ticks(T0 + WINDOWS * HOUR)]);
     await waitFor(`${WINDOWS} reports of the prediction windows`, () => ofModel().length >= WINDOWS, {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       intervalMs: 200,
     });
     const early = ofModel();
@@ -221,7 +220,7 @@ describe('evaluator on the real broker: performance estimated before labels arri
     // Phase 2: the labels, late: those of windows 0-2 in window 8, of windows 3-5 in window 9.
     await produceInTimeOrder(kafka, names, [...labels, ...ticks(T0 + 10 * HOUR)]);
     await waitFor('the reports of the labels’ windows', () => ofModel().length >= WINDOWS + 2, {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       intervalMs: 200,
     });
     const late = ofModel().slice(WINDOWS);

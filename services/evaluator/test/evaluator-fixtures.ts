@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Consumer, type Kafka, type Producer } from 'kafkajs';
+import { type Consumer, type Kafka } from 'kafkajs';
 import {
   type Contract,
   type Label,
@@ -15,7 +15,7 @@ import {
   PredictionContract,
   Topics,
 } from '@continuum/events';
-import { createTopics, testCodecs, uniqueName } from '@continuum/testing';
+import { FixturePublisher, createTopics, testCodecs, uniqueName } from '@continuum/testing';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -55,8 +55,7 @@ export async function eventSender(
   const pEnc = await codecs.encoderFor(names.predictions, PredictionContract);
   const lEnc = await codecs.encoderFor(names.labels, LabelContract);
   return async (events) => {
-    const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
+    const publisher = await FixturePublisher.connect(kafka);
     try {
       // Runs of the same topic keep the global order while batching sends.
       let i = 0;
@@ -64,17 +63,17 @@ export async function eventSender(
         const kind = events[i].kind;
         const run: TimedEvent[] = [];
         while (i < events.length && events[i].kind === kind && run.length < 500) run.push(events[i++]);
-        await producer.send({
-          topic: kind === 'prediction' ? names.predictions : names.labels,
-          messages: run.map((e) => ({
+        await publisher.send(
+          kind === 'prediction' ? names.predictions : names.labels,
+          run.map((e) => ({
             key: e.value.eventId,
             partition: e.partition,
             value: e.kind === 'prediction' ? pEnc.encode(e.value) : lEnc.encode(e.value),
           })),
-        });
+        );
       }
     } finally {
-      await producer.disconnect();
+      await publisher.close();
     }
   };
 }

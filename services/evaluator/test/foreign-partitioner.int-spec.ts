@@ -105,7 +105,7 @@ describe("evaluator: labels from librdkafka's default partitioner, predictions f
     await waitFor(
       'every re-routed record counted',
       async () => (await evaluator?.metric('continuum_evaluator_repartitioned_events_total')) === rerouted,
-      { timeoutMs: 30_000, intervalMs: 200 },
+      { timeoutMs: 120_000, intervalMs: 200 },
     );
     expect(
       await evaluator.metric('continuum_evaluator_repartitioned_events_total', { topic: names.labels }),

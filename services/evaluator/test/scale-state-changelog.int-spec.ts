@@ -95,7 +95,7 @@ describe('evaluator scaled 1 → 2 → 1 mid-stream: state restored from its cha
         async () =>
           (await groupProgress(kafka, groupId, names.predictions)).committed >= produced.predictions &&
           (await groupProgress(kafka, groupId, names.labels)).committed >= produced.labels,
-        { timeoutMs: 60_000, intervalMs: 100 },
+        { timeoutMs: 120_000, intervalMs: 100 },
       );
     };
     const produced = { predictions: 0, labels: 0 };
@@ -128,7 +128,7 @@ describe('evaluator scaled 1 → 2 → 1 mid-stream: state restored from its cha
     const joined = () =>
       new Set(examples?.values.filter((e) => e.value.modelId === 'scaled').map((e) => e.value.eventId));
     await waitFor(`all ${EVENTS} pairs on ${names.examples}`, () => joined().size >= EVENTS, {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       intervalMs: 200,
     });
 
