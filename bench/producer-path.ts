@@ -5,31 +5,97 @@
  * the same pre-encoded bytes with the same acks, in the same run on the real broker and registry.
  * Issue 14's goal: ≥ 150 k events/s.
  *
+ * kafkajs runs with the one-pass record batch encoder `npm ci` installs
+ * (tools/install/kafkajs-produce-encoder.js) and, alternating with it in the same run, with kafkajs'
+ * own encoder (the A/B). Each case prints events/s, the producer's CPU µs per event and its CPU
+ * share of the wall time, the shared broker's CPU µs per event (from /proc), RSS and heap.
+ *
  *   npm run bench:producer           (tools/infra up first)
- *   BENCH_EVENTS=500000 BENCH_SEND=5000 npm run bench:producer
+ *   BENCH_EVENTS=500000 BENCH_SEND=5000 BENCH_AB_ROUNDS=3 npm run bench:producer
+ *   BENCH_CPU_PROFILE=/tmp/producer-profiles npm run bench:producer   (a V8 profile per case, summarised)
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import pino from 'pino';
 import { PredictionContract } from '@continuum/events';
-import { EventProducer, type KafkaClient, createKafkaClient, loadKafkaConfig } from '@continuum/kafka';
+import { EventProducer, createKafkaClient, loadKafkaConfig } from '@continuum/kafka';
 import { createTopics, testCodecs, testKafka, uniqueName } from '@continuum/testing';
 import { benchConfluentClient, loadNote } from './lib/confluent-client';
+import { infraBrokerPid, printSummary, processCpuSeconds, profiled } from './lib/cpu-profile-summary';
 import { benchPrediction } from './lib/predictions';
 import { memoryMiB, reportResult } from './lib/results';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const SEND = Number(process.env.BENCH_SEND ?? 5_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
+const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 1);
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 
-function line(name: string, seconds: number): number {
+/** The switch of the installed one-pass encoder, or undefined when kafkajs is not patched. */
+function onePassSwitch(): { enabled: boolean } | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs internals, written by tools/install
+    const module = require('kafkajs/src/protocol/recordBatch/v0/continuumRecordBatch.js') as {
+      options: { enabled: boolean };
+    };
+    return module.options;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Measured {
+  rate: number;
+  cpuMicrosPerEvent: number;
+  brokerMicrosPerEvent?: number;
+}
+
+const brokerPid = infraBrokerPid();
+
+/** Runs one case, prints its line (and profile summary) and returns its figures. */
+async function measure(name: string, run: () => Promise<void>): Promise<Measured> {
+  const broker0 = brokerPid === undefined ? undefined : processCpuSeconds(brokerPid);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const file = PROFILE_DIR ? join(PROFILE_DIR, `${name.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`) : undefined;
+  if (file) await profiled(file, run);
+  else await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const broker1 = brokerPid === undefined ? undefined : processCpuSeconds(brokerPid);
+  const brokerSeconds = broker0 !== undefined && broker1 !== undefined ? broker1 - broker0 : undefined;
   const rate = EVENTS / seconds;
   const m = memoryMiB();
+  const brokerNote =
+    brokerSeconds === undefined
+      ? ''
+      : `, broker ${((brokerSeconds * 1e6) / EVENTS).toFixed(1)} µs CPU per event`;
   console.log(
-    `${name}: ${rate.toFixed(0)} events/s (${seconds.toFixed(2)} s), rss ${m.rssMiB.toFixed(0)} MiB, heapUsed ${m.heapMiB.toFixed(0)} MiB`,
+    `${name}: ${rate.toFixed(0)} events/s (${seconds.toFixed(2)} s), ${((cpuSeconds * 1e6) / EVENTS).toFixed(1)} µs CPU ` +
+      `per event (${((100 * cpuSeconds) / seconds).toFixed(0)} % of a core)${brokerNote}, rss ${m.rssMiB.toFixed(0)} MiB, ` +
+      `heapUsed ${m.heapMiB.toFixed(0)} MiB, ${loadNote()}`,
   );
-  return rate;
+  if (file) printSummary(name, file);
+  return {
+    rate,
+    cpuMicrosPerEvent: (cpuSeconds * 1e6) / EVENTS,
+    brokerMicrosPerEvent: brokerSeconds === undefined ? undefined : (brokerSeconds * 1e6) / EVENTS,
+  };
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function perEvent(runs: Measured[]): string {
+  const brokers = runs.map((r) => r.brokerMicrosPerEvent).filter((b): b is number => b !== undefined);
+  const broker = brokers.length > 0 ? `, broker ${mean(brokers).toFixed(1)} µs` : '';
+  return `${mean(runs.map((r) => r.cpuMicrosPerEvent)).toFixed(1)} µs CPU per event${broker}`;
 }
 
 async function main(): Promise<void> {
+  if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
   const kafka = testKafka('bench-producer');
   const rawTopic = uniqueName('bench-produce-raw');
   const topic = uniqueName('bench-produce');
@@ -40,76 +106,123 @@ async function main(): Promise<void> {
   // The events exist before either clock starts: building them is the caller's cost, not the path's.
   const events = Array.from({ length: EVENTS }, (_, i) => benchPrediction(i));
   console.log(`publishing ${EVENTS} predictions in sends of ${SEND} to ${PARTITIONS} partitions`);
+  if (brokerPid === undefined) console.log('the shared broker process was not found: no broker CPU figures');
+  const onePass = onePassSwitch();
+  if (!onePass) console.log('kafkajs is not patched (tools/install/kafkajs-produce-encoder.js): no A/B');
+  const encoders: Array<{ label: string; onePass: boolean }> = onePass
+    ? [
+        { label: '', onePass: true },
+        { label: ", kafkajs' own record encoder", onePass: false },
+      ]
+    : [{ label: '', onePass: false }];
 
-  // 1. Raw kafkajs with pre-encoded values: the client's ceiling (acks=all, idempotent).
   const encoder = await testCodecs().encoderFor(rawTopic, PredictionContract);
   const encoded = events.map((p) => ({ key: p.eventId, value: encoder.encode(p) }));
+  const logger = pino({ level: 'warn' });
+  const client = createKafkaClient(loadKafkaConfig('bench-producer'), 'bench-producer', logger);
   const raw = kafka.producer({ idempotent: true });
   await raw.connect();
-  let t0 = performance.now();
-  for (let i = 0; i < EVENTS; i += SEND)
-    await raw.send({ topic: rawTopic, acks: -1, messages: encoded.slice(i, i + SEND) });
-  const rawRate = line('raw kafkajs producer (pre-encoded, acks=all)', (performance.now() - t0) / 1000);
-  reportResult({
-    bench: 'producer',
-    name: 'raw kafkajs producer (pre-encoded)',
-    role: 'raw',
-    eventsPerSec: rawRate,
-    ...memoryMiB(),
-  });
-  await raw.disconnect();
+  const producer = new EventProducer(client, testCodecs());
+  await producer.connect();
 
-  // 1b. The same on librdkafka (KAFKA_CLIENT=confluent, when tools/librdkafka-install built it).
-  const logger = pino({ level: 'warn' });
+  // 1. Raw kafkajs with pre-encoded values (the client's ceiling, acks=all, idempotent) and
+  // 2. Continuum's path (encode + registry + EventProducer.send), each with both record encoders,
+  // alternating so that both see the same minutes of a shared machine.
+  const rawRuns = new Map<string, Measured[]>();
+  const pathRuns = new Map<string, Measured[]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? encoders : [...encoders].reverse();
+    for (const { label, onePass: enabled } of order) {
+      if (onePass) onePass.enabled = enabled;
+      const rawRun = await measure(`raw kafkajs producer${label} (pre-encoded, acks=all)`, async () => {
+        for (let i = 0; i < EVENTS; i += SEND) {
+          await raw.send({ topic: rawTopic, acks: -1, messages: encoded.slice(i, i + SEND) });
+        }
+      });
+      rawRuns.set(label, [...(rawRuns.get(label) ?? []), rawRun]);
+      const pathRun = await measure(`Continuum EventProducer${label} (encode + send)`, async () => {
+        for (let i = 0; i < EVENTS; i += SEND) {
+          await producer.send(
+            topic,
+            PredictionContract,
+            events.slice(i, i + SEND).map((value) => ({ key: value.eventId, value })),
+          );
+        }
+      });
+      pathRuns.set(label, [...(pathRuns.get(label) ?? []), pathRun]);
+    }
+  }
+  if (onePass) onePass.enabled = true;
+  await raw.disconnect();
+  await producer.disconnect();
+  for (const { label } of encoders) {
+    const runs = rawRuns.get(label) ?? [];
+    reportResult({
+      bench: 'producer',
+      name: `raw kafkajs producer${label} (pre-encoded)`,
+      role: label === '' ? 'raw' : 'component',
+      eventsPerSec: mean(runs.map((r) => r.rate)),
+      ...memoryMiB(),
+      note: perEvent(runs),
+    });
+  }
+  for (const { label } of encoders) {
+    const runs = pathRuns.get(label) ?? [];
+    reportResult({
+      bench: 'producer',
+      name: `Continuum EventProducer${label} (encode + send)`,
+      role: 'continuum',
+      eventsPerSec: mean(runs.map((r) => r.rate)),
+      ...memoryMiB(),
+      note: `goal >= 150k events/s; ${perEvent(runs)}; ${loadNote()}`,
+    });
+  }
+
+  // 3. The same on librdkafka (KAFKA_CLIENT=confluent, when tools/librdkafka-install built it).
   const confluent = benchConfluentClient('bench-producer', logger);
   if (confluent) {
     const rdkafka = confluent.producer({ idempotent: true });
     await rdkafka.connect();
-    t0 = performance.now();
-    for (let i = 0; i < EVENTS; i += SEND)
-      await rdkafka.send({ topic: rawTopic, messages: encoded.slice(i, i + SEND) });
     const name = 'raw librdkafka producer, KAFKA_CLIENT=confluent (pre-encoded, acks=all)';
-    const rate = line(`${name} ${loadNote()}`, (performance.now() - t0) / 1000);
+    const run = await measure(name, async () => {
+      for (let i = 0; i < EVENTS; i += SEND) {
+        await rdkafka.send({ topic: rawTopic, messages: encoded.slice(i, i + SEND) });
+      }
+    });
     reportResult({
       bench: 'producer',
       name,
-      role: 'raw',
-      eventsPerSec: rate,
+      role: 'component',
+      eventsPerSec: run.rate,
       ...memoryMiB(),
-      note: loadNote(),
+      note: `${perEvent([run])}; ${loadNote()}`,
     });
     await rdkafka.disconnect();
-  }
-
-  // 2. Continuum's path: encode + registry + EventProducer.send, on kafkajs and (2b) on librdkafka.
-  const client = createKafkaClient(loadKafkaConfig('bench-producer'), 'bench-producer', logger);
-  const clients: Array<[string, KafkaClient]> = [['Continuum EventProducer (encode + send)', client]];
-  if (confluent) clients.push(['Continuum EventProducer, KAFKA_CLIENT=confluent (encode + send)', confluent]);
-  for (const [name, kafkaClient] of clients) {
-    const producer = new EventProducer(kafkaClient, testCodecs());
-    await producer.connect();
-    t0 = performance.now();
-    for (let i = 0; i < EVENTS; i += SEND) {
-      await producer.send(
-        topic,
-        PredictionContract,
-        events.slice(i, i + SEND).map((value) => ({ key: value.eventId, value })),
-      );
-    }
-    const rate = line(`${name} ${loadNote()}`, (performance.now() - t0) / 1000);
+    const name2 = 'Continuum EventProducer, KAFKA_CLIENT=confluent (encode + send)';
+    const confluentProducer = new EventProducer(confluent, testCodecs());
+    await confluentProducer.connect();
+    const pathRun = await measure(name2, async () => {
+      for (let i = 0; i < EVENTS; i += SEND) {
+        await confluentProducer.send(
+          topic,
+          PredictionContract,
+          events.slice(i, i + SEND).map((value) => ({ key: value.eventId, value })),
+        );
+      }
+    });
     reportResult({
       bench: 'producer',
-      name,
+      name: name2,
       role: 'continuum',
-      eventsPerSec: rate,
+      eventsPerSec: pathRun.rate,
       ...memoryMiB(),
-      note: `goal >= 150k events/s; ${loadNote()}`,
+      note: `goal >= 150k events/s; ${perEvent([pathRun])}; ${loadNote()}`,
     });
-    await producer.disconnect();
+    await confluentProducer.disconnect();
   }
 
-  // 3. Encoding alone: the path's own CPU cost.
-  t0 = performance.now();
+  // 4. Encoding alone: the path's own CPU cost.
+  const t0 = performance.now();
   for (const p of events) encoder.encode(p);
   const encodeRate = EVENTS / ((performance.now() - t0) / 1000);
   console.log(`Avro encode only (in memory): ${encodeRate.toFixed(0)} events/s`);

@@ -14,6 +14,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const { installedKafkajs } = require('./installed-kafkajs.js');
 
 const MARKER = 'continuum: linear grouping (tools/install/kafkajs-linear-grouping.js)';
 const LINEAR = `// ${MARKER}
@@ -38,14 +39,9 @@ function note(message) {
 }
 
 function main(root) {
-  let pkgPath;
-  try {
-    pkgPath = require.resolve('kafkajs/package.json', { paths: [root] });
-  } catch {
-    return 'absent'; // an install without kafkajs (e.g. an image whose service does not use it)
-  }
-  const dir = path.dirname(pkgPath);
-  const { version } = JSON.parse(fs.readFileSync(pkgPath, 'utf8'));
+  const kafkajs = installedKafkajs(root);
+  if (!kafkajs) return 'absent';
+  const { dir, version } = kafkajs;
   const file = path.join(dir, 'src', 'producer', 'groupMessagesPerPartition.js');
   const source = fs.readFileSync(file, 'utf8');
   if (source.includes(MARKER)) return 'patched already';

@@ -1,6 +1,5 @@
 import {
   Kafka,
-  Partitioners,
   type Admin,
   type Consumer,
   type ConsumerConfig,
@@ -12,6 +11,7 @@ import {
 import { type Logger } from '@continuum/observability';
 import { createConfluentKafkaClient } from './confluent-client';
 import { type KafkaConfig, saslOptions } from './kafka-config';
+import { murmur2Partitioner } from './key-partition';
 
 /**
  * The narrow seam between Continuum and a Kafka client library. The runtime only uses these
@@ -88,9 +88,10 @@ export function createKafkaClient(config: KafkaConfig, clientId: string, logger:
   });
   return {
     // The default partitioner is murmur2, as in the Java client: keys land on the same partition
-    // whichever client produced them, which the evaluator's co-partitioned join relies on.
+    // whichever client produced them, which the evaluator's co-partitioned join relies on. Ours
+    // computes kafkajs' DefaultPartitioner's partitions in 32-bit arithmetic (key-partition.ts).
     producer: (producerConfig) =>
-      kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...producerConfig }),
+      kafka.producer({ createPartitioner: murmur2Partitioner, ...producerConfig }),
     consumer: (consumerConfig) => kafka.consumer(consumerConfig),
     admin: () => kafka.admin(),
   };
