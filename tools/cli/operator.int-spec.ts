@@ -21,6 +21,7 @@ import {
   ServiceProcess,
   createTopics,
   privateTopics,
+  publishFixtures,
   testCodecs,
   testKafka,
   uniqueName,
@@ -97,7 +98,7 @@ describe('continuum operator commands', () => {
       CONTROLLER_URL: controller.baseUrl!,
       CONTROLLER_API_TOKEN: CONTROLLER_TOKEN,
     };
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await Promise.all([registry?.stop(), controller?.stop()]);
@@ -179,7 +180,7 @@ describe('continuum operator commands', () => {
       ),
     ).toBe(0);
     expect(JSON.parse(readFileSync(again, 'utf8'))).toEqual(JSON.parse(readFileSync(profile, 'utf8')));
-  }, 60_000);
+  });
 
   it('the registry builds the same profile from the same rows posted as JSON (typed by the registered contract)', async () => {
     const rows = lines.slice(1).map((line) => {
@@ -243,7 +244,7 @@ describe('continuum operator commands', () => {
       code: 2,
       stderr: expect.stringContaining('versions list: <model> missing'),
     });
-  }, 60_000);
+  });
 
   it('tails promotions and retrain requests of one model, decoded through the schema registry', async () => {
     const codecs = testCodecs();
@@ -279,17 +280,14 @@ describe('continuum operator commands', () => {
       window: { kind: 'FIXED_COUNT', count: 5000, durationMs: null, candidateCounts: [], holdoutCount: null },
       mode: 'FULL',
     };
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    await producer.send({
-      topic: names.promotions,
-      messages: ['houses', 'churn'].map((m) => ({ key: m, value: promotionEncoder.encode(decision(m)) })),
-    });
-    await producer.send({
-      topic: names.retrainRequests,
-      messages: [{ key: 'houses', value: requestEncoder.encode(request) }],
-    });
-    await producer.disconnect();
+    await publishFixtures(
+      kafka,
+      names.promotions,
+      ['houses', 'churn'].map((m) => ({ key: m, value: promotionEncoder.encode(decision(m)) })),
+    );
+    await publishFixtures(kafka, names.retrainRequests, [
+      { key: 'houses', value: requestEncoder.encode(request) },
+    ]);
 
     const promotions = recorder();
     expect(
@@ -317,26 +315,20 @@ describe('continuum operator commands', () => {
       kafkaFromEnv,
       () => interrupted,
     );
-    await waitFor('the existing request', async () => followed.out.length === 1, { timeoutMs: 30_000 });
-    const later = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await later.connect();
-    await later.send({
-      topic: names.retrainRequests,
-      messages: [
-        {
-          key: 'houses',
-          value: requestEncoder.encode({ ...request, requestId: 'rr-houses-2', reason: 'MANUAL' }),
-        },
-      ],
-    });
-    await later.disconnect();
-    await waitFor('the new request', async () => followed.out.length === 2, { timeoutMs: 30_000 });
+    await waitFor('the existing request', async () => followed.out.length === 1);
+    await publishFixtures(kafka, names.retrainRequests, [
+      {
+        key: 'houses',
+        value: requestEncoder.encode({ ...request, requestId: 'rr-houses-2', reason: 'MANUAL' }),
+      },
+    ]);
+    await waitFor('the new request', async () => followed.out.length === 2);
     interrupt();
     expect(await following).toBe(0);
     expect(followed.out[1]).toMatch(
       /retrain +houses v1: MANUAL by policy:houses, mode FULL, .*\(request rr-houses-2\)$/,
     );
-  }, 90_000);
+  });
 
   it('a model registered with a policyRef naming a policy entry is controlled without editing the file: continuum retrain', async () => {
     // The controller follows ct.model-versions: the registration reaches it within moments.
@@ -347,7 +339,7 @@ describe('continuum operator commands', () => {
         const code = await runCli(['retrain', 'houses', '--reason', 'new market data'], env, t.io);
         return code === 0 ? t : undefined;
       },
-      { timeoutMs: 30_000, intervalMs: 500 },
+      { timeoutMs: 120_000, intervalMs: 500 },
     );
     expect(retrained.out[0]).toMatch(
       /^MANUAL retrain request \S+ for 'houses' accepted \(mode WARM_START, window .*"count":5000/,
@@ -360,5 +352,5 @@ describe('continuum operator commands', () => {
       await runCli(['tail', 'retrain-requests', '--model', 'houses', '--since', '10m'], env, tailed.io),
     ).toBe(0);
     expect(tailed.out.at(-1)).toMatch(/retrain +houses: MANUAL by cli:\S+, mode WARM_START/);
-  }, 60_000);
+  });
 });

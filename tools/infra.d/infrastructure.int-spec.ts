@@ -4,30 +4,12 @@
 // library the Avro codecs use (@kafkajs/confluent-schema-registry).
 import { randomUUID } from 'node:crypto';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { type Admin, type ITopicConfig, Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { createTopics, publishFixtures } from '@continuum/testing';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 const run = randomUUID().slice(0, 8);
-
-/**
- * Creates a topic and waits until every partition has a leader. kafkajs' own wait
- * (waitForLeaders) gives up when the broker does not know the topic yet, which a loaded KRaft
- * broker answers for a moment after the creation.
- */
-async function createTopicAndWait(admin: Admin, topic: ITopicConfig): Promise<void> {
-  await admin.createTopics({ topics: [topic], waitForLeaders: false });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const [found] = (await admin.fetchTopicMetadata({ topics: [topic.topic] })).topics;
-      if (found.partitions.length > 0 && found.partitions.every((p) => p.leader >= 0)) return;
-    } catch (error) {
-      if (attempt >= 150) throw error;
-    }
-    if (attempt >= 150) throw new Error(`topic ${topic.topic}: no leader for every partition after 15 s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('Kafka broker started by tools/infra', () => {
   const kafka = new Kafka({ clientId: `infra-check-${run}`, brokers, logLevel: logLevel.NOTHING });
@@ -62,7 +44,7 @@ describe('Kafka broker started by tools/infra', () => {
   it('gives a topic created without a partition count num.partitions=3 partitions', async () => {
     const topic = `infra-check-default-${run}`;
     topics.push(topic);
-    await createTopicAndWait(admin, { topic });
+    await createTopics(kafka, [{ topic }]);
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
     expect(metadata.topics[0].partitions).toHaveLength(3);
   });
@@ -71,13 +53,14 @@ describe('Kafka broker started by tools/infra', () => {
     const topic = `infra-check-roundtrip-${run}`;
     const groupId = `infra-check-${run}`;
     topics.push(topic);
-    await createTopicAndWait(admin, { topic, numPartitions: 2 });
+    await createTopics(kafka, [{ topic, partitions: 2 }]);
 
-    const producer = kafka.producer({ idempotent: true });
-    await producer.connect();
     const sent = Array.from({ length: 50 }, (_, i) => `record-${i}`);
-    await producer.send({ topic, messages: sent.map((value, i) => ({ key: String(i % 5), value })) });
-    await producer.disconnect();
+    await publishFixtures(
+      kafka,
+      topic,
+      sent.map((value, i) => ({ key: String(i % 5), value })),
+    );
 
     const consumer = kafka.consumer({ groupId });
     await consumer.connect();

@@ -14,7 +14,14 @@ import {
   validatePrediction,
 } from '@continuum/events';
 import { Metrics } from '@continuum/observability';
-import { createTopics, testCodecs, testKafka, uniqueName, waitFor } from '@continuum/testing';
+import {
+  createTopics,
+  publishFixtures,
+  testCodecs,
+  testKafka,
+  uniqueName,
+  waitFor,
+} from '@continuum/testing';
 import {
   BatchConsumer,
   DeadLetterPublisher,
@@ -77,10 +84,7 @@ describe('columnar batch consumer on the real broker and registry', () => {
       else value = current.encode(prediction(i));
       messages.push({ key: `e-${i}`, value });
     }
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    await producer.send({ topic, messages });
-    await producer.disconnect();
+    await publishFixtures(kafka, topic, messages);
 
     const logger = pino({ level: 'warn' });
     const client = createKafkaClient(loadKafkaConfig('columnar-test'), 'columnar-test', logger);
@@ -123,7 +127,7 @@ describe('columnar batch consumer on the real broker and registry', () => {
         'every record handled or dead-lettered',
         () => rows.size + deadLetters.failed.length >= 600,
         {
-          timeoutMs: 30_000,
+          timeoutMs: 120_000,
           intervalMs: 50,
         },
       );
@@ -146,5 +150,5 @@ describe('columnar batch consumer on the real broker and registry', () => {
       for (const c of consumers) await c.stop();
       await eventProducer.disconnect();
     }
-  }, 60_000);
+  });
 });

@@ -6,7 +6,15 @@
 import pino from 'pino';
 import { PredictionContract, validatePrediction } from '@continuum/events';
 import { Metrics } from '@continuum/observability';
-import { createTopics, sumSeries, testCodecs, testKafka, uniqueName, waitFor } from '@continuum/testing';
+import {
+  createTopics,
+  publishFixtures,
+  sumSeries,
+  testCodecs,
+  testKafka,
+  uniqueName,
+  waitFor,
+} from '@continuum/testing';
 import {
   BatchConsumer,
   DeadLetterPublisher,
@@ -23,18 +31,12 @@ describe('consumer lag of every assigned partition', () => {
       { topic, partitions: 2 },
       { topic: `${topic}.dlq`, partitions: 1 },
     ]);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
     // 40 records on partition 0, none on partition 1.
-    await producer.send({
+    await publishFixtures(
+      kafka,
       topic,
-      messages: Array.from({ length: 40 }, (_, i) => ({
-        key: `k-${i}`,
-        value: `not avro ${i}`,
-        partition: 0,
-      })),
-    });
-    await producer.disconnect();
+      Array.from({ length: 40 }, (_, i) => ({ key: `k-${i}`, value: `not avro ${i}`, partition: 0 })),
+    );
 
     const logger = pino({ level: 'silent' });
     const client = createKafkaClient(loadKafkaConfig('lag-test'), 'lag-test', logger);
@@ -76,13 +78,13 @@ describe('consumer lag of every assigned partition', () => {
             sumSeries(body, 'continuum_consumer_lag', { partition: '0' }) > 0
           );
         },
-        { timeoutMs: 30_000, intervalMs: 100 },
+        { timeoutMs: 120_000, intervalMs: 100 },
       );
       await waitFor(
         'a failed batch',
         async () => sumSeries(await exposition(), 'continuum_consumer_batch_failures_total') > 0,
         {
-          timeoutMs: 30_000,
+          timeoutMs: 120_000,
           intervalMs: 100,
         },
       );

@@ -13,6 +13,7 @@ import {
   ServiceProcess,
   createTopics,
   groupProgress,
+  publishFixtures,
   testCodecs,
   testKafka,
   uniqueName,
@@ -63,22 +64,11 @@ describe('batch consumer crash recovery on the real broker', () => {
       { topic: dlq, partitions: 1 },
     ]);
     const encoder = await testCodecs().encoderFor(topic, LabelContract);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    for (let start = 0; start < RECORDS; start += 2000) {
-      const messages = [];
-      for (let i = start; i < start + 2000; i++) {
-        const label: Label = {
-          eventId: `e${i}`,
-          modelId: 'm',
-          timestamp: 1_700_000_000_000 + i,
-          label: i % 2,
-        };
-        messages.push({ key: `e${i}`, value: encoder.encode(label) });
-      }
-      await producer.send({ topic, messages });
-    }
-    await producer.disconnect();
+    const messages = Array.from({ length: RECORDS }, (_, i) => {
+      const label: Label = { eventId: `e${i}`, modelId: 'm', timestamp: 1_700_000_000_000 + i, label: i % 2 };
+      return { key: `e${i}`, value: encoder.encode(label) };
+    });
+    await publishFixtures(kafka, topic, messages, { batchSize: 2000 });
 
     const env = { RECORD_FILE: file, TOPIC: topic, DLQ: dlq, GROUP_ID: groupId, BATCH_DELAY_MS: '15' };
     const first = ServiceProcess.startScript('recording-consumer', FIXTURE, env);
@@ -150,18 +140,12 @@ describe('batch consumer crash recovery on the real broker', () => {
       { topic: `${topic}.dlq`, partitions: 1 },
     ]);
     const encoder = await testCodecs().encoderFor(topic, LabelContract);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
     // Small sends make small record batches, so the consumer sees many batches per partition.
-    for (let start = 0; start < 6000; start += 100) {
-      const messages = [];
-      for (let i = start; i < start + 100; i++) {
-        const label = { eventId: `e${i}`, modelId: 'm', timestamp: 1 + i, label: 1 };
-        messages.push({ key: `e${i}`, value: encoder.encode(label) });
-      }
-      await producer.send({ topic, messages });
-    }
-    await producer.disconnect();
+    const messages = Array.from({ length: 6000 }, (_, i) => ({
+      key: `e${i}`,
+      value: encoder.encode({ eventId: `e${i}`, modelId: 'm', timestamp: 1 + i, label: 1 }),
+    }));
+    await publishFixtures(kafka, topic, messages, { batchSize: 100 });
 
     const env = {
       RECORD_FILE: file,
