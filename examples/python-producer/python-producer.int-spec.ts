@@ -205,5 +205,5 @@ describe('examples/python-producer: a Python service publishing to Continuum', (
     log(
       `reported on ${names.performance}: ${byId().length} window report(s), mae ${withPairs[0].metrics.mae}`,
     );
-  }, 180_000);
+  });
 });

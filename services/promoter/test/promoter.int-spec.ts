@@ -202,7 +202,7 @@ describe('promoter: gate, rejection, promotion, resume after SIGKILL, rollback',
     const worse = await register(v2.bytes);
     step(`v${worse} (worse) registered as CANDIDATE`);
     await waitFor(`v${worse} SHADOW`, async () => (await stageOf(worse)) === 'SHADOW', {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       intervalMs: 300,
     });
     step(`v${worse}: infrastructure check passed → SHADOW`);
@@ -230,14 +230,14 @@ describe('promoter: gate, rejection, promotion, resume after SIGKILL, rollback',
       expect.arrayContaining(['latency_p99_ms', 'ece_increase', 'prediction_psi']),
     );
     await waitFor(`v${worse} REJECTED in the registry`, async () => (await stageOf(worse)) === 'REJECTED', {
-      timeoutMs: 30_000,
+      timeoutMs: 120_000,
     });
 
     // 2. a better candidate, with a SIGKILL of the promoter in the middle of its test
     const better = await register(v3.bytes);
     step(`v${better} (better) registered as CANDIDATE`);
     await waitFor(`v${better} SHADOW`, async () => (await stageOf(better)) === 'SHADOW', {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       intervalMs: 300,
     });
     step(`v${better}: infrastructure check passed → SHADOW`);
@@ -252,7 +252,7 @@ describe('promoter: gate, rejection, promotion, resume after SIGKILL, rollback',
       }>;
       return tests.find((t) => t.challengerVersion === better)?.evidence.pairs ?? -1;
     };
-    await waitFor('pairs before the kill', async () => (await pairsOf()) >= 100, { timeoutMs: 60_000 });
+    await waitFor('pairs before the kill', async () => (await pairsOf()) >= 100, { timeoutMs: 120_000 });
     const before = await pairsOf();
     promoter.kill('SIGKILL');
     await promoter.exited();
@@ -282,7 +282,7 @@ describe('promoter: gate, rejection, promotion, resume after SIGKILL, rollback',
     // no pair counted twice: the decision's pairs never exceed the distinct events both versions scored
     expect(promote.pairedCount).toBeLessThanOrEqual(event - 50 - reject.pairedCount);
     await waitFor('v3 champion', async () => (await client.champion(MODEL))?.version === better, {
-      timeoutMs: 30_000,
+      timeoutMs: 120_000,
     });
 
     // 3. the new champion degrades: half of its answers are flipped
@@ -299,7 +299,7 @@ describe('promoter: gate, rejection, promotion, resume after SIGKILL, rollback',
     expect(rollback.evidence!.mode).toBe('non-inferiority');
     expect(rollback.evidence!.upper).toBeLessThan(-0.02);
     await waitFor('v1 champion again', async () => (await client.champion(MODEL))?.version === champion, {
-      timeoutMs: 30_000,
+      timeoutMs: 120_000,
     });
     expect(await stageOf(better)).toBe('REJECTED');
   });

@@ -278,7 +278,7 @@ describe('registry: malformed requests', () => {
       owner: 'a',
     });
     await registry.client.registerVersion('m', { strategy: 'EXTERNAL', stage: 'CHAMPION' });
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await registry?.process.stop();

@@ -43,7 +43,7 @@ export async function startRegistry(
   prepared: Omit<RegistryUnderTest, 'process' | 'client' | 'anonymous'>,
   extraEnv: Record<string, string> = {},
 ): Promise<RegistryUnderTest> {
-  const process = await ServiceProcess.startService('registry', { ...prepared.env, ...extraEnv }, 90_000);
+  const process = await ServiceProcess.startService('registry', { ...prepared.env, ...extraEnv }, 180_000);
   return {
     ...prepared,
     process,

@@ -67,7 +67,7 @@ describe('registry: two instances, one writer per model', () => {
         }
         return owner.size === models.length;
       },
-      { timeoutMs: 60_000, intervalMs: 500 },
+      { timeoutMs: 120_000, intervalMs: 500 },
     );
     // Both instances own something (3 partitions, 2 members), and a partition has one owner.
     expect(new Set(owner.values())).toEqual(new Set(['a', 'b']));

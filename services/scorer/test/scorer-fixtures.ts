@@ -71,7 +71,7 @@ export async function scorerEnvironment(
       ? await ServiceProcess.startService(
           'registry',
           { ...env, REGISTRY_API_TOKEN: REGISTRY_TOKEN, REGISTRY_GROUP_ID: uniqueName('registry') },
-          90_000,
+          180_000,
         )
       : undefined;
   const client = service

@@ -143,5 +143,5 @@ describe('trainer online mode on the real broker and registry', () => {
     expect(versions.find((v) => v.idempotencyKey === 'online:stream:16000')!.metrics.examples_learned).toBe(
       COUNT,
     );
-  }, 300_000);
+  });
 });

@@ -25,6 +25,7 @@ import {
   ServiceProcess,
   createTopics,
   privateTopics,
+  publishFixtures,
   readTopic,
   testCodecs,
   uniqueName,
@@ -83,7 +84,7 @@ export async function deploy(kafka: Kafka, prefix: string): Promise<Deployment> 
     registry = await ServiceProcess.startService(
       'registry',
       { ...shared, REGISTRY_GROUP_ID: uniqueName('registry') },
-      90_000,
+      180_000,
     );
     registryUrl = registry.baseUrl!;
   }
@@ -115,7 +116,7 @@ export function trainerEnv(
 }
 
 export function startTrainer(env: Record<string, string>): Promise<ServiceProcess> {
-  return ServiceProcess.startService('trainer', env, 90_000);
+  return ServiceProcess.startService('trainer', env, 180_000);
 }
 
 /** Registers a binary model with numeric features x0..x{n-1}. */
@@ -140,22 +141,16 @@ export async function publish<T>(
   timestamp?: (v: T) => number,
 ): Promise<void> {
   const encoder = await testCodecs().encoderFor(topic, contract);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  try {
-    for (let i = 0; i < values.length; i += 2000) {
-      await producer.send({
-        topic,
-        messages: values.slice(i, i + 2000).map((v) => ({
-          key: key(v),
-          value: encoder.encode(v),
-          ...(timestamp ? { timestamp: String(timestamp(v)) } : {}),
-        })),
-      });
-    }
-  } finally {
-    await producer.disconnect();
-  }
+  await publishFixtures(
+    kafka,
+    topic,
+    values.map((v) => ({
+      key: key(v),
+      value: encoder.encode(v),
+      ...(timestamp ? { timestamp: String(timestamp(v)) } : {}),
+    })),
+    { batchSize: 2000 },
+  );
 }
 
 /** A new ct.examples topic for one test (CT_TOPIC_EXAMPLES of its trainers), so its replays read only its records. */
