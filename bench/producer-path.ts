@@ -21,7 +21,7 @@ import { PredictionContract } from '@continuum/events';
 import { EventProducer, createKafkaClient, loadKafkaConfig } from '@continuum/kafka';
 import { createTopics, testCodecs, testKafka, uniqueName } from '@continuum/testing';
 import { benchConfluentClient, loadNote } from './lib/confluent-client';
-import { infraBrokerPid, printSummary, processCpuSeconds, profiled } from './lib/cpu-profile-summary';
+import { infraBrokerPid, printSummary, processCpuSeconds, startProfile } from './lib/cpu-profile-summary';
 import { benchPrediction } from './lib/predictions';
 import { memoryMiB, reportResult } from './lib/results';
 
@@ -54,16 +54,17 @@ const brokerPid = infraBrokerPid();
 
 /** Runs one case, prints its line (and profile summary) and returns its figures. */
 async function measure(name: string, run: () => Promise<void>): Promise<Measured> {
+  const file = PROFILE_DIR ? join(PROFILE_DIR, `${name.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`) : undefined;
+  const stopProfile = file ? await startProfile() : undefined;
   const broker0 = brokerPid === undefined ? undefined : processCpuSeconds(brokerPid);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const file = PROFILE_DIR ? join(PROFILE_DIR, `${name.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`) : undefined;
-  if (file) await profiled(file, run);
-  else await run();
+  await run();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const broker1 = brokerPid === undefined ? undefined : processCpuSeconds(brokerPid);
+  if (file && stopProfile) await stopProfile(file);
   const brokerSeconds = broker0 !== undefined && broker1 !== undefined ? broker1 - broker0 : undefined;
   const rate = EVENTS / seconds;
   const m = memoryMiB();

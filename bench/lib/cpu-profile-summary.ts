@@ -9,22 +9,21 @@ interface CpuProfile {
 }
 
 /**
- * Runs `work` under V8's sampling profiler (a same-thread inspector session: Node refuses
- * --cpu-prof in NODE_OPTIONS) and writes the profile to `file` for Chrome DevTools or speedscope.
+ * Starts V8's sampling profiler (a same-thread inspector session: Node refuses --cpu-prof in
+ * NODE_OPTIONS); the function it returns stops it and writes the profile to `file` (for Chrome
+ * DevTools or speedscope). Stopping serialises the profile on this thread: stop after the clock.
  */
-export async function profiled<T>(file: string, work: () => Promise<T>): Promise<T> {
+export async function startProfile(): Promise<(file: string) => Promise<void>> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 200 });
   await session.post('Profiler.start');
-  try {
-    return await work();
-  } finally {
+  return async (file) => {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(file, JSON.stringify(profile));
     session.disconnect();
-  }
+  };
 }
 
 /** Where a sampled function belongs, by its script (first match wins). */
@@ -69,7 +68,14 @@ export function summarize(
   const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const self = new Map<number, number>();
   let total = 0;
+  // The session's own Profiler.stop call, sampled while it serialises: not the measured work.
+  const profilerStop = new Set(
+    profile.nodes
+      .filter((n) => n.callFrame.functionName === 'dispatch' && n.callFrame.url === '')
+      .map((n) => n.id),
+  );
   profile.samples.forEach((id, i) => {
+    if (profilerStop.has(id)) return;
     const dt = profile.timeDeltas[i] ?? 0;
     self.set(id, (self.get(id) ?? 0) + dt);
     total += dt;
