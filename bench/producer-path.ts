@@ -121,7 +121,13 @@ async function main(): Promise<void> {
   const encoded = events.map((p) => ({ key: p.eventId, value: encoder.encode(p) }));
   const logger = pino({ level: 'warn' });
   const client = createKafkaClient(loadKafkaConfig('bench-producer'), 'bench-producer', logger);
-  const raw = kafka.producer({ idempotent: true });
+  // The same kafkajs producer EventProducer gets from the client seam (its murmur2 partitioner,
+  // idempotent, one request in flight), fed pre-encoded messages: the ceiling of the path.
+  const raw = client.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 },
+  });
   await raw.connect();
   const producer = new EventProducer(client, testCodecs());
   await producer.connect();
