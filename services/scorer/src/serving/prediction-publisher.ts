@@ -141,8 +141,7 @@ export class PredictionPublisher {
     this.inFlight += 1;
     this.listener.callsInFlight?.(this.inFlight);
     while (this.queue.length > 0) {
-      const batch = this.takeBatch();
-      const count = batch.reduce((n, e) => n + e.records.length, 0);
+      const { batch, count } = this.takeBatch();
       const records = batch.length === 1 ? batch[0].records : batch.flatMap((e) => e.records);
       const started = performance.now();
       try {
@@ -162,8 +161,8 @@ export class PredictionPublisher {
     if (this.isIdle()) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
-  /** The oldest waiting predictions, up to maxBatch (a larger single publish goes alone). */
-  private takeBatch(): Entry[] {
+  /** The oldest waiting predictions, up to maxBatch (a larger single publish goes alone), and their count. */
+  private takeBatch(): { batch: Entry[]; count: number } {
     const batch: Entry[] = [];
     let count = 0;
     while (this.queue.length > 0 && (count === 0 || count + this.queue[0].records.length <= this.maxBatch)) {
@@ -172,6 +171,6 @@ export class PredictionPublisher {
       batch.push(entry);
       count += entry.records.length;
     }
-    return batch;
+    return { batch, count };
   }
 }
