@@ -22,6 +22,16 @@ describe('monitor configuration', () => {
     });
   });
 
+  it("names the combiner's group after MONITOR_GROUP_ID unless it is set", () => {
+    expect(loadMonitorConfig({ MONITOR_GROUP_ID: 'fraud-monitor' }).combinerGroupId).toBe(
+      'fraud-monitor-combiner',
+    );
+    expect(
+      loadMonitorConfig({ MONITOR_GROUP_ID: 'fraud-monitor', MONITOR_COMBINER_GROUP_ID: 'stage-2' })
+        .combinerGroupId,
+    ).toBe('stage-2');
+  });
+
   it('reads durations and lists', () => {
     const config = loadMonitorConfig({
       MONITOR_WINDOW: '10m',

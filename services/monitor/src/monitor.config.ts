@@ -32,11 +32,13 @@ export const monitorConfigSpec = {
       'Consumer group of stage 1 (partition windowing of ct.predictions and ct.features); also names its checkpoints.',
     default: 'continuum-monitor',
   }),
-  combinerGroupId: text({
-    env: 'MONITOR_COMBINER_GROUP_ID',
-    description: 'Consumer group of stage 2 (the model combiner reading ct.monitor-partials); never commits.',
-    default: 'continuum-monitor-combiner',
-  }),
+  combinerGroupId: optional(
+    text({
+      env: 'MONITOR_COMBINER_GROUP_ID',
+      description:
+        'Consumer group of stage 2 (the model combiner reading ct.monitor-partials); never commits. Unset: MONITOR_GROUP_ID followed by -combiner, so that two monitor deployments with their own MONITOR_GROUP_ID never share a combiner group.',
+    }),
+  ),
   segmentKeys: optional(
     list({
       env: 'MONITOR_SEGMENT_KEYS',
@@ -149,7 +151,11 @@ export const monitorConfigSpec = {
   }),
 };
 
-export type MonitorConfig = Omit<ConfigOf<typeof monitorConfigSpec>, 'windowHopMs' | 'segmentKeys'> & {
+export type MonitorConfig = Omit<
+  ConfigOf<typeof monitorConfigSpec>,
+  'windowHopMs' | 'segmentKeys' | 'combinerGroupId'
+> & {
+  combinerGroupId: string;
   windowHopMs: number;
   segmentKeys: string[];
   kafka: KafkaConfig;
@@ -180,5 +186,7 @@ export function loadMonitorConfig(env: NodeJS.ProcessEnv = process.env): Monitor
     if (key.includes('=')) problems.push(`MONITOR_SEGMENT_KEYS: key '${key}' must not contain '='`);
   }
   if (problems.length > 0) throw new ConfigError('monitor', problems);
-  return { ...raw, windowHopMs, segmentKeys, kafka: loadKafkaConfig('monitor', env) };
+  // A combiner group shared by two deployments would split one's partials with the other's members.
+  const combinerGroupId = raw.combinerGroupId ?? `${raw.groupId}-combiner`;
+  return { ...raw, combinerGroupId, windowHopMs, segmentKeys, kafka: loadKafkaConfig('monitor', env) };
 }
