@@ -182,23 +182,36 @@ describe('service metrics as Prometheus reads them', () => {
     ]);
     for (const s of started) services.set(s.name, s);
 
-    // Traffic: four minutes of event time, two hours back so that every window can close.
+    // Traffic: a minute of event time per round, starting two hours back so that every window can
+    // close. The model has no registered reference profile, so the monitor bootstraps one from the
+    // first events and windows only events after it takes effect (services/monitor/README.md,
+    // "Bootstrap"): when the monitor is slow to build it, the first rounds are all before it. So,
+    // as in production, traffic goes on until both services have reported (at most MAX_ROUNDS).
     const t0 = Math.floor(Date.now() / MINUTE) * MINUTE - 120 * MINUTE;
     const u = seededUniform(8);
     const labels = new EventProducer(kafka as unknown as KafkaClient, testCodecs());
     await labels.connect();
-    for (let round = 0; round < 4; round++) {
+    let round = 0;
+    const sendRound = async (): Promise<void> => {
       const instances = Array.from({ length: 150 }, (_, i) => ({
         eventId: `observed-${round}-${i}-${randomBytes(3).toString('hex')}`,
         timestamp: t0 + round * MINUTE + i * 300,
         numeric: { x1: 2 * u() - 1, x2: 2 * u() - 1 },
       }));
-      const response = await fetch(`${services.get('scorer')!.baseUrl}/models/${MODEL}/predict`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ instances }),
-      });
-      expect(response.status).toBe(200);
+      round++;
+      // 503 (Retry-After) is the scorer's answer when the broker is slow to acknowledge: a client retries.
+      let response: Response | undefined;
+      for (let attempt = 0; attempt < 10 && response?.status !== 200; attempt++) {
+        if (response) await new Promise((resolve) => setTimeout(resolve, 1000));
+        response = await fetch(`${services.get('scorer')!.baseUrl}/models/${MODEL}/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ instances }),
+        });
+        if (response.status !== 200 && response.status !== 503)
+          throw new Error(`predict answered ${response.status}: ${await response.text()}`);
+      }
+      expect(response?.status).toBe(200);
       const records: Label[] = instances.map((x) => ({
         eventId: x.eventId,
         modelId: MODEL,
@@ -210,16 +223,44 @@ describe('service metrics as Prometheus reads them', () => {
         LabelContract,
         records.map((value) => ({ key: value.eventId, value })),
       );
-    }
-    await labels.disconnect();
+    };
+    const MAX_ROUNDS = 60;
+    while (round < 4) await sendRound();
     await waitFor(
       'a drift report and a performance report',
-      async () =>
-        (await services.get('monitor')!.metric('continuum_monitor_reports_total')) > 0 &&
-        (await services.get('evaluator')!.metric('continuum_evaluator_reports_total')) > 0,
-      { timeoutMs: 180_000, intervalMs: 1000 },
-    );
+      async () => {
+        const reported =
+          (await services.get('monitor')!.metric('continuum_monitor_reports_total')) > 0 &&
+          (await services.get('evaluator')!.metric('continuum_evaluator_reports_total')) > 0;
+        if (!reported && round < MAX_ROUNDS) await sendRound();
+        return reported;
+      },
+      { timeoutMs: 180_000, intervalMs: 2000 },
+    )
+      .catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\n${await reportingState()}`);
+      })
+      .finally(() => labels.disconnect());
   });
+
+  /** What the monitor and the evaluator had done when a report did not come: for a failure's reader. */
+  async function reportingState(): Promise<string> {
+    const parts: string[] = [];
+    for (const name of ['scorer', 'monitor', 'evaluator']) {
+      const service = services.get(name)!;
+      const body = await fetch(`${service.baseUrl}/metrics`)
+        .then((res) => res.text())
+        .catch((error: unknown) => `(no /metrics: ${String(error)})`);
+      const own = body.split('\n').filter((line) => line.startsWith(`continuum_${name}_`));
+      parts.push(
+        `--- ${name} metrics ---`,
+        ...own,
+        `--- ${name} output (last 30 lines) ---`,
+        ...service.output.slice(-30),
+      );
+    }
+    return parts.join('\n');
+  }
 
   afterAll(async () => {
     prometheus?.kill('SIGTERM');
