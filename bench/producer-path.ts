@@ -7,8 +7,11 @@
  *
  * kafkajs runs with the one-pass record batch encoder `npm ci` installs
  * (tools/install/kafkajs-produce-encoder.js) and, alternating with it in the same run, with kafkajs'
- * own encoder (the A/B). Each case prints events/s, the producer's CPU µs per event and its CPU
- * share of the wall time, the shared broker's CPU µs per event (from /proc), RSS and heap.
+ * own encoder (that A/B; BENCH_KAFKAJS_ENCODER=0 leaves those cases out). EventProducer runs with
+ * libs/events' schema-specialised Avro writer and, alternating, with avsc alone
+ * (`specialisedEncoding.enabled = false`): the A/B of the writer, also in memory at the end. Each
+ * case prints events/s, the producer's CPU µs per event and its CPU share of the wall time, the
+ * shared broker's CPU µs per event (from /proc), RSS and heap.
  *
  *   npm run bench:producer           (tools/infra up first)
  *   BENCH_EVENTS=500000 BENCH_SEND=5000 BENCH_AB_ROUNDS=3 npm run bench:producer
@@ -17,7 +20,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { PredictionContract } from '@continuum/events';
+import { PredictionContract, specialisedEncoding } from '@continuum/events';
 import { EventProducer, createKafkaClient, loadKafkaConfig } from '@continuum/kafka';
 import { createTopics, testCodecs, testKafka, uniqueName } from '@continuum/testing';
 import { benchConfluentClient, loadNote } from './lib/confluent-client';
@@ -95,6 +98,21 @@ function perEvent(runs: Measured[]): string {
   return `${mean(runs.map((r) => r.cpuMicrosPerEvent)).toFixed(1)} µs CPU per event${broker}`;
 }
 
+/** A synchronous in-memory case: events/s and CPU µs per event, printed. */
+function measureInMemory(name: string, run: () => void): Measured {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  run();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMicrosPerEvent = (cpu.user + cpu.system) / EVENTS;
+  const rate = EVENTS / seconds;
+  console.log(
+    `${name}: ${rate.toFixed(0)} events/s, ${cpuMicrosPerEvent.toFixed(2)} µs CPU per event, ${loadNote()}`,
+  );
+  return { rate, cpuMicrosPerEvent };
+}
+
 async function main(): Promise<void> {
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
   const kafka = testKafka('bench-producer');
@@ -110,12 +128,20 @@ async function main(): Promise<void> {
   if (brokerPid === undefined) console.log('the shared broker process was not found: no broker CPU figures');
   const onePass = onePassSwitch();
   if (!onePass) console.log('kafkajs is not patched (tools/install/kafkajs-produce-encoder.js): no A/B');
-  const encoders: Array<{ label: string; onePass: boolean }> = onePass
-    ? [
-        { label: '', onePass: true },
-        { label: ", kafkajs' own record encoder", onePass: false },
-      ]
-    : [{ label: '', onePass: false }];
+  const ownEncoder = onePass !== undefined && process.env.BENCH_KAFKAJS_ENCODER !== '0';
+  // Record batch encoders (kafkajs' own: the A/B of the one-pass encoder) for the raw producer, and
+  // for EventProducer also the Avro encoder (libs/events' specialised writer or avsc alone).
+  const rawCases: Array<{ label: string; onePass: boolean }> = [
+    { label: '', onePass: onePass !== undefined },
+    ...(ownEncoder ? [{ label: ", kafkajs' own record encoder", onePass: false }] : []),
+  ];
+  const pathCases: Array<{ label: string; onePass: boolean; specialised: boolean }> = [
+    { label: '', onePass: onePass !== undefined, specialised: true },
+    { label: ', avsc encoding', onePass: onePass !== undefined, specialised: false },
+    ...(ownEncoder
+      ? [{ label: ", avsc encoding, kafkajs' own record encoder", onePass: false, specialised: false }]
+      : []),
+  ];
 
   const encoder = await testCodecs().encoderFor(rawTopic, PredictionContract);
   const encoded = events.map((p) => ({ key: p.eventId, value: encoder.encode(p) }));
@@ -133,13 +159,13 @@ async function main(): Promise<void> {
   await producer.connect();
 
   // 1. Raw kafkajs with pre-encoded values (the client's ceiling, acks=all, idempotent) and
-  // 2. Continuum's path (encode + registry + EventProducer.send), each with both record encoders,
-  // alternating so that both see the same minutes of a shared machine.
+  // 2. Continuum's path (encode + registry + EventProducer.send), each case in turn, the order
+  // reversed every round, so that all see the same minutes of a shared machine.
   const rawRuns = new Map<string, Measured[]>();
   const pathRuns = new Map<string, Measured[]>();
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? encoders : [...encoders].reverse();
-    for (const { label, onePass: enabled } of order) {
+    const forward = round % 2 === 0;
+    for (const { label, onePass: enabled } of forward ? rawCases : [...rawCases].reverse()) {
       if (onePass) onePass.enabled = enabled;
       const rawRun = await measure(`raw kafkajs producer${label} (pre-encoded, acks=all)`, async () => {
         for (let i = 0; i < EVENTS; i += SEND) {
@@ -147,6 +173,10 @@ async function main(): Promise<void> {
         }
       });
       rawRuns.set(label, [...(rawRuns.get(label) ?? []), rawRun]);
+    }
+    for (const { label, onePass: enabled, specialised } of forward ? pathCases : [...pathCases].reverse()) {
+      if (onePass) onePass.enabled = enabled;
+      specialisedEncoding.enabled = specialised;
       const pathRun = await measure(`Continuum EventProducer${label} (encode + send)`, async () => {
         for (let i = 0; i < EVENTS; i += SEND) {
           await producer.send(
@@ -160,9 +190,10 @@ async function main(): Promise<void> {
     }
   }
   if (onePass) onePass.enabled = true;
+  specialisedEncoding.enabled = true;
   await raw.disconnect();
   await producer.disconnect();
-  for (const { label } of encoders) {
+  for (const { label } of rawCases) {
     const runs = rawRuns.get(label) ?? [];
     reportResult({
       bench: 'producer',
@@ -173,12 +204,12 @@ async function main(): Promise<void> {
       note: perEvent(runs),
     });
   }
-  for (const { label } of encoders) {
+  for (const { label } of pathCases) {
     const runs = pathRuns.get(label) ?? [];
     reportResult({
       bench: 'producer',
       name: `Continuum EventProducer${label} (encode + send)`,
-      role: 'continuum',
+      role: label === '' ? 'continuum' : 'component',
       eventsPerSec: mean(runs.map((r) => r.rate)),
       ...memoryMiB(),
       note: `goal >= 150k events/s; ${perEvent(runs)}; ${loadNote()}`,
@@ -228,18 +259,36 @@ async function main(): Promise<void> {
     await confluentProducer.disconnect();
   }
 
-  // 4. Encoding alone: the path's own CPU cost.
-  const t0 = performance.now();
-  for (const p of events) encoder.encode(p);
-  const encodeRate = EVENTS / ((performance.now() - t0) / 1000);
-  console.log(`Avro encode only (in memory): ${encodeRate.toFixed(0)} events/s`);
-  reportResult({
-    bench: 'producer',
-    name: 'encode only (in memory)',
-    role: 'component',
-    eventsPerSec: encodeRate,
-    ...memoryMiB(),
-  });
+  // 4. Encoding alone, in memory: the path's own CPU cost, each way in turn (the order reversed
+  // every round), as a Buffer of its own (encode) and as a view into a shared chunk (encodeShared).
+  const encodeCases = [
+    { name: 'specialised writer, encodeShared', specialised: true, shared: true },
+    { name: 'specialised writer, encode', specialised: true, shared: false },
+    { name: 'avsc', specialised: false, shared: false },
+  ];
+  const encodeRuns = new Map<string, Measured[]>();
+  for (let round = 0; round < Math.max(ROUNDS, 3); round++) {
+    for (const { name, specialised, shared } of round % 2 === 0 ? encodeCases : [...encodeCases].reverse()) {
+      specialisedEncoding.enabled = specialised;
+      const run = measureInMemory(`Avro encode only (in memory), ${name}`, () => {
+        if (shared) for (const p of events) encoder.encodeShared(p);
+        else for (const p of events) encoder.encode(p);
+      });
+      encodeRuns.set(name, [...(encodeRuns.get(name) ?? []), run]);
+    }
+  }
+  specialisedEncoding.enabled = true;
+  for (const { name } of encodeCases) {
+    const runs = encodeRuns.get(name) ?? [];
+    reportResult({
+      bench: 'producer',
+      name: `encode only (in memory), ${name}`,
+      role: 'component',
+      eventsPerSec: mean(runs.map((r) => r.rate)),
+      ...memoryMiB(),
+      note: `${mean(runs.map((r) => r.cpuMicrosPerEvent)).toFixed(2)} µs CPU per event; ${loadNote()}`,
+    });
+  }
 
   const admin = kafka.admin();
   await admin.connect();

@@ -1,3 +1,4 @@
+export { specialisedEncoding } from './avro-writer';
 export * from './codec';
 export * from './columnar';
 export * from './columnar-decoder';

@@ -1,5 +1,12 @@
 import { type ProducerRecord } from 'kafkajs';
-import { type Contract, type EventCodecs, EventEncoder, type Label, LabelContract } from '@continuum/events';
+import {
+  type Contract,
+  type EventCodecs,
+  EventEncoder,
+  type Label,
+  LabelContract,
+  frame,
+} from '@continuum/events';
 import { EventProducer } from './event-producer';
 import { type KafkaClient } from './kafka-client';
 
@@ -42,6 +49,7 @@ describe('EventProducer.send', () => {
     const [a, b] = sent[0].messages;
     expect(a.partition).toBe(2);
     expect(LabelContract.type.fromBuffer((a.value as Buffer).subarray(5))).toEqual(label(1));
+    expect(a.value).toEqual(frame(7, LabelContract.type.toBuffer(label(1))));
     expect(b).toMatchObject({ key: 'b', value: null });
   });
 
@@ -55,5 +63,11 @@ describe('EventProducer.send', () => {
       expect(bytes).toBeLessThanOrEqual(4 * 1024 * 1024);
     }
     expect(sent.flatMap((r) => r.messages.map((m) => m.key))).toEqual(events.map((e) => e.key));
+    // The values are views into shared chunks: each still holds avsc's bytes after every send.
+    const values = sent.flatMap((r) => r.messages.map((m) => m.value));
+    const changed = values.filter(
+      (value, i) => !frame(7, LabelContract.type.toBuffer(label(i))).equals(value as Buffer),
+    );
+    expect(changed).toEqual([]);
   });
 });

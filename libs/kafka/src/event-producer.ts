@@ -91,7 +91,8 @@ export class EventProducer {
       bytes = 0;
     };
     for (const e of events) {
-      const value = e.value === null ? null : encoder.encode(e.value);
+      // Views into the encoder's shared chunk: kafkajs copies each value into its record batch.
+      const value = e.value === null ? null : encoder.encodeShared(e.value);
       const size = (value?.length ?? 0) + (e.key?.length ?? 0) + 64;
       if (bytes + size > REQUEST_BYTES) await flush();
       request.push({
