@@ -360,12 +360,23 @@ export class QuantileSketch {
       this.n += other.n;
       return this;
     }
-    if (this.exact) this.convertToDigest();
+    if (this.exact) {
+      // An empty sketch (a window state being formed by merges) has nothing to sort or compress.
+      if (this.exactSize === 0) {
+        this.exact = null;
+        this.startDigest();
+      } else this.convertToDigest();
+    }
     this.flush();
     this.n += other.n;
     this.displacement += other.displacement;
     // The other side's items: its exact values or buffered values (weight 1) and its centroids.
     const theirs = other.items();
+    if (this.centroids === 0) {
+      // Nothing to interleave them with: compressed as they are (the same items the merge below writes).
+      this.compressSorted(theirs.m, theirs.w, theirs.lo, theirs.hi, theirs.m.length);
+      return this;
+    }
     const total = this.centroids + theirs.m.length;
     const m = new Float64Array(total);
     const w = new Float64Array(total);

@@ -178,7 +178,7 @@ describe('WindowProfile.observeColumns', () => {
       const numeric: Record<string, number | null | undefined> = {
         age: maybe(r.next() < 0.02 ? (r.next() < 0.5 ? NaN : -Infinity) : r.normal(40, 12)),
         income: maybe(Math.exp(r.normal(10, 0.6))),
-        rooms: maybe(r.int(7)),
+        rooms: maybe(r.next() < 0.03 ? -0 : r.int(7)),
       };
       const categorical: Record<string, string | null | undefined> = {
         city: maybe(r.next() < 0.1 ? `town-${r.int(40)}` : r.pick(CITIES)),
@@ -237,59 +237,82 @@ describe('WindowProfile.observeColumns', () => {
     },
   );
 
-  it('gives every pane of one profile the state observe() gives when panes share batches and their slots', () => {
-    // As the monitor's streams: each row in a pane of segment '*' and in panes of its segments,
-    // dense and sparse subsets, over two batches, the panes reading them in any interleaving.
-    // (The profile of every feature: the two batches list unexpected keys in different column
-    // orders, the documented exception of observeColumns.)
-    const p = profile;
-    for (let seed = 1; seed <= 6; seed++) {
-      const evts = messyEvents(1200 + 53 * seed, 20 + seed);
-      const r = new TestRandom(2000 + seed);
-      const cut = 200 + r.int(evts.length - 400);
-      const batches = [evts.slice(0, cut), evts.slice(cut)].map((part, b) => ({
-        events: part,
-        columns: eventColumns(part),
-        first: b === 0 ? 0 : cut,
-      }));
-      const densities = [1, 0.5, 0.2, 0.05, 0.01];
-      const paneRows = densities.map((d) =>
-        batches.map((batch) => batch.events.map((_, i) => i).filter(() => d === 1 || r.next() < d)),
-      );
-      const byObject = paneRows.map((perBatch) => {
-        const w = new WindowProfile(p);
-        perBatch.forEach((rows, b) => rows.forEach((row) => w.observe(batches[b].events[row])));
-        return w;
-      });
-      const byColumns = densities.map(() => new WindowProfile(p));
-      // Each pane reads each batch in two calls; batch 0 before batch 1 per pane, panes interleaved.
-      const steps = paneRows.flatMap((perBatch, pane) =>
-        perBatch.flatMap((rows, b) => {
-          const at = r.int(rows.length + 1);
-          return [
-            { pane, b, rows: rows.slice(0, at), part: 0 },
-            { pane, b, rows: rows.slice(at), part: 1 },
-          ];
-        }),
-      );
-      const done = new Set<string>();
-      while (done.size < steps.length) {
-        const ready = steps.filter(
-          (s, k) =>
-            !done.has(String(k)) &&
-            steps.every(
-              (t, j) => done.has(String(j)) || t.pane !== s.pane || t.b * 2 + t.part >= s.b * 2 + s.part,
-            ),
+  // Small sketches: past their exact limit at once, their digests flushing every 64 values.
+  const r0 = new TestRandom(3);
+  const smallSketches = ReferenceProfile.fromColumns(
+    {
+      numeric: {
+        age: Array.from({ length: 2000 }, () => r0.normal(40, 10)),
+        income: Array.from({ length: 2000 }, () => Math.exp(r0.normal(10, 0.5))),
+        rooms: Array.from({ length: 2000 }, () => 1 + r0.int(4)),
+      },
+      categorical: {
+        city: Array.from({ length: 2000 }, () => r0.pick(CITIES)),
+        plan: Array.from({ length: 2000 }, () => (r0.next() < 0.3 ? 'pro' : 'free')),
+      },
+      prediction: Array.from({ length: 2000 }, () => r0.next()),
+    },
+    { sketchCompression: 20, sketchExactLimit: 16 },
+  );
+
+  it.each([
+    { name: 'default sketches', p: profile },
+    { name: 'small sketches', p: smallSketches },
+  ])(
+    'gives every pane of one profile the state observe() gives when panes share batches and their slots ($name)',
+    ({ p }) => {
+      // As the monitor's streams: each row in a pane of segment '*' and in panes of its segments,
+      // dense and sparse subsets, over two batches, the panes reading them in any interleaving.
+      // (The profile of every feature: the two batches list unexpected keys in different column
+      // orders, the documented exception of observeColumns.)
+      for (let seed = 1; seed <= 6; seed++) {
+        const evts = messyEvents(1200 + 53 * seed, 20 + seed);
+        const r = new TestRandom(2000 + seed);
+        const cut = 200 + r.int(evts.length - 400);
+        const batches = [evts.slice(0, cut), evts.slice(cut)].map((part, b) => ({
+          events: part,
+          columns: eventColumns(part),
+          first: b === 0 ? 0 : cut,
+        }));
+        const densities = [1, 0.5, 0.2, 0.05, 0.01];
+        const paneRows = densities.map((d) =>
+          batches.map((batch) => batch.events.map((_, i) => i).filter(() => d === 1 || r.next() < d)),
         );
-        const step = ready[r.int(ready.length)];
-        byColumns[step.pane].observeColumns(batches[step.b].columns, step.rows);
-        done.add(String(steps.indexOf(step)));
+        const byObject = paneRows.map((perBatch) => {
+          const w = new WindowProfile(p);
+          perBatch.forEach((rows, b) => rows.forEach((row) => w.observe(batches[b].events[row])));
+          return w;
+        });
+        const byColumns = densities.map(() => new WindowProfile(p));
+        // Each pane reads each batch in two calls; batch 0 before batch 1 per pane, panes interleaved.
+        const steps = paneRows.flatMap((perBatch, pane) =>
+          perBatch.flatMap((rows, b) => {
+            const at = r.int(rows.length + 1);
+            return [
+              { pane, b, rows: rows.slice(0, at), part: 0 },
+              { pane, b, rows: rows.slice(at), part: 1 },
+            ];
+          }),
+        );
+        const done = new Set<string>();
+        while (done.size < steps.length) {
+          const ready = steps.filter(
+            (s, k) =>
+              !done.has(String(k)) &&
+              steps.every(
+                (t, j) => done.has(String(j)) || t.pane !== s.pane || t.b * 2 + t.part >= s.b * 2 + s.part,
+              ),
+          );
+          const step = ready[r.int(ready.length)];
+          byColumns[step.pane].observeColumns(batches[step.b].columns, step.rows);
+          done.add(String(steps.indexOf(step)));
+        }
+        byColumns.forEach((w, pane) => {
+          expect(Buffer.from(w.serialize())).toEqual(Buffer.from(byObject[pane].serialize()));
+        });
       }
-      byColumns.forEach((w, pane) => {
-        expect(Buffer.from(w.serialize())).toEqual(Buffer.from(byObject[pane].serialize()));
-      });
-    }
-  });
+    },
+  );
 
   it('counts every quality case the per-event test counts', () => {
     const evts: ObservedEvent[] = [

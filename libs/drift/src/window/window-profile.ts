@@ -86,6 +86,73 @@ interface ColumnLookup {
 }
 
 /**
+ * What every window state of one (frozen) profile derives from it alike — feature order, names,
+ * bin and grid offsets, category indexes — made once per profile and shared read-only: window
+ * states are made per pane, per closed window and per partial read, and this was most of a new
+ * state's cost.
+ */
+interface ProfileLayout {
+  /** Inputs first, then the prediction (if any) as the last feature of its type. */
+  readonly numFeatures: readonly NumericFeature[];
+  readonly numInputCount: number;
+  readonly numNames: readonly string[];
+  readonly numEdges: readonly Float64Array[];
+  readonly numInterior: Int32Array;
+  readonly binOffsets: Int32Array;
+  readonly numGrids: readonly Float64Array[];
+  readonly gridOffsets: Int32Array;
+  readonly catFeatures: readonly CategoricalFeature[];
+  readonly catInputCount: number;
+  readonly catNames: readonly string[];
+  readonly catIndex: readonly ReadonlyMap<string, number>[];
+  readonly catOffsets: Int32Array;
+  readonly numericNames: ReadonlySet<string>;
+  readonly categoricalNames: ReadonlySet<string>;
+  readonly sketchOptions: { readonly compression: number; readonly exactLimit: number };
+}
+
+const layouts = new WeakMap<ReferenceProfile, ProfileLayout>();
+
+function layoutOf(profile: ReferenceProfile): ProfileLayout {
+  const known = layouts.get(profile);
+  if (known) return known;
+  const numInputs = profile.numeric.filter((f) => f.role === 'input');
+  const numFeatures = [...numInputs, ...profile.numeric.filter((f) => f.role === 'prediction')];
+  const binOffsets = new Int32Array(numFeatures.length + 1);
+  numFeatures.forEach((f, i) => (binOffsets[i + 1] = binOffsets[i] + f.interiorBins + 2));
+  const numGrids = numFeatures.map((f) => f.ksGrid);
+  const gridOffsets = new Int32Array(numFeatures.length + 1);
+  numGrids.forEach((g, i) => (gridOffsets[i + 1] = gridOffsets[i] + 2 * g.length + 1));
+  const catInputs = profile.categorical.filter((f) => f.role === 'input');
+  const catFeatures = [...catInputs, ...profile.categorical.filter((f) => f.role === 'prediction')];
+  const catOffsets = new Int32Array(catFeatures.length + 1);
+  catFeatures.forEach((f, j) => (catOffsets[j + 1] = catOffsets[j] + f.categories.length + 1));
+  const layout: ProfileLayout = {
+    numFeatures,
+    numInputCount: numInputs.length,
+    numNames: numFeatures.map((f) => f.name),
+    numEdges: numFeatures.map((f) => f.edges),
+    numInterior: Int32Array.from(numFeatures.map((f) => f.interiorBins)),
+    binOffsets,
+    numGrids,
+    gridOffsets,
+    catFeatures,
+    catInputCount: catInputs.length,
+    catNames: catFeatures.map((f) => f.name),
+    catIndex: catFeatures.map((f) => f.index),
+    catOffsets,
+    numericNames: new Set(numInputs.map((f) => f.name)),
+    categoricalNames: new Set(catInputs.map((f) => f.name)),
+    sketchOptions: {
+      compression: profile.options.sketchCompression,
+      exactLimit: profile.options.sketchExactLimit,
+    },
+  };
+  layouts.set(profile, layout);
+  return layout;
+}
+
+/**
  * Mergeable state of one window against a frozen reference profile: per numeric feature the counts
  * over the reference bins (plus under/overflow), moments and a quantile sketch; per categorical
  * feature the counts over the reference categories plus 'other', with SpaceSaving heavy hitters for
@@ -104,14 +171,14 @@ export class WindowProfile {
 
   private readonly numFeatures: readonly NumericFeature[];
   private readonly numInputCount: number;
-  private readonly numNames: string[];
-  private readonly numEdges: Float64Array[];
+  private readonly numNames: readonly string[];
+  private readonly numEdges: readonly Float64Array[];
   private readonly numInterior: Int32Array;
   private readonly binOffsets: Int32Array;
   private readonly bins: Float64Array;
   private readonly moments: Float64Array;
   private readonly sketches: QuantileSketch[];
-  private readonly numGrids: Float64Array[];
+  private readonly numGrids: readonly Float64Array[];
   private readonly gridOffsets: Int32Array;
   /** Per numeric feature, counts on its reference grid (2·m + 1 slots; Uint32: half the memory). */
   private readonly gridCounts: Uint32Array;
@@ -119,63 +186,48 @@ export class WindowProfile {
 
   private readonly catFeatures: readonly CategoricalFeature[];
   private readonly catInputCount: number;
-  private readonly catNames: string[];
-  private readonly catIndex: Map<string, number>[];
+  private readonly catNames: readonly string[];
+  private readonly catIndex: readonly ReadonlyMap<string, number>[];
   private readonly catOffsets: Int32Array;
   private readonly cats: Float64Array;
   private readonly unseen: SpaceSaving[];
   private readonly catQuality: Float64Array;
 
-  private readonly numericNames: Set<string>;
-  private readonly categoricalNames: Set<string>;
+  private readonly numericNames: ReadonlySet<string>;
+  private readonly categoricalNames: ReadonlySet<string>;
   private unexpected: SpaceSaving;
   private unexpectedCount = 0;
   private lookup?: ColumnLookup;
 
   constructor(profile: ReferenceProfile, bounds?: WindowBounds) {
     this.profile = profile;
-    // Inputs first, then the prediction (if any) as the last feature of its type.
-    this.numFeatures = [
-      ...profile.numeric.filter((f) => f.role === 'input'),
-      ...profile.numeric.filter((f) => f.role === 'prediction'),
-    ];
-    this.numInputCount = profile.numeric.filter((f) => f.role === 'input').length;
-    this.numNames = this.numFeatures.map((f) => f.name);
-    this.numEdges = this.numFeatures.map((f) => f.edges);
-    this.numInterior = Int32Array.from(this.numFeatures.map((f) => f.interiorBins));
-    this.binOffsets = new Int32Array(this.numFeatures.length + 1);
-    this.numFeatures.forEach((f, i) => (this.binOffsets[i + 1] = this.binOffsets[i] + f.interiorBins + 2));
+    const layout = layoutOf(profile);
+    this.numFeatures = layout.numFeatures;
+    this.numInputCount = layout.numInputCount;
+    this.numNames = layout.numNames;
+    this.numEdges = layout.numEdges;
+    this.numInterior = layout.numInterior;
+    this.binOffsets = layout.binOffsets;
     this.bins = new Float64Array(this.binOffsets[this.numFeatures.length]);
     this.moments = new Float64Array(MOMENT_SLOTS * this.numFeatures.length);
     for (let i = 0; i < this.numFeatures.length; i++) initMoments(this.moments, MOMENT_SLOTS * i);
-    const sketchOptions = {
-      compression: profile.options.sketchCompression,
-      exactLimit: profile.options.sketchExactLimit,
-    };
-    this.sketches = this.numFeatures.map(() => new QuantileSketch(sketchOptions));
-    this.numGrids = this.numFeatures.map((f) => f.ksGrid);
-    this.gridOffsets = new Int32Array(this.numFeatures.length + 1);
-    this.numGrids.forEach((g, i) => (this.gridOffsets[i + 1] = this.gridOffsets[i] + 2 * g.length + 1));
+    this.sketches = this.numFeatures.map(() => new QuantileSketch(layout.sketchOptions));
+    this.numGrids = layout.numGrids;
+    this.gridOffsets = layout.gridOffsets;
     this.gridCounts = new Uint32Array(this.gridOffsets[this.numFeatures.length]);
     this.numQuality = new Float64Array(QUALITY_SLOTS * this.numFeatures.length);
 
-    this.catFeatures = [
-      ...profile.categorical.filter((f) => f.role === 'input'),
-      ...profile.categorical.filter((f) => f.role === 'prediction'),
-    ];
-    this.catInputCount = profile.categorical.filter((f) => f.role === 'input').length;
-    this.catNames = this.catFeatures.map((f) => f.name);
-    this.catIndex = this.catFeatures.map((f) => f.index);
-    this.catOffsets = new Int32Array(this.catFeatures.length + 1);
-    this.catFeatures.forEach(
-      (f, j) => (this.catOffsets[j + 1] = this.catOffsets[j] + f.categories.length + 1),
-    );
+    this.catFeatures = layout.catFeatures;
+    this.catInputCount = layout.catInputCount;
+    this.catNames = layout.catNames;
+    this.catIndex = layout.catIndex;
+    this.catOffsets = layout.catOffsets;
     this.cats = new Float64Array(this.catOffsets[this.catFeatures.length]);
     this.unseen = this.catFeatures.map(() => new SpaceSaving(profile.options.heavyHitters));
     this.catQuality = new Float64Array(QUALITY_SLOTS * this.catFeatures.length);
 
-    this.numericNames = new Set(this.numNames.slice(0, this.numInputCount));
-    this.categoricalNames = new Set(this.catNames.slice(0, this.catInputCount));
+    this.numericNames = layout.numericNames;
+    this.categoricalNames = layout.categoricalNames;
     this.unexpected = new SpaceSaving(profile.options.heavyHitters);
     if (bounds) {
       this.boundsStart = bounds.start;
@@ -536,8 +588,8 @@ export class WindowProfile {
   private checkUnexpected(
     map: Readonly<Record<string, unknown>>,
     matched: number,
-    own: Set<string>,
-    otherType: Set<string>,
+    own: ReadonlySet<string>,
+    otherType: ReadonlySet<string>,
   ): void {
     // Object.keys copies V8's enum cache: cheaper than counting with for...in on the hot path.
     if (Object.keys(map).length === matched) return;
