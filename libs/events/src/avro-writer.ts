@@ -1,5 +1,5 @@
 import { type Type } from 'avsc';
-import { HEADER_LENGTH, MAGIC_BYTE } from './wire-format';
+import { HEADER_LENGTH, writeHeader } from './wire-format';
 
 /**
  * Schema-specialised Avro encoding, the mirror of the columnar reader (columnar.ts): a writer
@@ -373,11 +373,8 @@ export function writeWireFormat(
   out.start = out.pos;
   try {
     out.room(HEADER_LENGTH);
-    const buf = out.buf;
-    const pos = out.pos;
-    buf[pos] = MAGIC_BYTE;
-    buf.writeInt32BE(schemaId, pos + 1);
-    out.pos = pos + HEADER_LENGTH;
+    writeHeader(out.buf, out.pos, schemaId);
+    out.pos += HEADER_LENGTH;
     write(out, value);
   } catch {
     out.pos = out.start;

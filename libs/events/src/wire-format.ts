@@ -5,10 +5,15 @@
 export const MAGIC_BYTE = 0;
 export const HEADER_LENGTH = 5;
 
+/** Writes the header (magic byte, schema id) at `pos`; the body follows at `pos + HEADER_LENGTH`. */
+export function writeHeader(out: Buffer, pos: number, schemaId: number): void {
+  out[pos] = MAGIC_BYTE;
+  out.writeInt32BE(schemaId, pos + 1);
+}
+
 export function frame(schemaId: number, body: Buffer): Buffer {
   const out = Buffer.allocUnsafe(HEADER_LENGTH + body.length);
-  out[0] = MAGIC_BYTE;
-  out.writeInt32BE(schemaId, 1);
+  writeHeader(out, 0, schemaId);
   body.copy(out, HEADER_LENGTH);
   return out;
 }
