@@ -239,6 +239,8 @@ export class QuantileSketch {
     this.exact = null;
     this.exactSize = 0;
     this.startDigest();
+    // An empty sketch (a window state being formed by merges) has nothing to sort or compress.
+    if (size === 0) return;
     const values = exact.slice(0, size).sort();
     this.compressSorted(values, new Float64Array(size).fill(1), values, values, size);
   }
@@ -360,13 +362,7 @@ export class QuantileSketch {
       this.n += other.n;
       return this;
     }
-    if (this.exact) {
-      // An empty sketch (a window state being formed by merges) has nothing to sort or compress.
-      if (this.exactSize === 0) {
-        this.exact = null;
-        this.startDigest();
-      } else this.convertToDigest();
-    }
+    if (this.exact) this.convertToDigest();
     this.flush();
     this.n += other.n;
     this.displacement += other.displacement;
