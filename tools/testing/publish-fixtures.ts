@@ -7,14 +7,8 @@
  * seen on the first send of a fixture producer to a fresh topic in a CI run). A plain retry of the
  * whole send would write twice what had landed, and several specs count records exactly.
  */
-import {
-  type Admin,
-  type Kafka,
-  type Message,
-  Partitioners,
-  type PartitionMetadata,
-  type Producer,
-} from 'kafkajs';
+import { type Admin, type Kafka, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
+import { murmur2Partitioner } from '@continuum/kafka';
 
 export interface PublishFixturesOptions {
   /** Records per produce request (default 1000). */
@@ -157,7 +151,8 @@ export async function publishFixtures(
 
 /** Fixes each message's partition and its rank within that partition. */
 function plan(topic: string, partitions: PartitionMetadata[], messages: readonly Message[]): Planned[] {
-  const partitioner = Partitioners.DefaultPartitioner();
+  // Every Continuum producer's partitioner (the Java client's murmur2), so fixtures land where services' records would.
+  const partitioner = murmur2Partitioner();
   const ranks = new Map<number, number>();
   return messages.map((message) => {
     const partition = message.partition ?? partitioner({ topic, partitionMetadata: partitions, message });

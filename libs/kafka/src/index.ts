@@ -69,5 +69,5 @@ export {
 export { ModelRegistryFollower, type ModelRegistryFollowerOptions } from './state/model-registry-follower';
 
 // Keys and ordering
-export { keyPartition } from './key-partition';
+export { keyPartition, murmur2Partitioner } from './key-partition';
 export { KeyedSerialQueue } from './serial-queue';
